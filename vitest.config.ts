@@ -1,0 +1,46 @@
+import { defineConfig } from 'vitest/config';
+
+const integrationSetup = './libs/testing/src/global-setup.ts';
+
+// Three sizes of test: unit (fakes, no I/O), integration (real PostgreSQL, NATS, Keycloak, S3,
+// SMTP), e2e (whole processes over HTTP). One global setup starts the real stack once per run.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: [
+            'libs/*/test/unit/**/*.test.ts',
+            'services/*/test/unit/**/*.test.ts',
+            'deploy/test/unit/**/*.test.ts',
+          ],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: [
+            'libs/*/test/integration/**/*.test.ts',
+            'services/*/test/integration/**/*.test.ts',
+            'tests/integration/**/*.test.ts',
+          ],
+          globalSetup: [integrationSetup],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: [integrationSetup],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
