@@ -1,0 +1,72 @@
+// Fixed facts of the local stack: paths, ports, versions we install, dev credentials.
+// Everything here is for LOCAL DEVELOPMENT ONLY. The passwords are deterministic on purpose
+// (tests and humans can log in without reading files); never reuse them anywhere else.
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ComponentName = 'postgres' | 'nats' | 'keycloak' | 's3' | 'smtp';
+export const componentNames: readonly ComponentName[] = ['postgres', 'nats', 'keycloak', 's3', 'smtp'];
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Repository root (…/deploy/local/../..). */
+export const repoRoot = resolve(here, '..', '..');
+export const deployDir = resolve(here, '..');
+export const localDir = join(repoRoot, '.local');
+export const logsDir = join(localDir, 'logs');
+export const stackFile = join(localDir, 'stack.json');
+export const lockFile = join(localDir, 'stack.lock');
+
+export function cacheDir(): string {
+  const explicit = process.env['PORTAL_CACHE_DIR'];
+  if (explicit && explicit.trim() !== '') return resolve(explicit);
+  const xdg = process.env['XDG_CACHE_HOME'];
+  const base = xdg && xdg.trim() !== '' ? xdg : join(homedir(), '.cache');
+  return join(base, 'customer-portal');
+}
+
+export const ports = {
+  postgres: 55432,
+  natsClient: 54222,
+  natsMonitor: 58222,
+  keycloakHttp: 58080,
+  keycloakManagement: 58090,
+  s3: 59000,
+  smtp: 51025,
+  mailHttp: 51080,
+} as const;
+
+export const host = '127.0.0.1';
+
+/** What we install when something is missing. Running versions are always read from the process. */
+export const pins = {
+  natsModule: 'github.com/nats-io/nats-server/v2@v2.15.2',
+  versitygwModule: 'github.com/versity/versitygw/cmd/versitygw@v1.7.0',
+  keycloak: '26.7.3',
+  mavenDependencyPlugin: '3.8.1',
+  minJava: 21,
+} as const;
+
+export const serviceNames = ['gateway', 'identity', 'directory', 'documents', 'submittals', 'notifications'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+/** Local-only dev credentials (documented in deploy/README.md). */
+export const devCredentials = {
+  pgSuperuser: 'postgres',
+  pgSuperuserPassword: 'postgres-local-dev',
+  pgDatabase: 'portal',
+  keycloakDbUser: 'keycloak',
+  keycloakDbPassword: 'keycloak-local-dev',
+  keycloakDatabase: 'keycloak',
+  keycloakAdminUser: 'admin',
+  keycloakAdminPassword: 'admin-local-dev',
+  gatewayClientSecret: 'portal-gateway-local-dev-secret',
+  identityClientSecret: 'portal-identity-local-dev-secret',
+  s3AccessKey: 'portal-local',
+  s3SecretKey: 'portal-local-dev-secret',
+  s3Region: 'us-east-1',
+} as const;
+
+export function servicePassword(service: string): string {
+  return `${service}-local-dev`;
+}

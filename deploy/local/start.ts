@@ -1,0 +1,123 @@
+// `npm start`: the whole system on this machine. Starts (or reuses) the infrastructure, then the six
+// services — each in its own process by default, or all in one with --all-in-one — waits until every
+// health endpoint is ready, and prints the URLs and logins. Ctrl-C stops everything it started.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { devCredentials, logsDir, repoRoot, serviceNames } from './config.ts';
+import { devLogins } from './dev-logins.ts';
+import { startStack } from './stack.ts';
+
+const allInOne = process.argv.includes('--all-in-one');
+const gatewayPort = Number(process.env.GATEWAY_PORT ?? 8080);
+const readyTimeoutMs = 120_000;
+
+interface ServiceProcess {
+  name: string;
+  healthPort: number;
+  child: ChildProcess;
+}
+
+const processPlan = allInOne
+  ? [{ name: 'all-in-one', healthPort: 9100 }]
+  : serviceNames.map((name, index) => ({ name, healthPort: 9101 + index }));
+
+const stack = await startStack({ log: (line) => console.log(line) });
+mkdirSync(logsDir, { recursive: true });
+
+const running: ServiceProcess[] = processPlan.map(({ name, healthPort }) => {
+  const log = createWriteStream(join(logsDir, `${name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, [join(repoRoot, 'services', name, 'src', 'main.ts')], {
+    env: {
+      ...process.env,
+      ...stack.env,
+      HEALTH_PORT: String(healthPort),
+      HEALTH_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(gatewayPort),
+      GATEWAY_HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return { name, healthPort, child };
+});
+
+let stopping = false;
+async function stopAll(exitCode: number): Promise<never> {
+  if (stopping) process.exit(exitCode);
+  stopping = true;
+  console.log('\nstopping services…');
+  await Promise.all(
+    running.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await stack.stop();
+  process.exit(exitCode);
+}
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
+
+for (const service of running) {
+  service.child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`${service.name} exited (${signal ?? code}); see .local/logs/${service.name}.log`);
+    void stopAll(1);
+  });
+}
+
+async function waitReady(service: ServiceProcess): Promise<void> {
+  const deadline = Date.now() + readyTimeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${service.healthPort}/readyz`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (response.ok) return;
+      last = await response.text();
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(
+    `${service.name} not ready after ${readyTimeoutMs / 1000} s (${last}); see .local/logs/${service.name}.log`,
+  );
+}
+
+try {
+  await Promise.all(running.map(waitReady));
+} catch (error) {
+  console.error((error as Error).message);
+  await stopAll(1);
+}
+
+const env = stack.env;
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(28)} ${value}`);
+console.log('\nCustomer Portal is running.\n');
+console.log('URLs');
+line('API status', `http://127.0.0.1:${gatewayPort}/api/v1/status`);
+for (const service of running) line(`health: ${service.name}`, `http://127.0.0.1:${service.healthPort}/readyz`);
+line('Keycloak admin console', `${env.KEYCLOAK_URL}/admin/`);
+line('Mail inbox (captured mail)', env.MAIL_CATCHER_URL ?? '');
+line('S3 endpoint', env.S3_ENDPOINT ?? '');
+line('NATS', env.NATS_URL ?? '');
+line('PostgreSQL (superuser)', env.PG_ADMIN_URL ?? '');
+console.log('\nLogins (local development only)');
+line('Keycloak admin (master)', `${devCredentials.keycloakAdminUser} / ${devCredentials.keycloakAdminPassword}`);
+for (const login of Object.values(devLogins)) {
+  line(`${login.realm} realm: ${login.roles[0] ?? 'contact'}`, `${login.username} / ${login.password}`);
+}
+console.log(`\nService logs in .local/logs/. Press Ctrl-C to stop everything this command started.`);
