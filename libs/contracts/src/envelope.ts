@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Who caused a change: a staff user, a customer contact, or the system itself (jobs, consumers). */
+export const actorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('staff'), userId: z.string().min(1) }),
+  z.object({ kind: z.literal('contact'), contactId: z.string().min(1), userId: z.string().min(1) }),
+  z.object({ kind: z.literal('system'), component: z.string().min(1) }),
+]);
+export type Actor = z.infer<typeof actorSchema>;
+
+/** `<service>.<aggregate>.<past-tense>`, e.g. `directory.contact.created`. */
+export const eventTypeSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'must be <service>.<aggregate>.<past-tense>');
+
+/**
+ * Every durable event travels in this envelope. `id` doubles as the JetStream `Nats-Msg-Id`
+ * (publisher de-duplication) and as the consumer inbox key (idempotent apply).
+ */
+export const eventEnvelopeSchema = z.object({
+  id: z.uuid(),
+  type: eventTypeSchema,
+  version: z.int().positive(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  actor: actorSchema,
+  accountId: z.string().min(1).optional(),
+  traceId: z.string().min(1),
+  data: z.unknown(),
+});
+
+export type EventEnvelope<TData = unknown> = Omit<z.infer<typeof eventEnvelopeSchema>, 'data'> & {
+  data: TData;
+};
