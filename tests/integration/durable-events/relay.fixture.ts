@@ -1,0 +1,23 @@
+// One outbox relay process; runs until killed.
+import { connect } from 'nats';
+import { createServiceOrm } from '../../../libs/kit/src/orm/service-orm.ts';
+import { startOutboxRelay } from '../../../libs/kit/src/durable/index.ts';
+import { proofEnv, proofLogger } from './proof-env.fixture.ts';
+
+const env = proofEnv();
+const orm = await createServiceOrm({ schema: env.schema, databaseUrl: env.databaseUrl, migrations: [], poolMax: 2 });
+const nats = await connect({ servers: env.natsUrl, name: 'proof-relay' });
+const relay = await startOutboxRelay({
+  orm,
+  nats,
+  service: env.service,
+  logger: proofLogger,
+  databaseUrl: env.databaseUrl,
+  batchSize: 50,
+  pollIntervalMs: 500,
+});
+process.once('SIGTERM', async () => {
+  await relay.stop();
+  await nats.close();
+  await orm.close();
+});
