@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import type { HttpBinding } from './http.ts';
+
+/** An action's published shape: what it accepts and what it answers. */
+export interface ActionContract<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  params: P;
+  result: R;
+  description: string;
+  /** Present when the gateway exposes the action over HTTP. */
+  http?: HttpBinding;
+}
+
+/** A durable event's published shape; a breaking change adds a new version beside the old one. */
+export interface EventContract<D extends z.ZodType = z.ZodType> {
+  version: number;
+  data: D;
+  description: string;
+}
+
+export function defineAction<P extends z.ZodType, R extends z.ZodType>(
+  contract: ActionContract<P, R>,
+): ActionContract<P, R> {
+  return contract;
+}
+
+export function defineEvent<D extends z.ZodType>(contract: EventContract<D>): EventContract<D> {
+  return contract;
+}

@@ -1,0 +1,27 @@
+/** Stable error codes of the directory service; the HTTP status comes from each error's kind. */
+export const directoryErrorCodes = {
+  accountNotFound: 'ACCOUNT_NOT_FOUND',
+  accountClassNotFound: 'ACCOUNT_CLASS_NOT_FOUND',
+  siteNotFound: 'SITE_NOT_FOUND',
+  projectNotFound: 'PROJECT_NOT_FOUND',
+  contactNotFound: 'CONTACT_NOT_FOUND',
+  importNotFound: 'IMPORT_NOT_FOUND',
+  accountNumberTaken: 'ACCOUNT_NUMBER_TAKEN',
+  accountClassNameTaken: 'ACCOUNT_CLASS_NAME_TAKEN',
+  accountClassInUse: 'ACCOUNT_CLASS_IN_USE',
+  siteCodeTaken: 'SITE_CODE_TAKEN',
+  projectCodeTaken: 'PROJECT_CODE_TAKEN',
+  contactEmailTaken: 'CONTACT_EMAIL_TAKEN',
+  portalLoginTaken: 'PORTAL_LOGIN_TAKEN',
+  invoiceAccountUnknown: 'INVOICE_ACCOUNT_UNKNOWN',
+  consolidatedAccountInvalid: 'CONSOLIDATED_ACCOUNT_INVALID',
+  siteNotInAccount: 'SITE_NOT_IN_ACCOUNT',
+  scopeOutsideAccount: 'SCOPE_OUTSIDE_ACCOUNT',
+  accessTransitionNotAllowed: 'ACCESS_TRANSITION_NOT_ALLOWED',
+  contactEmailRequired: 'CONTACT_EMAIL_REQUIRED',
+  contactHasActiveAccess: 'CONTACT_HAS_ACTIVE_ACCESS',
+  archived: 'ARCHIVED',
+  invalidCursor: 'INVALID_CURSOR',
+  csvInvalid: 'CSV_INVALID',
+} as const;
+export type DirectoryErrorCode = (typeof directoryErrorCodes)[keyof typeof directoryErrorCodes];

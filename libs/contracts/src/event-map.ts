@@ -1,0 +1,16 @@
+import type { z } from 'zod';
+import type { EventContract } from './contract.ts';
+import { directoryEvents } from './directory/events.ts';
+
+/**
+ * Every durable event, by type (`<service>.<aggregate>.<past-tense>`). Emitters and consumers
+ * type their payloads from here; the AsyncAPI document is generated from the same map.
+ * The services add their events here as they gain aggregates.
+ */
+export const eventContracts = {
+  ...directoryEvents,
+} as const satisfies Record<string, EventContract>;
+
+export type EventMap = typeof eventContracts;
+export type EventType = keyof EventMap;
+export type EventData<E extends EventType> = z.output<EventMap[E]['data']>;

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * What a staff role may do. Roles (Keycloak realm roles in `staff`) map to permissions in one
+ * place, the gateway's `staff-permissions.ts`; actions name the permission they need.
+ */
+export const staffPermissions = ['directory:read', 'directory:write', 'settings:write'] as const;
+export type StaffPermission = (typeof staffPermissions)[number];
+
+export const staffRoles = ['portal-admin', 'portal-manager', 'viewer'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+/**
+ * How an action is exposed over HTTP. The gateway builds its routes and the OpenAPI document from
+ * these bindings, so a contract is the single source of the path, the permission and the schemas.
+ * Params are assembled from path parameters, the query string (GET, DELETE) and the JSON body.
+ */
+export interface HttpBinding {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Under `/api/v1`, with `:name` path parameters, e.g. `/admin/accounts/:accountId`. */
+  path: string;
+  audience: 'staff' | 'portal';
+  permission: StaffPermission;
+  successStatus?: 200 | 201 | 202 | 204;
+  /** `csv`: the raw text/csv body arrives as a stream in the action's ctx.params. */
+  body?: 'json' | 'csv';
+  /** `csv`: the action answers CSV text instead of JSON. */
+  response?: 'json' | 'csv';
+  tag: string;
+  summary: string;
+}
+
+export const maxPageSize = 100;
+
+/** Keyset pagination: `?limit≤100&cursor=`; a cursor is opaque and only valid for the same filters. */
+export const pageParamsSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(maxPageSize).default(25),
+  cursor: z.string().min(1).max(512).optional(),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** Query-string booleans: only `true` and `false` are accepted. */
+export const queryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** A uuid path or body id. */
+export const idSchema = z.uuid();
+
+/**
+ * Facts about the caller the gateway attaches to every call (`ctx.meta`), so services can audit
+ * who did what from where without trusting params.
+ */
+export const callerMetaSchema = z.object({
+  requestId: z.string(),
+  sourceIp: z.string().nullable(),
+  actor: z.unknown(),
+});

@@ -1,0 +1,34 @@
+import moleculer from 'moleculer';
+import { DomainErrorRegenerator } from '../errors/regenerator.ts';
+import { pinoOptions } from './logger.ts';
+
+export interface BrokerSettings {
+  nodeID: string;
+  natsUrl: string;
+  logLevel: string;
+  /** Separates installations sharing one NATS; tests use a random one to stay isolated. */
+  namespace?: string;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The broker every process uses: NATS transporter, JSON serializer, pino logs with redaction and
+ * an error regenerator so `DomainError` keeps its kind across the wire. Process signals are
+ * handled by the caller (`runServiceProcess`) so shutdown order stays under our control.
+ */
+export function createBroker(settings: BrokerSettings): moleculer.ServiceBroker {
+  return new moleculer.ServiceBroker({
+    namespace: settings.namespace ?? 'portal',
+    nodeID: settings.nodeID,
+    transporter: { type: 'NATS', options: { url: settings.natsUrl } },
+    serializer: 'JSON',
+    logger: { type: 'Pino', options: { level: settings.logLevel, pino: { options: pinoOptions(settings.logLevel) } } },
+    errorRegenerator: new DomainErrorRegenerator(),
+    requestTimeout: settings.requestTimeoutMs ?? 10_000,
+    retryPolicy: { enabled: false },
+    tracking: { enabled: true, shutdownTimeout: 10_000 },
+    skipProcessEventRegistration: true,
+    metrics: { enabled: false },
+    tracing: { enabled: false },
+  });
+}

@@ -1,0 +1,3 @@
+export * from './create-broker.ts';
+export * from './logger.ts';
+export * from './typed-call.ts';

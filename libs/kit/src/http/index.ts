@@ -1,0 +1,2 @@
+export * from './keyset-cursor.ts';
+export * from './caller-meta.ts';

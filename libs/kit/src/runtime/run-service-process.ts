@@ -1,0 +1,84 @@
+import { hostname } from 'node:os';
+import { connect, type NatsConnection } from 'nats';
+import type { z } from 'zod';
+import { loadConfigOrExit, processEnvSchema } from '@portal/config';
+import { createBroker } from '../broker/create-broker.ts';
+import { startHealthServer, type ReadinessCheck } from '../health/health-server.ts';
+import type { ServiceInstance, ServiceModule } from './service-module.ts';
+
+export interface RunningProcess {
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole life of a service process: validate the environment once (every module's variables
+ * plus the shared ones), connect, build each module, start the broker, then serve health probes.
+ * SIGINT/SIGTERM stop in reverse order: probes, broker (drains in-flight calls), modules, NATS.
+ */
+export async function runServiceProcess(
+  processName: string,
+  modules: readonly ServiceModule[],
+): Promise<RunningProcess> {
+  const envSchema = modules.reduce<z.ZodObject>((schema, module) => schema.extend(module.env.shape), processEnvSchema);
+  const env = loadConfigOrExit(envSchema) as z.output<typeof processEnvSchema> & Record<string, unknown>;
+  const nodeID = env.NODE_ID ?? `${processName}-${hostname()}-${process.pid}`;
+
+  const broker = createBroker({
+    nodeID,
+    natsUrl: env.NATS_URL,
+    namespace: env.MOLECULER_NAMESPACE,
+    logLevel: env.LOG_LEVEL,
+  });
+  const logger = broker.getLogger('process', { name: processName });
+
+  let nats: NatsConnection;
+  try {
+    nats = await connect({ servers: env.NATS_URL, name: `${nodeID}-jetstream`, timeout: 5_000 });
+  } catch (error) {
+    logger.fatal(`NATS is not reachable at ${env.NATS_URL}: ${(error as Error).message}`);
+    process.exit(69);
+  }
+
+  const instances: ServiceInstance[] = [];
+  const readiness: Record<string, ReadinessCheck> = {
+    nats: async () => {
+      if (nats.isClosed()) throw new Error('NATS connection closed');
+      await nats.flush();
+    },
+  };
+  for (const module of modules) {
+    const moduleEnv = module.env.parse(env);
+    const instance = await module.create({ broker, env: moduleEnv, nats, logger: broker.getLogger(module.name) });
+    instances.push(instance);
+    for (const [name, check] of Object.entries(instance.readiness)) readiness[`${module.name}.${name}`] = check;
+    for (const schema of instance.schemas) broker.createService(schema);
+  }
+
+  await broker.start();
+  const health = await startHealthServer({ host: env.HEALTH_HOST, port: env.HEALTH_PORT, checks: readiness });
+  logger.info(`${processName} started (${modules.map((module) => module.name).join(', ')}); health at ${health.url}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info(`${processName} stopping`);
+      await health.close();
+      await broker.stop();
+      for (const instance of instances.reverse()) await instance.stop();
+      await nats.drain().catch(() => nats.close());
+    })();
+    return stopping;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', error);
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return { stop };
+}

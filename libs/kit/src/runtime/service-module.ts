@@ -1,0 +1,34 @@
+import type moleculer from 'moleculer';
+import type { NatsConnection } from 'nats';
+import type { z } from 'zod';
+import type { ServiceName } from '@portal/contracts';
+import type { ReadinessCheck } from '../health/health-server.ts';
+
+export interface ServiceModuleContext<Env> {
+  broker: moleculer.ServiceBroker;
+  env: Env;
+  /** The process's own NATS connection for JetStream (the transporter keeps its own). */
+  nats: NatsConnection;
+  logger: moleculer.Logger;
+}
+
+export interface ServiceInstance {
+  schemas: moleculer.ServiceSchema[];
+  readiness: Record<string, ReadinessCheck>;
+  /** Runs after the broker has stopped: close relays, consumers and pools. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One deployable service: the environment it needs and how to build it. The same module runs
+ * alone (`services/<name>/src/main.ts`) or beside the others in the all-in-one process.
+ */
+export interface ServiceModule<E extends z.ZodObject = z.ZodObject> {
+  name: ServiceName;
+  env: E;
+  create(context: ServiceModuleContext<z.output<E>>): Promise<ServiceInstance>;
+}
+
+export function defineServiceModule<E extends z.ZodObject>(module: ServiceModule<E>): ServiceModule<E> {
+  return module;
+}

@@ -1,0 +1,33 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { pinoOptions } from '@portal/kit';
+
+describe('log redaction', () => {
+  it('never writes passwords, tokens, cookies or mail bodies', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = pino(pinoOptions('info'), sink);
+    logger.info(
+      {
+        password: 'Secret-1!',
+        contact: { email: 'cora@customer.test', temporaryPassword: 'Temp-1!' },
+        request: { headers: { authorization: 'Bearer abc.def', cookie: '__Host-session=xyz' } },
+        mail: { subject: 'Welcome', html: '<p>reset link</p>', text: 'reset link' },
+        upload: { presignedUrl: 'https://s3/x?X-Amz-Signature=1' },
+      },
+      'contact invited',
+    );
+    const line = lines.join('');
+    for (const secret of ['Secret-1!', 'Temp-1!', 'abc.def', 'xyz', 'reset link', 'X-Amz-Signature']) {
+      expect(line).not.toContain(secret);
+    }
+    expect(line).toContain('cora@customer.test');
+    expect(line).toContain('Welcome');
+  });
+});

@@ -1,0 +1,44 @@
+import moleculer from 'moleculer';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DomainError, DomainErrorRegenerator, conflict, validationFailed } from '@portal/kit';
+
+function overTheWire(error: Error): Error {
+  const broker = new moleculer.ServiceBroker({ logger: false });
+  const regenerator = new DomainErrorRegenerator();
+  regenerator.init(broker);
+  const plain = JSON.parse(JSON.stringify(regenerator.extractPlainError(error as never)));
+  return regenerator.restore(plain, { sender: 'remote-node' });
+}
+
+describe('DomainError', () => {
+  it('carries the HTTP status as code and the stable code as type', () => {
+    const error = conflict('CONTACT_EMAIL_TAKEN', 'This e-mail already has portal access.', { email: 'a@b.test' });
+    expect(error).toMatchObject({
+      kind: 'conflict',
+      code: 409,
+      type: 'CONTACT_EMAIL_TAKEN',
+      details: { email: 'a@b.test' },
+    });
+  });
+
+  it('survives serialisation between nodes as a DomainError', () => {
+    const restored = overTheWire(conflict('ACCOUNT_NUMBER_TAKEN', 'Taken.'));
+    expect(restored).toBeInstanceOf(DomainError);
+    expect(restored).toMatchObject({ kind: 'conflict', code: 409, type: 'ACCOUNT_NUMBER_TAKEN', message: 'Taken.' });
+  });
+
+  it('leaves other errors to Moleculer', () => {
+    const restored = overTheWire(new moleculer.Errors.ServiceNotFoundError({ action: 'x.y' }));
+    expect(restored).not.toBeInstanceOf(DomainError);
+    expect(restored).toBeInstanceOf(moleculer.Errors.ServiceNotFoundError);
+  });
+
+  it('turns zod issues into per-field details', () => {
+    const parsed = z.object({ email: z.email(), name: z.string().min(1) }).safeParse({ email: 'nope', name: '' });
+    if (parsed.success) throw new Error('expected a failure');
+    const error = validationFailed(parsed.error.issues);
+    expect(error).toMatchObject({ code: 400, type: 'VALIDATION_FAILED' });
+    expect((error.details as { path: string }[]).map((issue) => issue.path).sort()).toEqual(['email', 'name']);
+  });
+});

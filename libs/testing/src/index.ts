@@ -1,0 +1,3 @@
+export * from './stack-env.ts';
+export * from './processes.ts';
+export * from './scratch-schema.ts';
