@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { postgresUrl } from '@portal/config';
+import { defineServiceModule, openServiceStore } from '@portal/kit';
+import { directoryService } from './directory.service.ts';
+import { directoryMigrations } from './migrations/index.ts';
+
+export const directoryModule = defineServiceModule({
+  name: 'directory',
+  env: z.object({ DIRECTORY_DATABASE_URL: postgresUrl }),
+  async create({ env, nats, logger }) {
+    const store = await openServiceStore({
+      service: 'directory',
+      databaseUrl: env.DIRECTORY_DATABASE_URL,
+      migrations: directoryMigrations,
+      nats,
+      logger,
+    });
+    return { schemas: [directoryService(store.readiness)], readiness: store.readiness, stop: store.stop };
+  },
+});

@@ -1,0 +1,4 @@
+import { runServiceProcess } from '@portal/kit';
+import { directoryModule } from './directory.module.ts';
+
+await runServiceProcess('directory', [directoryModule]);

@@ -1,0 +1,5 @@
+import type { MigrationClass } from '@portal/kit';
+import { DirectoryModelMigration } from './20261122100000-directory-model.migration.ts';
+
+/** Append-only, in order: a landed migration is never edited. The durable-event tables come from the kit. */
+export const directoryMigrations: MigrationClass[] = [DirectoryModelMigration];

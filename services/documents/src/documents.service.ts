@@ -1,0 +1,13 @@
+import type moleculer from 'moleculer';
+import { statusActionOf, type ReadinessCheck } from '@portal/kit';
+import { serviceVersion } from './version.ts';
+
+/** File types, documents and versions in S3, presigned transfer, download log (filled in by the documents issue). */
+export function documentsService(readiness: Record<string, ReadinessCheck>): moleculer.ServiceSchema {
+  return {
+    name: 'documents',
+    actions: {
+      status: statusActionOf('documents', readiness, serviceVersion),
+    },
+  };
+}

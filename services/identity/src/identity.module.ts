@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { postgresUrl, url } from '@portal/config';
+import { defineServiceModule, openServiceStore } from '@portal/kit';
+import { checkRealmAvailable, portalRealms } from './adapters/keycloak-realms.adapter.ts';
+import { identityService } from './identity.service.ts';
+import { identityMigrations } from './migrations/index.ts';
+
+export const identityModule = defineServiceModule({
+  name: 'identity',
+  env: z.object({ IDENTITY_DATABASE_URL: postgresUrl, KEYCLOAK_URL: url(['http', 'https']) }),
+  async create({ env, nats, logger }) {
+    const store = await openServiceStore({
+      service: 'identity',
+      databaseUrl: env.IDENTITY_DATABASE_URL,
+      migrations: identityMigrations,
+      nats,
+      logger,
+    });
+    const readiness = {
+      ...store.readiness,
+      ...Object.fromEntries(
+        portalRealms.map((realm) => [`keycloak.${realm}`, () => checkRealmAvailable(env.KEYCLOAK_URL, realm)]),
+      ),
+    };
+    return { schemas: [identityService(readiness)], readiness, stop: store.stop };
+  },
+});

@@ -1,0 +1,13 @@
+import type moleculer from 'moleculer';
+import { statusActionOf, type ReadinessCheck } from '@portal/kit';
+import { serviceVersion } from './version.ts';
+
+/** Everything in Keycloak: portal users, invitations, MFA, sessions, revocation (filled in by the identity issue). */
+export function identityService(readiness: Record<string, ReadinessCheck>): moleculer.ServiceSchema {
+  return {
+    name: 'identity',
+    actions: {
+      status: statusActionOf('identity', readiness, serviceVersion),
+    },
+  };
+}

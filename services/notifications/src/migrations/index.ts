@@ -1,0 +1,4 @@
+import type { MigrationClass } from '@portal/kit';
+
+/** Append-only: a landed migration is never edited; the durable-event tables come from the kit. */
+export const notificationsMigrations: MigrationClass[] = [];

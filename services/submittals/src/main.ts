@@ -1,0 +1,4 @@
+import { runServiceProcess } from '@portal/kit';
+import { submittalsModule } from './submittals.module.ts';
+
+await runServiceProcess('submittals', [submittalsModule]);

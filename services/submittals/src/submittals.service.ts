@@ -1,0 +1,13 @@
+import type moleculer from 'moleculer';
+import { statusActionOf, type ReadinessCheck } from '@portal/kit';
+import { serviceVersion } from './version.ts';
+
+/** Outgoing and incoming submittals, review codes and revisions (filled in by the submittals issue). */
+export function submittalsService(readiness: Record<string, ReadinessCheck>): moleculer.ServiceSchema {
+  return {
+    name: 'submittals',
+    actions: {
+      status: statusActionOf('submittals', readiness, serviceVersion),
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceNames, type ServiceName } from '@portal/contracts';
+import { freePort, spawnNode, stackEnv, waitForHttp, type NodeProcess } from '@portal/testing';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const mainOf = (service: ServiceName) => `${root}services/${service}/src/main.ts`;
+const allInOneMain = `${root}services/all-in-one/src/main.ts`;
+
+/** The variables a service process reads, taken from the running stack; nothing else leaks in. */
+function serviceEnv(extra: Record<string, string>): Record<string, string> {
+  const env = stackEnv();
+  const keys = [
+    'NATS_URL',
+    'KEYCLOAK_URL',
+    'S3_ENDPOINT',
+    'S3_ACCESS_KEY',
+    'S3_SECRET_KEY',
+    'S3_REGION',
+    'SMTP_URL',
+    ...serviceNames.map((service) => `${service.toUpperCase()}_DATABASE_URL`),
+  ];
+  return {
+    ...Object.fromEntries(keys.filter((key) => env[key]).map((key) => [key, env[key] as string])),
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+async function expectSystemUp(gatewayPort: number, describe: () => string) {
+  const response = await waitForHttp(`http://127.0.0.1:${gatewayPort}/api/v1/status`, 200, 30_000, describe);
+  const body = (await response.json()) as {
+    status: string;
+    services: Record<string, { dependencies?: Record<string, string> }>;
+  };
+  expect(body.status).toBe('ok');
+  expect(Object.keys(body.services).sort()).toEqual([...serviceNames].sort());
+  for (const service of serviceNames) expect(body.services[service]?.dependencies, service).toBeDefined();
+  expect(body.services.identity?.dependencies).toMatchObject({
+    postgres: 'up',
+    'keycloak.staff': 'up',
+    'keycloak.portal': 'up',
+  });
+  expect(body.services.documents?.dependencies).toMatchObject({ postgres: 'up', s3: 'up' });
+  expect(body.services.notifications?.dependencies).toMatchObject({ postgres: 'up', smtp: 'up' });
+}
+
+describe('each service as its own process', () => {
+  const namespace = `e2e-${randomUUID().slice(0, 8)}`;
+  const processes: NodeProcess[] = [];
+  const healthPorts = new Map<ServiceName, number>();
+  let gatewayPort: number;
+  const outputs = () => processes.map((p) => `--- ${p.name}\n${p.output().slice(-1500)}`).join('\n');
+
+  beforeAll(async () => {
+    gatewayPort = await freePort();
+    for (const service of serviceNames) {
+      const healthPort = await freePort();
+      healthPorts.set(service, healthPort);
+      processes.push(
+        spawnNode(
+          service,
+          mainOf(service),
+          serviceEnv({
+            MOLECULER_NAMESPACE: namespace,
+            HEALTH_PORT: String(healthPort),
+            HEALTH_HOST: '127.0.0.1',
+            GATEWAY_PORT: String(gatewayPort),
+          }),
+        ),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop(5_000)));
+  });
+
+  it('every process becomes ready on its own health endpoint', async () => {
+    for (const service of serviceNames) {
+      await waitForHttp(`http://127.0.0.1:${healthPorts.get(service)}/readyz`, 200, 60_000, outputs);
+      const live = await fetch(`http://127.0.0.1:${healthPorts.get(service)}/healthz`);
+      expect(live.status).toBe(200);
+    }
+  });
+
+  it('the gateway reaches all six services over NATS', async () => {
+    await expectSystemUp(gatewayPort, outputs);
+  });
+
+  it('answers an unknown route with the error format and a request id', async () => {
+    const response = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/no-such-thing`, {
+      headers: { 'x-request-id': 'test-request-0001' },
+    });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-request-id')).toBe('test-request-0001');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await response.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'No such resource.' },
+      requestId: 'test-request-0001',
+    });
+  });
+
+  it('reports a stopped service as unreachable, then every process stops cleanly on SIGTERM', async () => {
+    const submittals = processes.find((p) => p.name === 'submittals');
+    expect(await submittals?.stop()).toBe(0);
+    const degraded = await waitForHttp(`http://127.0.0.1:${gatewayPort}/api/v1/status`, 503, 15_000, outputs);
+    const body = (await degraded.json()) as { services: Record<string, { state?: string }> };
+    expect(body.services.submittals?.state).toBe('unreachable');
+
+    const codes = await Promise.all(processes.map((p) => p.stop()));
+    expect(codes).toEqual(serviceNames.map(() => 0));
+  });
+});
+
+describe('all six services in one process', () => {
+  let allInOne: NodeProcess;
+  let gatewayPort: number;
+  let healthPort: number;
+
+  beforeAll(async () => {
+    gatewayPort = await freePort();
+    healthPort = await freePort();
+    allInOne = spawnNode(
+      'all-in-one',
+      allInOneMain,
+      serviceEnv({
+        MOLECULER_NAMESPACE: `e2e-${randomUUID().slice(0, 8)}`,
+        HEALTH_PORT: String(healthPort),
+        HEALTH_HOST: '127.0.0.1',
+        GATEWAY_PORT: String(gatewayPort),
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await allInOne?.stop(5_000);
+  });
+
+  it('serves the same API from one broker and stops cleanly', async () => {
+    await waitForHttp(`http://127.0.0.1:${healthPort}/readyz`, 200, 60_000, () => allInOne.output());
+    await expectSystemUp(gatewayPort, () => allInOne.output());
+    expect(await allInOne.stop()).toBe(0);
+  });
+});
+
+describe('configuration is checked once, at start', () => {
+  it('exits 78 listing every bad variable', async () => {
+    const directory = spawnNode('directory', mainOf('directory'), { NATS_URL: 'http://wrong', HEALTH_PORT: 'many' });
+    expect(await directory.exited(15_000)).toBe(78);
+    const output = directory.output();
+    expect(output).toContain('NATS_URL: must start with nats://');
+    expect(output).toContain('HEALTH_PORT');
+    expect(output).toContain('DIRECTORY_DATABASE_URL');
+  });
+});
