@@ -25,15 +25,24 @@ export function cacheDir(): string {
   return join(base, 'customer-portal');
 }
 
+/**
+ * `PORTAL_PORT_OFFSET` shifts every port, so a second checkout (a CI check in a temporary clone,
+ * say) can run its own stack beside one already running.
+ */
+const portOffset = Number(process.env['PORTAL_PORT_OFFSET'] ?? 0);
+if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > 5000) {
+  throw new Error(`PORTAL_PORT_OFFSET must be a whole number from 0 to 5000, got "${process.env['PORTAL_PORT_OFFSET']}"`);
+}
+
 export const ports = {
-  postgres: 55432,
-  natsClient: 54222,
-  natsMonitor: 58222,
-  keycloakHttp: 58080,
-  keycloakManagement: 58090,
-  s3: 59000,
-  smtp: 51025,
-  mailHttp: 51080,
+  postgres: 55432 + portOffset,
+  natsClient: 54222 + portOffset,
+  natsMonitor: 58222 + portOffset,
+  keycloakHttp: 58080 + portOffset,
+  keycloakManagement: 58090 + portOffset,
+  s3: 59000 + portOffset,
+  smtp: 51025 + portOffset,
+  mailHttp: 51080 + portOffset,
 } as const;
 
 export const host = '127.0.0.1';
