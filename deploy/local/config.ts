@@ -31,7 +31,9 @@ export function cacheDir(): string {
  */
 const portOffset = Number(process.env['PORTAL_PORT_OFFSET'] ?? 0);
 if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > 5000) {
-  throw new Error(`PORTAL_PORT_OFFSET must be a whole number from 0 to 5000, got "${process.env['PORTAL_PORT_OFFSET']}"`);
+  throw new Error(
+    `PORTAL_PORT_OFFSET must be a whole number from 0 to 5000, got "${process.env['PORTAL_PORT_OFFSET']}"`,
+  );
 }
 
 export const ports = {
