@@ -43,6 +43,8 @@ async function ensureGoTool(bin: string, module: string, log: Log): Promise<stri
     cwd: cache,
     env: {
       GOPATH: join(cache, 'go'),
+      // The build cache too, so everything a rebuild needs lives in (and is removed with) PORTAL_CACHE_DIR.
+      GOCACHE: join(cache, 'go', 'build-cache'),
       GOFLAGS: '-modcacherw',
       GOBIN: join(cache, 'go', 'bin'),
       CGO_ENABLED: '0',

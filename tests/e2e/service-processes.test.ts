@@ -44,6 +44,7 @@ async function expectSystemUp(gatewayPort: number, describe: () => string) {
   });
   expect(body.services.documents?.dependencies).toMatchObject({ postgres: 'up', s3: 'up' });
   expect(body.services.notifications?.dependencies).toMatchObject({ postgres: 'up', smtp: 'up' });
+  return body;
 }
 
 describe('each service as its own process', () => {
@@ -85,8 +86,10 @@ describe('each service as its own process', () => {
     }
   });
 
-  it('the gateway reaches all six services over NATS', async () => {
-    await expectSystemUp(gatewayPort, outputs);
+  it('the gateway reaches all six services over NATS, each on its own node', async () => {
+    const body = await expectSystemUp(gatewayPort, outputs);
+    const nodeIDs = serviceNames.map((service) => (body.services[service] as { nodeID?: string }).nodeID);
+    expect(new Set(nodeIDs).size).toBe(serviceNames.length);
   });
 
   it('answers an unknown route with the error format and a request id', async () => {

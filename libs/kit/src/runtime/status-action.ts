@@ -15,7 +15,7 @@ export function statusActionOf(
     const { checks } = await evaluateReadiness(readiness);
     return {
       service,
-      nodeID: ctx.nodeID ?? 'unknown',
+      nodeID: ctx.broker.nodeID,
       version,
       uptimeSeconds: (Date.now() - processStartedAt) / 1000,
       dependencies: checks,
