@@ -12,6 +12,7 @@ export const errorKinds = [
   'conflict',
   'rule_violation',
   'payload_too_large',
+  'unsupported_media_type',
   'rate_limited',
   'unavailable',
   'internal',
@@ -32,6 +33,8 @@ export function httpStatusOfErrorKind(kind: ErrorKind): number {
       return 409;
     case 'payload_too_large':
       return 413;
+    case 'unsupported_media_type':
+      return 415;
     case 'rule_violation':
       return 422;
     case 'rate_limited':
@@ -46,6 +49,10 @@ export function httpStatusOfErrorKind(kind: ErrorKind): number {
 /** Stable error codes shared by every service (services extend with their own, e.g. `CONTACT_EMAIL_TAKEN`). */
 export const commonErrorCodes = {
   validationFailed: 'VALIDATION_FAILED',
+  invalidJson: 'INVALID_JSON',
+  invalidBody: 'INVALID_BODY',
+  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   notFound: 'NOT_FOUND',
   unauthenticated: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',

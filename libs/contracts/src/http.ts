@@ -22,9 +22,9 @@ export interface HttpBinding {
   audience: 'staff' | 'portal';
   permission: StaffPermission;
   successStatus?: 200 | 201 | 202 | 204;
-  /** `csv`: the raw text/csv body arrives as a stream in the action's ctx.params. */
+  /** `csv`: the raw text/csv body arrives as the call's stream, `ctx.stream` (params hold the path params). */
   body?: 'json' | 'csv';
-  /** `csv`: the action answers CSV text instead of JSON. */
+  /** `csv`: the action answers CSV, a readable stream (or text), sent as a text/csv attachment. */
   response?: 'json' | 'csv';
   tag: string;
   summary: string;
@@ -42,8 +42,8 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
-/** Query-string booleans: only `true` and `false` are accepted. */
-export const queryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
+/** Booleans that may arrive from a query string: `true`/`false` as text, or real booleans from other services. */
+export const queryBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 
 /** A uuid path or body id. */
 export const idSchema = z.uuid();

@@ -35,7 +35,9 @@ export async function startPrivateNats(): Promise<PrivateNats> {
         await probe.close();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`private NATS did not start at ${url}: ${(error as Error).message}`);
+        if (Date.now() > deadline) {
+          throw new Error(`private NATS did not start at ${url}: ${(error as Error).message}`, { cause: error });
+        }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

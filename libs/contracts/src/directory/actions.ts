@@ -559,9 +559,10 @@ export const getContactImport = defineAction({
   },
 });
 export const exportContacts = defineAction({
-  description: 'Contacts as CSV in the import format; all accounts, or one.',
+  description:
+    'Contacts as CSV in the import format; all accounts, or one. Streamed: the result is a readable stream of CSV text.',
   params: z.object({ accountId: idSchema.optional() }),
-  result: z.string(),
+  result: z.unknown(),
   http: {
     ...staff,
     method: 'GET',

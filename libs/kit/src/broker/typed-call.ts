@@ -17,6 +17,8 @@ export interface Caller {
 /**
  * Calls a published action by its contract: params are validated before they leave, the result
  * when it arrives, so a drifted peer fails loudly here rather than deep inside a handler.
+ * The params travel as given (input form): the receiving `contractAction` parses them again, and
+ * transforms such as `queryBoolean` ('true' → true) must run exactly once.
  */
 export async function call<A extends ActionName>(
   caller: Caller,
@@ -27,7 +29,7 @@ export async function call<A extends ActionName>(
   const contract: ActionMap[A] = actionContracts[action];
   const checkedParams = contract.params.safeParse(params);
   if (!checkedParams.success) throw validationFailed(checkedParams.error.issues);
-  const result = await caller.call(action, checkedParams.data, opts);
+  const result = await caller.call(action, params, opts);
   return contract.result.parse(result) as ActionResult<A>;
 }
 

@@ -47,7 +47,8 @@ export async function runServiceProcess(
     },
   };
   for (const module of modules) {
-    const moduleEnv = module.env.parse(env);
+    // The combined schema already parsed everything once; hand each module its own keys, not a second parse.
+    const moduleEnv = Object.fromEntries(Object.keys(module.env.shape).map((key) => [key, env[key]]));
     const instance = await module.create({ broker, env: moduleEnv, nats, logger: broker.getLogger(module.name) });
     instances.push(instance);
     for (const [name, check] of Object.entries(instance.readiness)) readiness[`${module.name}.${name}`] = check;
