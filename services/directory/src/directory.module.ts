@@ -15,6 +15,10 @@ export const directoryModule = defineServiceModule({
       nats,
       logger,
     });
-    return { schemas: [directoryService(store.readiness)], readiness: store.readiness, stop: store.stop };
+    return {
+      schemas: [directoryService({ orm: store.orm, readiness: store.readiness })],
+      readiness: store.readiness,
+      stop: store.stop,
+    };
   },
 });

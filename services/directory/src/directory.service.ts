@@ -1,13 +1,42 @@
 import type moleculer from 'moleculer';
-import { statusActionOf, type ReadinessCheck } from '@portal/kit';
+import { statusActionOf, type ReadinessCheck, type ServiceOrm } from '@portal/kit';
+import { accountClassActions } from './account-classes/account-classes.actions.ts';
+import { accountActions } from './accounts/accounts.actions.ts';
+import { auditActions } from './audit/audit.actions.ts';
+import { contactImportActions } from './contact-import/contact-import.actions.ts';
+import { contactActions } from './contacts/contacts.actions.ts';
+import { invoiceReferenceActions } from './invoice-references/invoice-references.actions.ts';
+import { directoryStoreOf } from './persistence/directory-store.ts';
+import { portalAccessActions } from './portal-access/portal-access.actions.ts';
+import { projectActions } from './projects/projects.actions.ts';
+import { siteActions } from './sites/sites.actions.ts';
+import { systemOptionsActions } from './system-options/system-options.actions.ts';
+import { visibilityActions } from './visibility/visibility.actions.ts';
 import { serviceVersion } from './version.ts';
 
-/** Accounts, sites, projects, contacts and their portal access scopes (filled in by the directory issue). */
-export function directoryService(readiness: Record<string, ReadinessCheck>): moleculer.ServiceSchema {
+export interface DirectoryServiceDeps {
+  orm: ServiceOrm;
+  readiness: Record<string, ReadinessCheck>;
+}
+
+/** Accounts, account classes, sites, projects, contacts, their portal access and scopes, and the audit trail. */
+export function directoryService(deps: DirectoryServiceDeps): moleculer.ServiceSchema {
+  const store = directoryStoreOf(deps.orm);
   return {
     name: 'directory',
     actions: {
-      status: statusActionOf('directory', readiness, serviceVersion),
+      status: statusActionOf('directory', deps.readiness, serviceVersion),
+      ...accountClassActions(store),
+      ...accountActions(store),
+      ...siteActions(store),
+      ...projectActions(store),
+      ...contactActions(store),
+      ...contactImportActions({ orm: deps.orm }),
+      ...portalAccessActions(store),
+      ...visibilityActions({ orm: deps.orm }),
+      ...systemOptionsActions(store),
+      ...invoiceReferenceActions(store),
+      ...auditActions(store),
     },
   };
 }

@@ -1,0 +1,149 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type moleculer from 'moleculer';
+import { directoryErrorCodes as codes, type Contact } from '@portal/contracts';
+import { callerOf, contractAction, notFound, ruleViolation } from '@portal/kit';
+import { accountNotFound, archivedError, liveAccountForChange } from '../accounts/accounts.actions.ts';
+import { findAccount } from '../accounts/accounts.repository.ts';
+import { changesBetween } from '../audit/audit-trail.ts';
+import { recordChange } from '../audit/record-change.ts';
+import { definedFields } from '../domain/patch.ts';
+import type { DirectoryStore } from '../persistence/directory-store.ts';
+import { requireSiteOfAccount } from '../sites/sites.actions.ts';
+import {
+  archiveContactRow,
+  autoSendInviteOf,
+  contactAuditFields,
+  findContact,
+  insertContact,
+  listContactPage,
+  updateContactRow,
+} from './contacts.repository.ts';
+
+export const contactNotFound = () => notFound(codes.contactNotFound, 'No such contact.');
+
+/** The contact, locked for a change; 404 when unknown, 422 when archived. */
+export async function liveContactForChange(tx: EntityManager, contactId: string): Promise<Contact> {
+  const contact = await findContact(tx, contactId, { forUpdate: true });
+  if (!contact) throw contactNotFound();
+  if (contact.archivedAt) throw archivedError('contact');
+  return contact;
+}
+
+/** Reads back a contact written in this transaction (with its access, as every answer carries it). */
+export async function contactAfterChange(tx: EntityManager, contactId: string): Promise<Contact> {
+  const contact = await findContact(tx, contactId);
+  if (!contact) throw contactNotFound();
+  return contact;
+}
+
+export function contactActions(store: DirectoryStore): Record<string, moleculer.ActionSchema> {
+  return {
+    listContacts: contractAction('directory.listContacts', async (args) => {
+      const em = store.read();
+      if (!(await findAccount(em, args.accountId))) throw accountNotFound();
+      return listContactPage(em, args);
+    }),
+
+    getContact: contractAction('directory.getContact', async ({ contactId }) => {
+      const contact = await findContact(store.read(), contactId);
+      if (!contact) throw contactNotFound();
+      return contact;
+    }),
+
+    createContact: contractAction('directory.createContact', (args, ctx) =>
+      store.change(async (tx) => {
+        await liveAccountForChange(tx, args.accountId);
+        const siteId = args.siteId ?? null;
+        if (siteId) await requireSiteOfAccount(tx, args.accountId, siteId);
+        const contactId = await insertContact(tx, {
+          accountId: args.accountId,
+          siteId,
+          firstName: args.firstName,
+          lastName: args.lastName,
+          email: args.email ?? null,
+          phone: args.phone ?? null,
+          title: args.title ?? null,
+        });
+        const created = await contactAfterChange(tx, contactId);
+        const autoSendInvite = created.email !== null && (await autoSendInviteOf(tx, args.accountId));
+        await recordChange(
+          tx,
+          callerOf(ctx),
+          {
+            entity: 'contact',
+            entityId: contactId,
+            action: 'created',
+            accountId: args.accountId,
+            contactId,
+            changes: changesBetween(null, created, contactAuditFields),
+          },
+          {
+            type: 'directory.contact.created',
+            data: { contactId, accountId: args.accountId, siteId, email: created.email, autoSendInvite },
+          },
+        );
+        return created;
+      }),
+    ),
+
+    updateContact: contractAction('directory.updateContact', ({ contactId, ...patch }, ctx) =>
+      store.change(async (tx) => {
+        const before = await liveContactForChange(tx, contactId);
+        const next: Contact = { ...before, ...definedFields(patch) };
+        const changes = changesBetween(before, next, contactAuditFields);
+        if (Object.keys(changes).length === 0) return before;
+        if (next.siteId && next.siteId !== before.siteId) await requireSiteOfAccount(tx, before.accountId, next.siteId);
+        if (next.email === null && before.access.status !== 'none') {
+          throw ruleViolation(codes.contactEmailRequired, 'A contact with portal access keeps an e-mail address.', [
+            { path: 'email', message: 'required while the contact has portal access' },
+          ]);
+        }
+        await updateContactRow(tx, next);
+        await recordChange(
+          tx,
+          callerOf(ctx),
+          {
+            entity: 'contact',
+            entityId: contactId,
+            action: 'updated',
+            accountId: before.accountId,
+            contactId,
+            changes,
+          },
+          {
+            type: 'directory.contact.updated',
+            data: { contactId, accountId: before.accountId, changed: Object.keys(changes) },
+          },
+        );
+        return contactAfterChange(tx, contactId);
+      }),
+    ),
+
+    archiveContact: contractAction('directory.archiveContact', ({ contactId }, ctx) =>
+      store.change(async (tx) => {
+        const before = await findContact(tx, contactId, { forUpdate: true });
+        if (!before) throw contactNotFound();
+        if (before.archivedAt) return before;
+        if (before.access.status === 'invited' || before.access.status === 'enabled') {
+          throw ruleViolation(codes.contactHasActiveAccess, 'Revoke the contact’s portal access before archiving it.');
+        }
+        await archiveContactRow(tx, contactId);
+        const archived = await contactAfterChange(tx, contactId);
+        await recordChange(
+          tx,
+          callerOf(ctx),
+          {
+            entity: 'contact',
+            entityId: contactId,
+            action: 'archived',
+            accountId: before.accountId,
+            contactId,
+            changes: changesBetween(before, archived, ['archivedAt']),
+          },
+          { type: 'directory.contact.archived', data: { contactId, accountId: before.accountId } },
+        );
+        return archived;
+      }),
+    ),
+  };
+}

@@ -1,0 +1,142 @@
+import type moleculer from 'moleculer';
+import { directoryErrorCodes as codes } from '@portal/contracts';
+import { callerOf, contractAction, ruleViolation } from '@portal/kit';
+import { accountNotFound } from '../accounts/accounts.actions.ts';
+import { findAccount } from '../accounts/accounts.repository.ts';
+import { recordChange } from '../audit/record-change.ts';
+import { contactAfterChange, liveContactForChange } from '../contacts/contacts.actions.ts';
+import { canMoveAccess } from '../domain/access-lifecycle.rules.ts';
+import { canonicalScope, sameScope } from '../domain/access-scope.rules.ts';
+import type { DirectoryStore } from '../persistence/directory-store.ts';
+import {
+  idsOutsideReach,
+  portalTabPage,
+  replaceScope,
+  setStoredMfaRequired,
+  storedMfaRequired,
+  writeAccessMove,
+} from './portal-access.repository.ts';
+
+export function portalAccessActions(store: DirectoryStore): Record<string, moleculer.ActionSchema> {
+  return {
+    listPortalAccess: contractAction('directory.listPortalAccess', async (args) => {
+      const em = store.read();
+      if (!(await findAccount(em, args.accountId))) throw accountNotFound();
+      return portalTabPage(em, args);
+    }),
+
+    setAccessScope: contractAction('directory.setAccessScope', ({ contactId, scope }, ctx) =>
+      store.change(async (tx) => {
+        const before = await liveContactForChange(tx, contactId);
+        const next = canonicalScope(scope);
+        if (sameScope(before.access.scope, next)) return before;
+        if (next.kind === 'selected') {
+          const outside = await idsOutsideReach(tx, before, next);
+          if (outside.siteIds.length > 0 || outside.projectIds.length > 0) {
+            throw ruleViolation(
+              codes.scopeOutsideAccount,
+              'The scope may only select live sites and projects the contact can reach.',
+              [
+                ...outside.siteIds.map((id) => ({ path: 'scope.siteIds', message: `not selectable: ${id}` })),
+                ...outside.projectIds.map((id) => ({ path: 'scope.projectIds', message: `not selectable: ${id}` })),
+              ],
+            );
+          }
+        }
+        await replaceScope(tx, contactId, next);
+        await recordChange(
+          tx,
+          callerOf(ctx),
+          {
+            entity: 'access-scope',
+            entityId: contactId,
+            action: 'scope-changed',
+            accountId: before.accountId,
+            contactId,
+            changes: { scope: { from: canonicalScope(before.access.scope), to: next } },
+          },
+          { type: 'directory.access-scope.changed', data: { contactId, accountId: before.accountId, scope: next } },
+        );
+        return contactAfterChange(tx, contactId);
+      }),
+    ),
+
+    setMfaRequired: contractAction('directory.setMfaRequired', ({ contactId, mfaRequired }, ctx) =>
+      store.change(async (tx) => {
+        const before = await liveContactForChange(tx, contactId);
+        const stored = await storedMfaRequired(tx, contactId);
+        if (stored === mfaRequired) return before;
+        await setStoredMfaRequired(tx, contactId, mfaRequired);
+        const after = await contactAfterChange(tx, contactId);
+        await recordChange(
+          tx,
+          callerOf(ctx),
+          {
+            entity: 'access',
+            entityId: contactId,
+            action: 'mfa-required-changed',
+            accountId: before.accountId,
+            contactId,
+            changes: { mfaRequired: { from: stored, to: mfaRequired } },
+          },
+          {
+            type: 'directory.access.changed',
+            data: {
+              contactId,
+              accountId: before.accountId,
+              from: before.access.status,
+              to: after.access.status,
+              mfaRequired: after.access.mfaRequired,
+            },
+          },
+        );
+        return after;
+      }),
+    ),
+
+    applyAccessTransition: contractAction(
+      'directory.applyAccessTransition',
+      ({ contactId, to, identityUserId, inviteExpiresAt }, ctx) =>
+        store.change(async (tx) => {
+          const before = await liveContactForChange(tx, contactId);
+          const from = before.access.status;
+          if (!canMoveAccess(from, to)) {
+            throw ruleViolation(codes.accessTransitionNotAllowed, `Portal access cannot move from ${from} to ${to}.`, {
+              from,
+              to,
+            });
+          }
+          if (to !== 'none' && before.email === null) {
+            throw ruleViolation(codes.contactEmailRequired, 'A contact without an e-mail cannot get portal access.');
+          }
+          // The unique login index turns a second holder of this e-mail into 409 PORTAL_LOGIN_TAKEN.
+          await writeAccessMove(tx, contactId, { to, identityUserId, inviteExpiresAt });
+          const after = await contactAfterChange(tx, contactId);
+          const changes: Record<string, { from: unknown; to: unknown }> = { status: { from, to } };
+          if (after.access.identityUserId !== before.access.identityUserId) {
+            changes.identityUserId = { from: before.access.identityUserId, to: after.access.identityUserId };
+          }
+          if (after.access.inviteExpiresAt !== before.access.inviteExpiresAt) {
+            changes.inviteExpiresAt = { from: before.access.inviteExpiresAt, to: after.access.inviteExpiresAt };
+          }
+          await recordChange(
+            tx,
+            callerOf(ctx),
+            {
+              entity: 'access',
+              entityId: contactId,
+              action: from === to ? `access-${to}-again` : `access-${to}`,
+              accountId: before.accountId,
+              contactId,
+              changes,
+            },
+            {
+              type: 'directory.access.changed',
+              data: { contactId, accountId: before.accountId, from, to, mfaRequired: after.access.mfaRequired },
+            },
+          );
+          return after;
+        }),
+    ),
+  };
+}

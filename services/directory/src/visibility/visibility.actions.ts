@@ -1,0 +1,22 @@
+import type moleculer from 'moleculer';
+import { contractAction, type ServiceOrm } from '@portal/kit';
+import { contactNotFound } from '../contacts/contacts.actions.ts';
+import { directoryStoreOf } from '../persistence/directory-store.ts';
+import { contactExists, findVisibleScope, listVisibleProjectPage } from './visibility.queries.ts';
+
+/** The two read paths of the visibility rule: staff's "what would this contact see", and other services' scope. */
+export function visibilityActions(deps: { orm: ServiceOrm }): Record<string, moleculer.ActionSchema> {
+  const store = directoryStoreOf(deps.orm);
+  return {
+    listVisibleProjects: contractAction('directory.listVisibleProjects', async (params) => {
+      const em = store.read();
+      if (!(await contactExists(em, params.contactId))) throw contactNotFound();
+      return listVisibleProjectPage(em, params);
+    }),
+    resolveVisibleScope: contractAction('directory.resolveVisibleScope', async (params) => {
+      const scope = await findVisibleScope(store.read(), params.contactId);
+      if (!scope) throw contactNotFound();
+      return scope;
+    }),
+  };
+}
