@@ -1,6 +1,7 @@
 import moleculer from 'moleculer';
 import { describe, expect, it } from 'vitest';
 import { notFound, unavailable } from '@portal/kit';
+import { rateLimited, unauthenticated } from '../../src/errors.ts';
 import { toErrorResponse } from '../../src/http/error-response.ts';
 
 describe('toErrorResponse', () => {
@@ -30,5 +31,24 @@ describe('toErrorResponse', () => {
       status: 500,
       body: { error: { code: 'INTERNAL', message: 'Something went wrong on our side.' }, requestId: 'r' },
     });
+  });
+
+  it('challenges a 401 with WWW-Authenticate and tells a 429 when to come back', () => {
+    expect(toErrorResponse(unauthenticated('missing_token'), 'r').headers).toEqual({ 'www-authenticate': 'Bearer' });
+    expect(toErrorResponse(unauthenticated('invalid_token'), 'r')).toMatchObject({
+      status: 401,
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+      body: { error: { code: 'UNAUTHENTICATED' } },
+    });
+    expect(toErrorResponse(rateLimited(7), 'r')).toMatchObject({
+      status: 429,
+      headers: { 'retry-after': '7' },
+      body: { error: { code: 'RATE_LIMITED' } },
+    });
+  });
+
+  it('drops the details of a 5xx domain error', () => {
+    const response = toErrorResponse(unavailable('KEYCLOAK_DOWN', 'Login is unavailable.', { host: '10.0.0.3' }), 'r');
+    expect(response.body.error).toEqual({ code: 'KEYCLOAK_DOWN', message: 'Login is unavailable.' });
   });
 });

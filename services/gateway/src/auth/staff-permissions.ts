@@ -1,0 +1,22 @@
+import { staffPermissions, type StaffPermission, type StaffRole } from '@portal/contracts';
+
+/**
+ * The one map from staff realm roles to permissions. `satisfies` makes it exhaustive: a role added
+ * to the contracts does not compile until it is granted something here.
+ */
+export const staffRolePermissions = {
+  'portal-admin': staffPermissions,
+  'portal-manager': ['directory:read', 'directory:write'],
+  viewer: ['directory:read'],
+} as const satisfies Record<StaffRole, readonly StaffPermission[]>;
+
+const isStaffRole = (role: string): role is StaffRole => Object.hasOwn(staffRolePermissions, role);
+
+/** The permissions a set of realm roles grants; roles the portal does not know (Keycloak defaults) grant nothing. */
+export function permissionsOfRoles(roles: readonly string[]): ReadonlySet<StaffPermission> {
+  const granted = new Set<StaffPermission>();
+  for (const role of roles) {
+    if (isStaffRole(role)) for (const permission of staffRolePermissions[role]) granted.add(permission);
+  }
+  return granted;
+}

@@ -1,0 +1,99 @@
+import { validate, compileErrors } from '@readme/openapi-parser';
+import { describe, expect, it } from 'vitest';
+import { actionContracts } from '@portal/contracts';
+import { buildOpenApiDocument } from '../../src/openapi/openapi.builder.ts';
+
+type Operation = {
+  operationId: string;
+  parameters?: { name: string; in: string; required: boolean }[];
+  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+  responses: Record<string, { $ref?: string; content?: Record<string, unknown> }>;
+  security: unknown[];
+  'x-required-permission': string;
+};
+
+const document = buildOpenApiDocument({ version: '9.9.9' });
+const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, operation]) => ({ path, method, operation: operation as Operation })),
+);
+const httpContracts = Object.entries(actionContracts).flatMap(([action, contract]) =>
+  'http' in contract && contract.http ? [{ action, http: contract.http }] : [],
+);
+
+function resolve(ref: string): unknown {
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], document);
+}
+
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner),
+  );
+}
+
+describe('OpenAPI document', () => {
+  it('has one operation per HTTP-bound action, at its path and method, with its permission', () => {
+    expect(operations.map((entry) => entry.operation.operationId).sort()).toEqual(
+      httpContracts.map((entry) => entry.action).sort(),
+    );
+    for (const { action, http } of httpContracts) {
+      const path = http.path.replace(/:(\w+)/g, '{$1}');
+      const operation = document.paths[path]?.[http.method.toLowerCase()] as Operation | undefined;
+      expect(operation?.operationId, action).toBe(action);
+      expect(operation?.['x-required-permission']).toBe(http.permission);
+      expect(operation?.security).toEqual([{ bearerAuth: [] }]);
+      expect(Object.keys(operation?.responses ?? {})).toContain(String(http.successStatus ?? 200));
+    }
+  });
+
+  it('declares every path parameter, and keeps path parameters out of query and body', () => {
+    for (const { path, operation } of operations) {
+      const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+      const declared = (operation.parameters ?? []).filter((p) => p.in === 'path');
+      expect(declared.map((p) => p.name).sort(), operation.operationId).toEqual([...inPath].sort());
+      expect(declared.every((p) => p.required)).toBe(true);
+      const query = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      const body = Object.keys(operation.requestBody?.content['application/json']?.schema.properties ?? {});
+      for (const name of inPath) expect([...query, ...body], operation.operationId).not.toContain(name);
+    }
+  });
+
+  it('documents query parameters for reads, JSON bodies for writes and CSV where the contract says so', () => {
+    const list = document.paths['/admin/accounts/{accountId}/projects']?.get as Operation;
+    const hidden = list.parameters?.find((p) => p.name === 'hidden') as { schema?: unknown } | undefined;
+    expect(hidden).toMatchObject({ in: 'query', required: false });
+    // Query strings carry text: the input schema admits "true"/"false".
+    expect(JSON.stringify(hidden?.schema)).toContain('["true","false"]');
+    const create = document.paths['/admin/accounts']?.post as Operation;
+    expect(create.requestBody?.content['application/json']?.schema.properties).toHaveProperty('number');
+    expect(create.responses['201']?.content).toHaveProperty('application/json');
+    const upload = document.paths['/admin/contact-imports']?.post as Operation;
+    expect(upload.requestBody?.content).toHaveProperty('text/csv');
+    const download = document.paths['/admin/contacts/export']?.get as Operation;
+    expect(download.responses['200']?.content).toHaveProperty('text/csv');
+  });
+
+  it('points every error answer at the shared ErrorBody, and every $ref resolves', () => {
+    for (const { operation } of operations) {
+      for (const status of ['400', '401', '403', '429', '503']) {
+        expect(operation.responses[status]?.$ref, `${operation.operationId} ${status}`).toMatch(
+          /^#\/components\/responses\//,
+        );
+      }
+    }
+    const refs = refsIn(document);
+    expect(refs).toContain('#/components/schemas/ErrorBody');
+    for (const ref of refs) expect(resolve(ref), ref).toBeDefined();
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    // The parser dereferences in place: give it a copy.
+    const result = await validate(structuredClone(document) as never);
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+    expect(document.openapi).toBe('3.1.0');
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { actionContracts, staffPermissions, staffRoles } from '@portal/contracts';
+import { permissionsOfRoles, staffRolePermissions } from '../../src/auth/staff-permissions.ts';
+
+describe('staff role → permission map', () => {
+  it('covers exactly the staff roles of the contracts', () => {
+    expect(Object.keys(staffRolePermissions).sort()).toEqual([...staffRoles].sort());
+  });
+
+  it('grants admins everything, managers no settings, viewers read only', () => {
+    expect([...permissionsOfRoles(['portal-admin'])].sort()).toEqual([...staffPermissions].sort());
+    expect([...permissionsOfRoles(['portal-manager'])].sort()).toEqual(['directory:read', 'directory:write']);
+    expect([...permissionsOfRoles(['viewer'])]).toEqual(['directory:read']);
+  });
+
+  it('ignores roles the portal does not know and unions the ones it does', () => {
+    expect(permissionsOfRoles(['offline_access', 'default-roles-staff', 'uma_authorization']).size).toBe(0);
+    expect(permissionsOfRoles(['toString', '__proto__', 'constructor']).size).toBe(0);
+    expect([...permissionsOfRoles(['viewer', 'portal-manager'])].sort()).toEqual(['directory:read', 'directory:write']);
+  });
+
+  it('every permission an HTTP contract requires is held by the admin role', () => {
+    const admin = permissionsOfRoles(['portal-admin']);
+    for (const [action, contract] of Object.entries(actionContracts)) {
+      if ('http' in contract && contract.http) expect(admin.has(contract.http.permission), action).toBe(true);
+    }
+  });
+});
