@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { devCredentials, logsDir, repoRoot, serviceNames } from './config.ts';
 import { devLogins } from './dev-logins.ts';
+import { seedDemoData } from './demo-data.ts';
 import { startStack } from './stack.ts';
 
 const allInOne = process.argv.includes('--all-in-one');
@@ -105,10 +106,26 @@ try {
 }
 
 const env = stack.env;
+try {
+  const demo = await seedDemoData({
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    keycloakUrl: env.KEYCLOAK_URL ?? '',
+  });
+  console.log(
+    demo.created
+      ? `demo data: ${demo.accounts} accounts, ${demo.sites} sites, ${demo.projects} projects, ${demo.contacts} contacts created`
+      : 'demo data: already present',
+  );
+} catch (error) {
+  console.error((error as Error).message);
+  await stopAll(1);
+}
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(28)} ${value}`);
 console.log('\nCustomer Portal is running.\n');
 console.log('URLs');
 line('API status', `http://127.0.0.1:${gatewayPort}/api/v1/status`);
+line('OpenAPI document', `http://127.0.0.1:${gatewayPort}/api/v1/openapi.json`);
+line('Staff API', `http://127.0.0.1:${gatewayPort}/api/v1/admin/accounts (Bearer token from realm staff)`);
 for (const service of running) line(`health: ${service.name}`, `http://127.0.0.1:${service.healthPort}/readyz`);
 line('Keycloak admin console', `${env.KEYCLOAK_URL}/admin/`);
 line('Mail inbox (captured mail)', env.MAIL_CATCHER_URL ?? '');

@@ -1,0 +1,141 @@
+// Demo data for `npm start`, created through the staff REST API with the seeded admin login, the
+// same way an integrator would. Skipped when the demo account already exists.
+import { devCliClientId, devLogins } from './dev-logins.ts';
+
+interface Created {
+  id: string;
+}
+
+export interface DemoSummary {
+  created: boolean;
+  accounts: number;
+  sites: number;
+  projects: number;
+  contacts: number;
+}
+
+async function staffAdminToken(keycloakUrl: string): Promise<string> {
+  const admin = devLogins.staffAdmin;
+  const response = await fetch(`${keycloakUrl}/realms/staff/protocol/openid-connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: devCliClientId,
+      username: admin.username,
+      password: admin.password,
+    }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`demo data: staff login failed (${response.status} ${await response.text()})`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: string }): Promise<DemoSummary> {
+  const token = await staffAdminToken(options.keycloakUrl);
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${options.gatewayUrl}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok)
+      throw new Error(`demo data: ${method} ${path} answered ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+
+  const existing = await api<{ items: { number: string }[] }>('GET', '/admin/accounts?search=ACME');
+  if (existing.items.some((account) => account.number === 'ACME')) {
+    return { created: false, accounts: 0, sites: 0, projects: 0, contacts: 0 };
+  }
+
+  const keyAccounts = await api<Created>('POST', '/admin/account-classes', {
+    name: 'Key accounts',
+    description: 'Invoice-verified self-registration, MFA required.',
+    autoSendInvite: false,
+    allowSelfRegistration: true,
+    requireMfa: true,
+  });
+  const standard = await api<Created>('POST', '/admin/account-classes', { name: 'Standard', autoSendInvite: true });
+
+  const acme = await api<Created>('POST', '/admin/accounts', {
+    number: 'ACME',
+    name: 'ACME Industrial',
+    classId: keyAccounts.id,
+  });
+  const group = await api<Created>('POST', '/admin/accounts', {
+    number: 'NWG',
+    name: 'Northwind Group',
+    kind: 'consolidated',
+  });
+  const berlin = await api<Created>('POST', '/admin/accounts', {
+    number: 'NW-BER',
+    name: 'Northwind Berlin',
+    classId: standard.id,
+    consolidatedAccountId: group.id,
+  });
+  const hamburg = await api<Created>('POST', '/admin/accounts', {
+    number: 'NW-HAM',
+    name: 'Northwind Hamburg',
+    classId: standard.id,
+    consolidatedAccountId: group.id,
+  });
+
+  const essen = await api<Created>('POST', `/admin/accounts/${acme.id}/sites`, {
+    code: 'ESS',
+    name: 'Plant Essen',
+    address: { line1: 'Industriestraße 4', city: 'Essen', postalCode: '45127', country: 'DE' },
+  });
+  const leipzig = await api<Created>('POST', `/admin/accounts/${acme.id}/sites`, {
+    code: 'LEI',
+    name: 'Plant Leipzig',
+  });
+  const projects = [
+    [acme.id, { code: 'L4-RETRO', name: 'Line 4 retrofit', siteId: essen.id }],
+    [acme.id, { code: 'COOL-T', name: 'Cooling tower', siteId: leipzig.id, completed: true }],
+    [acme.id, { code: 'WH-AUTO', name: 'Warehouse automation', hidden: true }],
+    [berlin.id, { code: 'FIT-OUT', name: 'Office fit-out' }],
+    [hamburg.id, { code: 'DOCK-2', name: 'Dock 2 extension' }],
+  ] as const;
+  for (const [accountId, project] of projects) await api('POST', `/admin/accounts/${accountId}/projects`, project);
+
+  const contacts = [
+    [
+      acme.id,
+      { firstName: 'Cora', lastName: 'Contact', email: devLogins.customerContact.email, title: 'Project engineer' },
+    ],
+    [
+      acme.id,
+      {
+        firstName: 'Emil',
+        lastName: 'Essen',
+        email: 'emil.essen@acme.test',
+        siteId: essen.id,
+        phone: '+49 201 555 0100',
+      },
+    ],
+    [group.id, { firstName: 'Greta', lastName: 'Group', email: 'greta@northwind.test', title: 'Purchasing' }],
+    [berlin.id, { firstName: 'Bernd', lastName: 'Berlin', email: 'bernd@northwind.test' }],
+  ] as const;
+  for (const [accountId, contact] of contacts) await api('POST', `/admin/accounts/${accountId}/contacts`, contact);
+
+  await api('POST', '/admin/invoice-references/import', {
+    items: [
+      {
+        number: 'INV-2026-0001',
+        accountNumber: 'ACME',
+        quickPayCode: 'QP-7731',
+        amount: '12500.00',
+        currency: 'EUR',
+        issuedAt: '2026-10-01',
+      },
+      { number: 'INV-2026-0002', accountNumber: 'NW-BER', amount: '830.50', currency: 'EUR', issuedAt: '2026-10-15' },
+    ],
+  });
+  await api('PUT', '/admin/system-options', { requestLoginButton: true, selfRegistration: true });
+
+  return { created: true, accounts: 4, sites: 2, projects: projects.length, contacts: contacts.length };
+}
