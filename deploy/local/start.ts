@@ -98,8 +98,28 @@ async function waitReady(service: ServiceProcess): Promise<void> {
   );
 }
 
+/** Each process is ready on its own; the gateway sees the others once they announce themselves over NATS. */
+async function waitForSystemStatus(): Promise<void> {
+  const deadline = Date.now() + readyTimeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/status`, {
+        signal: AbortSignal.timeout(3_000),
+      });
+      if (response.ok) return;
+      last = await response.text();
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`the gateway does not see every service after ${readyTimeoutMs / 1000} s: ${last}`);
+}
+
 try {
   await Promise.all(running.map(waitReady));
+  await waitForSystemStatus();
 } catch (error) {
   console.error((error as Error).message);
   await stopAll(1);
