@@ -3,34 +3,10 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '@portal/contracts';
-import {
-  freePort,
-  spawnNode,
-  stackEnv,
-  startPrivateNats,
-  waitForHttp,
-  type NodeProcess,
-  type PrivateNats,
-} from '@portal/testing';
-import { devCliClientId, devLogins } from '../../deploy/local/dev-logins.ts';
+import { spawnNode, stackEnv, startPrivateNats, type NodeProcess, type PrivateNats } from '@portal/testing';
+import { startServices, tokenFor, type SystemUnderTest } from './support/system-under-test.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const subscriberScript = fileURLToPath(new URL('./fixtures/directory-event-subscriber.ts', import.meta.url));
-
-async function staffToken(keycloakUrl: string): Promise<string> {
-  const admin = devLogins.staffAdmin;
-  const response = await fetch(`${keycloakUrl}/realms/staff/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: devCliClientId,
-      username: admin.username,
-      password: admin.password,
-    }),
-  });
-  if (!response.ok) throw new Error(`staff token: ${response.status} ${await response.text()}`);
-  return String(((await response.json()) as { access_token: string }).access_token);
-}
 
 function receivedEvents(subscriber: NodeProcess): EventEnvelope<Record<string, unknown>>[] {
   return subscriber
@@ -56,15 +32,13 @@ async function eventually<T>(
 
 describe('directory events reach an integrator over JetStream', () => {
   let nats: PrivateNats;
-  let gatewayPort: number;
+  let system: SystemUnderTest;
   let token: string;
-  const processes: NodeProcess[] = [];
   let subscriber: NodeProcess;
   const runId = randomUUID().slice(0, 8).toUpperCase();
-  const outputs = () => processes.map((p) => `--- ${p.name}\n${p.output().slice(-1500)}`).join('\n');
 
   const api = (method: string, path: string, body?: unknown) =>
-    fetch(`http://127.0.0.1:${gatewayPort}/api/v1${path}`, {
+    fetch(`${system.gatewayUrl}/api/v1${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
@@ -75,54 +49,20 @@ describe('directory events reach an integrator over JetStream', () => {
     });
 
   beforeAll(async () => {
-    const env = stackEnv();
+    // A NATS of this suite's own, so killing it disturbs no other suite.
     nats = await startPrivateNats();
-    gatewayPort = await freePort();
-    const common = {
-      NATS_URL: nats.url,
-      MOLECULER_NAMESPACE: `e2e-${runId.toLowerCase()}`,
-      LOG_LEVEL: 'warn',
-      HEALTH_HOST: '127.0.0.1',
-    };
-    const directoryHealth = await freePort();
-    const gatewayHealth = await freePort();
-    processes.push(
-      spawnNode('directory', `${root}services/directory/src/main.ts`, {
-        ...common,
-        HEALTH_PORT: String(directoryHealth),
-        DIRECTORY_DATABASE_URL: String(env.DIRECTORY_DATABASE_URL),
-      }),
-      spawnNode('gateway', `${root}services/gateway/src/main.ts`, {
-        ...common,
-        HEALTH_PORT: String(gatewayHealth),
-        GATEWAY_PORT: String(gatewayPort),
-        KEYCLOAK_URL: String(env.KEYCLOAK_URL),
-      }),
-    );
-    await waitForHttp(`http://127.0.0.1:${directoryHealth}/readyz`, 200, 60_000, outputs);
-    await waitForHttp(`http://127.0.0.1:${gatewayHealth}/readyz`, 200, 60_000, outputs);
-    // Ready is per process; the gateway learns of the directory node over NATS a moment later.
-    await eventually(
-      async () => {
-        const status = (await (await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/status`)).json()) as {
-          services: Record<string, { dependencies?: unknown }>;
-        };
-        return status.services.directory?.dependencies ? true : undefined;
-      },
-      30_000,
-      'the gateway to discover the directory',
-    );
+    system = await startServices(['directory', 'gateway'], { NATS_URL: nats.url });
     subscriber = spawnNode('subscriber', subscriberScript, {
       NATS_URL: nats.url,
       SUBSCRIBER_NAME: `e2e-${runId.toLowerCase()}`,
     });
-    processes.push(subscriber);
     await eventually(() => (subscriber.output().includes('SUBSCRIBED') ? true : undefined), 30_000, 'the subscriber');
-    token = await staffToken(String(env.KEYCLOAK_URL));
+    token = await tokenFor('staffAdmin');
   });
 
   afterAll(async () => {
-    await Promise.all(processes.map((p) => p.stop(5_000)));
+    await subscriber?.stop(5_000);
+    await system?.stop();
     await nats?.close();
   });
 
@@ -182,14 +122,17 @@ describe('directory events reach an integrator over JetStream', () => {
     const numbers = Array.from({ length: burst }, (_, index) => `BURST-${runId}-${String(index).padStart(3, '0')}`);
     let next = 0;
     let killed = false;
+    let refusedDuringOutage = 0;
     const createOne = async (number: string) => {
       for (let attempt = 0; attempt < 40; attempt += 1) {
         try {
           const response = await api('POST', '/admin/accounts', { number, name: `Burst ${number}` });
           if (response.status === 201 || response.status === 409) return;
+          refusedDuringOutage += 1;
         } catch {
-          // NATS (and so the gateway's call) is down: the client retries, as integrators do.
+          refusedDuringOutage += 1;
         }
+        // NATS (and so the gateway's call) is down: the client retries, as integrators do.
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       throw new Error(`could not create ${number}`);
@@ -207,6 +150,7 @@ describe('directory events reach an integrator over JetStream', () => {
     };
     await Promise.all(Array.from({ length: 8 }, worker));
     expect(killed).toBe(true);
+    expect(refusedDuringOutage, 'the outage hit requests in flight').toBeGreaterThan(0);
 
     // Ground truth is what PostgreSQL committed; every committed account must have its event.
     const client = new pg.Client({ connectionString: stackEnv().PG_ADMIN_URL });
