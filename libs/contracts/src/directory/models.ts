@@ -273,6 +273,7 @@ export const contactImportSchema = z.object({
   unchanged: z.number().int(),
   rejected: z.number().int(),
   errors: z.array(z.object({ line: z.number().int(), messages: z.array(z.string()) })),
+  failure: z.string().nullable().describe('Why a failed import stopped; rows before that line were imported.'),
   startedAt: timestamp,
   finishedAt: timestamp.nullable(),
 });

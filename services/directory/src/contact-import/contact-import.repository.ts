@@ -19,6 +19,7 @@ interface ContactImportRow {
   unchanged: number;
   rejected: number;
   errors: RejectedRow[];
+  failure: string | null;
   started_at: SqlTimestamp;
   finished_at: SqlTimestamp | null;
 }
@@ -34,6 +35,7 @@ function toContactImport(row: ContactImportRow): ContactImport {
     unchanged: row.unchanged,
     rejected: row.rejected,
     errors: row.errors,
+    failure: row.failure,
     startedAt: isoOf(row.started_at),
     finishedAt: isoOrNull(row.finished_at),
   };
@@ -47,7 +49,22 @@ export async function insertImportJob(em: EntityManager, actor: Actor): Promise<
   return toContactImport(rows[0]!);
 }
 
+/** A running job without progress for this long lost its process (a restart, a crash): it is failed, not left running. */
+export const stalledImportAfterSeconds = 600;
+
+export async function failStalledImports(em: EntityManager, id?: string): Promise<number> {
+  const rows = await em.execute<{ id: string }[]>(
+    `update contact_import set status = 'failed', finished_at = now(),
+       failure = 'The import stopped making progress (the directory service restarted or crashed); import the file again: rows already imported count as unchanged.'
+     where status = 'running' and progressed_at < now() - make_interval(secs => ?)${id ? ' and id = ?' : ''}
+     returning id`,
+    id ? [stalledImportAfterSeconds, id] : [stalledImportAfterSeconds],
+  );
+  return rows.length;
+}
+
 export async function findImportJob(em: EntityManager, id: string): Promise<ContactImport | null> {
+  await failStalledImports(em, id);
   const rows = await em.execute<ContactImportRow[]>('select * from contact_import where id = ?', [id]);
   return rows[0] ? toContactImport(rows[0]) : null;
 }
@@ -69,7 +86,7 @@ export async function recordBatchProgress(
 ): Promise<void> {
   await tx.execute(
     `update contact_import set processed_rows = processed_rows + ?, created = created + ?, updated = updated + ?,
-       unchanged = unchanged + ?, rejected = rejected + ?, errors = errors || ?::jsonb
+       unchanged = unchanged + ?, rejected = rejected + ?, errors = errors || ?::jsonb, progressed_at = now()
      where id = ?`,
     [counts.processed, counts.created, counts.updated, counts.unchanged, counts.rejected, JSON.stringify(errors), id],
   );

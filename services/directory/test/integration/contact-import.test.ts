@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -258,8 +259,24 @@ describe('contact CSV import', () => {
       contactCsvHeaderLine + good(1) + good(2) + `${accounts[0]!.number},,"Bad"x,File,bad@example.test,,\n` + good(3);
     const job = await importAndWait(body);
     expect(job).toMatchObject({ status: 'failed', created: 2, processedRows: 2 });
+    expect(job.failure).toContain('line 4');
     expect(job.errors).toEqual([{ line: 4, messages: [expect.stringContaining('could not be read at line 4')] }]);
     expect(await count(`contact where email like 'broken.%'`)).toBe(2);
+  });
+
+  it('reports a job whose process died as failed instead of running forever', async () => {
+    const stalled = randomUUID();
+    const slow = randomUUID();
+    await scratch.orm.em.fork().execute(
+      `insert into contact_import (id, status, actor, progressed_at) values
+         (?, 'running', '{}', now() - interval '11 minutes'), (?, 'running', '{}', now() - interval '1 minute')`,
+      [stalled, slow],
+    );
+    expect(await getImport(stalled)).toMatchObject({
+      status: 'failed',
+      failure: expect.stringContaining('import the file again'),
+    });
+    expect(await getImport(slow)).toMatchObject({ status: 'running', failure: null });
   });
 
   it('keeps the first 1,000 row errors of a garbage file and counts all of them', async () => {
@@ -267,7 +284,7 @@ describe('contact CSV import', () => {
       csvLineOf(['NOPE', '', 'A', 'B', `g${i}@example.test`, '', '']),
     );
     const job = await importAndWait(contactCsvHeaderLine + garbage.join(''));
-    expect(job).toMatchObject({ status: 'completed', rejected: 1_500, created: 0 });
+    expect(job).toMatchObject({ status: 'completed', rejected: 1_500, created: 0, failure: null });
     expect(job.errors).toHaveLength(1_000);
     expect(job.errors.at(-1)!.line).toBe(1_001);
   });
