@@ -12,8 +12,6 @@ export const url = (protocols: readonly string[]) =>
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info');
 
-export const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
-
 /** Settings every service process shares: transport, logging, health endpoint. */
 export const processEnvSchema = z.object({
   NATS_URL: url(['nats']),

@@ -47,13 +47,3 @@ export const queryBoolean = z.union([z.boolean(), z.enum(['true', 'false']).tran
 
 /** A uuid path or body id. */
 export const idSchema = z.uuid();
-
-/**
- * Facts about the caller the gateway attaches to every call (`ctx.meta`), so services can audit
- * who did what from where without trusting params.
- */
-export const callerMetaSchema = z.object({
-  requestId: z.string(),
-  sourceIp: z.string().nullable(),
-  actor: z.unknown(),
-});

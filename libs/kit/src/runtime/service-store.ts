@@ -39,6 +39,8 @@ export async function openServiceStore(options: {
     service: options.service,
     databaseUrl: options.databaseUrl,
     logger: options.logger,
+    // Published rows are only kept as a short audit of what was relayed; the stream is the record.
+    purgePublishedAfterDays: 7,
   });
 
   return {

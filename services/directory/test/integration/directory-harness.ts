@@ -32,8 +32,8 @@ export async function openDirectoryHarness(): Promise<DirectoryHarness> {
   const meta = { actor: staffActor, requestId: 'req-test-1', sourceIp: '203.0.113.7' };
   const harness: DirectoryHarness = {
     scratch,
-    // Params go raw, as the gateway sends them (the kit's `call` would send them already parsed,
-    // and query booleans do not survive a second parse); results are checked against the contract.
+    // Params go as the caller wrote them, without the kit's client-side check, so tests can send
+    // the invalid input a client might; results are checked against the contract.
     async call(action, params) {
       const result: unknown = await broker.call(action, params, { meta });
       return actionContracts[action].result.parse(result) as ActionResult<typeof action>;

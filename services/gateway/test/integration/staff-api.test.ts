@@ -88,6 +88,7 @@ const standInDirectory: moleculer.ServiceSchema = {
           unchanged: 0,
           rejected: 0,
           errors: [],
+          failure: null,
           startedAt: now,
           finishedAt: null,
         };
