@@ -45,6 +45,9 @@ export const ports = {
   s3: 59000 + portOffset,
   smtp: 51025 + portOffset,
   mailHttp: 51080 + portOffset,
+  /** `npm start`: the gateway's REST API and the processes' health endpoints (all-in-one, then one per service). */
+  gateway: 8080 + portOffset,
+  healthBase: 9100 + portOffset,
 } as const;
 
 export const host = '127.0.0.1';

@@ -4,13 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { devCredentials, logsDir, repoRoot, serviceNames } from './config.ts';
+import { devCredentials, logsDir, ports, repoRoot, serviceNames } from './config.ts';
 import { devLogins } from './dev-logins.ts';
 import { seedDemoData } from './demo-data.ts';
 import { startStack } from './stack.ts';
 
 const allInOne = process.argv.includes('--all-in-one');
-const gatewayPort = Number(process.env.GATEWAY_PORT ?? 8080);
+const gatewayPort = Number(process.env.GATEWAY_PORT ?? ports.gateway);
 const readyTimeoutMs = 120_000;
 
 interface ServiceProcess {
@@ -20,8 +20,8 @@ interface ServiceProcess {
 }
 
 const processPlan = allInOne
-  ? [{ name: 'all-in-one', healthPort: 9100 }]
-  : serviceNames.map((name, index) => ({ name, healthPort: 9101 + index }));
+  ? [{ name: 'all-in-one', healthPort: ports.healthBase }]
+  : serviceNames.map((name, index) => ({ name, healthPort: ports.healthBase + 1 + index }));
 
 const stack = await startStack({ log: (line) => console.log(line) });
 mkdirSync(logsDir, { recursive: true });
