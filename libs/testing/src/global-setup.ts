@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { dockerEngineAnswers, startDockerStack } from './docker-stack.ts';
 
 /** What the integration and e2e suites need; if all are already in the environment, they are reused. */
 export const requiredStackVars = [
@@ -10,22 +11,51 @@ export const requiredStackVars = [
   'MAIL_CATCHER_URL',
 ] as const;
 
+export type StackSource = 'env' | 'docker' | 'native';
+
+/** Where the stack comes from: URLs given in env > a Docker engine (testcontainers) > the native launcher. */
+export function chooseStackSource(input: { envComplete: boolean; dockerAnswers: boolean }): StackSource {
+  if (input.envComplete) return 'env';
+  if (input.dockerAnswers) return 'docker';
+  return 'native';
+}
+
 /**
  * Vitest global setup: runs once per test run (not per file), so Keycloak and the rest start once.
- * Uses the stack given in the environment if complete, otherwise the native launcher in
- * deploy/local, which itself reuses components already running from `npm run infra`.
+ * Uses the stack given in the environment if complete; otherwise, when a Docker engine answers
+ * `docker info`, starts the stack with testcontainers (docker-stack.ts; NOT exercised on the
+ * project's machines, which have no engine; PORTAL_TEST_DOCKER=off skips it); otherwise the native
+ * launcher in deploy/local, which itself reuses components already running from `npm run infra`.
  */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const given = Object.fromEntries(
     Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
-  if (requiredStackVars.every((name) => given[name])) {
-    process.stdout.write('[testing] using the stack given in the environment\n');
+  const log = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  const envComplete = requiredStackVars.every((name) => given[name]);
+  // Only ask Docker when the environment does not already name the stack.
+  const source = chooseStackSource({ envComplete, dockerAnswers: !envComplete && (await dockerEngineAnswers()) });
+
+  if (source === 'env') {
+    log('[testing] stack: using the URLs given in the environment');
     project.provide('stackEnv', given);
     return async () => {};
   }
+  if (source === 'docker') {
+    log(
+      '[testing] stack: a Docker engine answers: starting it with testcontainers (set PORTAL_TEST_DOCKER=off for the native launcher)',
+    );
+    const stack = await startDockerStack(log);
+    project.provide('stackEnv', { ...given, ...stack.env });
+    return async () => {
+      await stack.stop();
+    };
+  }
+  log('[testing] stack: no Docker engine (or PORTAL_TEST_DOCKER=off): native launcher (deploy/local)');
   const { startStack } = await import('../../../deploy/local/stack.ts');
-  const stack = await startStack({ log: (line) => process.stdout.write(`${line}\n`) });
+  const stack = await startStack({ log });
   project.provide('stackEnv', { ...given, ...stack.env });
   return async () => {
     await stack.stop();
