@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccountClass, ActionArgs } from '@portal/contracts';
-import { pageFromRows } from '@portal/kit';
-import { containsPattern, isoOf, SqlConditions, type SqlTimestamp, keysetAfter } from '../persistence/sql-values.ts';
+import { containsPattern, isoOf, SqlConditions, type SqlTimestamp } from '../persistence/sql-values.ts';
+import { selectKeysetPage, selectRowById } from '../persistence/table-queries.ts';
 
 interface AccountClassRow {
   id: string;
@@ -13,7 +13,6 @@ interface AccountClassRow {
   require_mfa: boolean;
   created_at: SqlTimestamp;
   updated_at: SqlTimestamp;
-  sort_key?: string;
 }
 
 export const accountClassAuditFields = [
@@ -42,11 +41,8 @@ export async function findAccountClass(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<AccountClass | null> {
-  const rows = await em.execute<AccountClassRow[]>(
-    `select * from account_class where id = ?${options.forUpdate ? ' for update' : ''}`,
-    [id],
-  );
-  return rows[0] ? toAccountClass(rows[0]) : null;
+  const row = await selectRowById<AccountClassRow>(em, 'account_class', id, options);
+  return row ? toAccountClass(row) : null;
 }
 
 export async function listAccountClassPage(
@@ -54,12 +50,11 @@ export async function listAccountClassPage(
   args: ActionArgs<'directory.listAccountClasses'>,
 ): Promise<{ items: AccountClass[]; nextCursor: string | null }> {
   const where = new SqlConditions().when(args.search !== undefined, 'name ilike ?', containsPattern(args.search ?? ''));
-  if (args.cursor) where.add('(lower(name), id) > (?, ?::uuid)', ...keysetAfter(args.cursor, 2));
-  const rows = await em.execute<AccountClassRow[]>(
-    `select *, lower(name) as sort_key from account_class where ${where.sql} order by lower(name), id limit ?`,
-    [...where.params, args.limit + 1],
+  return selectKeysetPage<AccountClassRow, AccountClass>(
+    em,
+    { table: 'account_class', sortBy: 'lower(name)', where, limit: args.limit, cursor: args.cursor },
+    toAccountClass,
   );
-  return pageFromRows(rows, args.limit, toAccountClass, (row) => [row.sort_key ?? '', row.id]);
 }
 
 export async function insertAccountClass(

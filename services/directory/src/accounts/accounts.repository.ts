@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Account, ActionArgs } from '@portal/contracts';
-import { pageFromRows } from '@portal/kit';
-import {
-  containsPattern,
-  isoOf,
-  isoOrNull,
-  SqlConditions,
-  type SqlTimestamp,
-  keysetAfter,
-} from '../persistence/sql-values.ts';
+import { containsPattern, isoOf, isoOrNull, SqlConditions, type SqlTimestamp } from '../persistence/sql-values.ts';
+import { selectKeysetPage, selectRowById } from '../persistence/table-queries.ts';
 
 interface AccountRow {
   id: string;
@@ -21,7 +14,6 @@ interface AccountRow {
   archived_at: SqlTimestamp | null;
   created_at: SqlTimestamp;
   updated_at: SqlTimestamp;
-  sort_key?: string;
 }
 
 export const accountAuditFields = [
@@ -52,11 +44,8 @@ export async function findAccount(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<Account | null> {
-  const rows = await em.execute<AccountRow[]>(
-    `select * from account where id = ?${options.forUpdate ? ' for update' : ''}`,
-    [id],
-  );
-  return rows[0] ? toAccount(rows[0]) : null;
+  const row = await selectRowById<AccountRow>(em, 'account', id, options);
+  return row ? toAccount(row) : null;
 }
 
 export async function listAccountPage(
@@ -72,12 +61,11 @@ export async function listAccountPage(
     const pattern = containsPattern(args.search);
     where.add('name ilike ? or number ilike ?', pattern, pattern);
   }
-  if (args.cursor) where.add('(lower(name), id) > (?, ?::uuid)', ...keysetAfter(args.cursor, 2));
-  const rows = await em.execute<AccountRow[]>(
-    `select *, lower(name) as sort_key from account where ${where.sql} order by lower(name), id limit ?`,
-    [...where.params, args.limit + 1],
+  return selectKeysetPage<AccountRow, Account>(
+    em,
+    { table: 'account', sortBy: 'lower(name)', where, limit: args.limit, cursor: args.cursor },
+    toAccount,
   );
-  return pageFromRows(rows, args.limit, toAccount, (row) => [row.sort_key ?? '', row.id]);
 }
 
 export async function insertAccount(

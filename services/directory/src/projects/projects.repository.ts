@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActionArgs, Project } from '@portal/contracts';
-import { pageFromRows } from '@portal/kit';
-import {
-  containsPattern,
-  isoOf,
-  isoOrNull,
-  SqlConditions,
-  type SqlTimestamp,
-  keysetAfter,
-} from '../persistence/sql-values.ts';
+import { containsPattern, isoOf, isoOrNull, SqlConditions, type SqlTimestamp } from '../persistence/sql-values.ts';
+import { selectKeysetPage, selectRowById } from '../persistence/table-queries.ts';
 
 export interface ProjectRow {
   id: string;
@@ -22,7 +15,6 @@ export interface ProjectRow {
   archived_at: SqlTimestamp | null;
   created_at: SqlTimestamp;
   updated_at: SqlTimestamp;
-  sort_key?: string;
 }
 
 export const projectAuditFields = [
@@ -54,11 +46,8 @@ export async function findProject(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<Project | null> {
-  const rows = await em.execute<ProjectRow[]>(
-    `select * from project where id = ?${options.forUpdate ? ' for update' : ''}`,
-    [id],
-  );
-  return rows[0] ? toProject(rows[0]) : null;
+  const row = await selectRowById<ProjectRow>(em, 'project', id, options);
+  return row ? toProject(row) : null;
 }
 
 export async function listProjectPage(
@@ -75,12 +64,11 @@ export async function listProjectPage(
     const pattern = containsPattern(args.search);
     where.add('code ilike ? or name ilike ?', pattern, pattern);
   }
-  if (args.cursor) where.add('(lower(code), id) > (?, ?::uuid)', ...keysetAfter(args.cursor, 2));
-  const rows = await em.execute<ProjectRow[]>(
-    `select *, lower(code) as sort_key from project where ${where.sql} order by lower(code), id limit ?`,
-    [...where.params, args.limit + 1],
+  return selectKeysetPage<ProjectRow, Project>(
+    em,
+    { table: 'project', sortBy: 'lower(code)', where, limit: args.limit, cursor: args.cursor },
+    toProject,
   );
-  return pageFromRows(rows, args.limit, toProject, (row) => [row.sort_key ?? '', row.id]);
 }
 
 export async function insertProject(

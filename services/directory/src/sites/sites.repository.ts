@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActionArgs, Site } from '@portal/contracts';
-import { pageFromRows } from '@portal/kit';
-import {
-  containsPattern,
-  isoOf,
-  isoOrNull,
-  SqlConditions,
-  type SqlTimestamp,
-  keysetAfter,
-} from '../persistence/sql-values.ts';
+import { containsPattern, isoOf, isoOrNull, SqlConditions, type SqlTimestamp } from '../persistence/sql-values.ts';
+import { selectKeysetPage, selectRowById } from '../persistence/table-queries.ts';
 
 interface SiteRow {
   id: string;
@@ -24,7 +17,6 @@ interface SiteRow {
   archived_at: SqlTimestamp | null;
   created_at: SqlTimestamp;
   updated_at: SqlTimestamp;
-  sort_key?: string;
 }
 
 export const siteAuditFields = ['code', 'name', 'address', 'archivedAt'] as const satisfies readonly (keyof Site)[];
@@ -53,10 +45,8 @@ export async function findSite(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<Site | null> {
-  const rows = await em.execute<SiteRow[]>(`select * from site where id = ?${options.forUpdate ? ' for update' : ''}`, [
-    id,
-  ]);
-  return rows[0] ? toSite(rows[0]) : null;
+  const row = await selectRowById<SiteRow>(em, 'site', id, options);
+  return row ? toSite(row) : null;
 }
 
 export async function listSitePage(
@@ -70,12 +60,11 @@ export async function listSitePage(
     const pattern = containsPattern(args.search);
     where.add('code ilike ? or name ilike ?', pattern, pattern);
   }
-  if (args.cursor) where.add('(lower(code), id) > (?, ?::uuid)', ...keysetAfter(args.cursor, 2));
-  const rows = await em.execute<SiteRow[]>(
-    `select *, lower(code) as sort_key from site where ${where.sql} order by lower(code), id limit ?`,
-    [...where.params, args.limit + 1],
+  return selectKeysetPage<SiteRow, Site>(
+    em,
+    { table: 'site', sortBy: 'lower(code)', where, limit: args.limit, cursor: args.cursor },
+    toSite,
   );
-  return pageFromRows(rows, args.limit, toSite, (row) => [row.sort_key ?? '', row.id]);
 }
 
 export async function insertSite(
