@@ -4,7 +4,8 @@ import { directoryEvents } from './directory/events.ts';
 
 /**
  * Every durable event, by type (`<service>.<aggregate>.<past-tense>`). Emitters and consumers
- * type their payloads from here; the AsyncAPI document is generated from the same map.
+ * type their payloads from here; the gateway builds the AsyncAPI document from the same map
+ * (services/gateway/src/asyncapi/asyncapi.builder.ts, served at `/api/v1/asyncapi.json`).
  * The services add their events here as they gain aggregates.
  */
 export const eventContracts = {

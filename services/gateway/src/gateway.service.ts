@@ -4,6 +4,7 @@ import ApiGateway, { type ApiRouteSchema, type ApiSettingsSchema } from 'molecul
 import type { HttpBinding } from '@portal/contracts';
 import { statusActionOf, type ReadinessCheck } from '@portal/kit';
 import type { TokenVerifier } from './adapters/staff-token.verifier.ts';
+import { buildAsyncApiDocument } from './asyncapi/asyncapi.builder.ts';
 import { staffAuthMiddleware, type StaffRequest } from './auth/staff-auth.middleware.ts';
 import { lacksPermission, unauthenticated } from './errors.ts';
 import { assignClientAddress } from './http/client-address.ts';
@@ -38,9 +39,13 @@ export interface GatewayDependencies {
 const csvCallTimeoutMs = 10 * 60_000;
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  sendJsonText(response, status, JSON.stringify(body));
+}
+
+function sendJsonText(response: ServerResponse, status: number, json: string): void {
   response.statusCode = status;
   response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.end(JSON.stringify(body));
+  response.end(json);
 }
 
 /** The staff caller of an admin route, checked against the permission the contract names. */
@@ -52,9 +57,9 @@ function authorizeStaff(request: IncomingMessage, binding: HttpBinding) {
 }
 
 /**
- * The only HTTP surface. Under /api/v1: public `status` and `openapi.json`, and the staff API
- * `/admin/*` generated from the action contracts (portal routes arrive with their issue, as a
- * third route with its own authentication beside the staff one).
+ * The only HTTP surface. Under /api/v1: public `status`, `openapi.json` and `asyncapi.json`, and
+ * the staff API `/admin/*` generated from the action contracts (portal routes arrive with their
+ * issue, as a third route with its own authentication beside the staff one).
  */
 export function gatewayService(
   settings: GatewaySettings,
@@ -64,6 +69,7 @@ export function gatewayService(
   const anonymousLimiter = tokenBucketLimiter({ perMinute: settings.anonymousRateLimitPerMinute });
   const principalLimiter = tokenBucketLimiter({ perMinute: settings.rateLimitPerMinute });
   const openApiDocument = JSON.stringify(buildOpenApiDocument({ version: serviceVersion }));
+  const asyncApiDocument = JSON.stringify(buildAsyncApiDocument({ version: serviceVersion }));
 
   const publicRoute: ApiRouteSchema = {
     name: 'public',
@@ -84,9 +90,10 @@ export function gatewayService(
         );
       },
       'GET openapi.json'(_request: IncomingMessage, response: ServerResponse) {
-        response.statusCode = 200;
-        response.setHeader('content-type', 'application/json; charset=utf-8');
-        response.end(openApiDocument);
+        sendJsonText(response, 200, openApiDocument);
+      },
+      'GET asyncapi.json'(_request: IncomingMessage, response: ServerResponse) {
+        sendJsonText(response, 200, asyncApiDocument);
       },
     },
   };

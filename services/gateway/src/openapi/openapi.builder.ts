@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { actionContracts, errorBodySchema, type ActionContract, type HttpBinding } from '@portal/contracts';
+import { hoistDefs, toJsonSchema, type JsonSchema } from '../json-schema.ts';
 import { pathParamNames, readsQuery } from '../http/request-params.ts';
 
-type JsonSchema = Record<string, unknown>;
 type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
 
 /** The error answers an operation may give, each a shared response with the `ErrorBody` schema. */
@@ -41,7 +40,7 @@ export interface OpenApiOptions {
 export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
   const contracts = options.contracts ?? actionContracts;
   const components = {
-    schemas: { ErrorBody: toSchema(errorBodySchema, 'output') } as Record<string, JsonSchema>,
+    schemas: { ErrorBody: toJsonSchema(errorBodySchema, 'output') } as Record<string, JsonSchema>,
     responses: Object.fromEntries(
       Object.values(errorResponses).map(([name, description]) => [
         name,
@@ -76,7 +75,8 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       title: 'Customer Portal API',
       version: options.version,
       description:
-        'Staff (`/admin`) REST API of the customer portal. Errors are `{ "error": { "code", "message", "details"? }, "requestId" }`.',
+        'Staff (`/admin`) REST API of the customer portal. Errors are `{ "error": { "code", "message", "details"? }, "requestId" }`. ' +
+        'The durable events the services publish on NATS JetStream are described by the AsyncAPI 3.0 document at `/api/v1/asyncapi.json`.',
     },
     servers: [{ url: '/api/v1' }],
     tags: [...tags].sort().map((name) => ({ name })),
@@ -92,7 +92,7 @@ function operationOf(
   sharedSchemas: Record<string, JsonSchema>,
 ): Record<string, unknown> {
   const prefix = action.replace(/\./g, '_');
-  const input = hoistDefs(toSchema(contract.params, 'input'), `${prefix}_params`, sharedSchemas);
+  const input = hoistDefs(toJsonSchema(contract.params, 'input'), sharedSchemas, (name) => `${prefix}_params_${name}`);
   const properties = (input.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((input.required ?? []) as string[]);
   const inPath = pathParamNames(binding.path);
@@ -148,7 +148,11 @@ function operationOf(
       'Content-Disposition': { description: 'attachment; filename="…csv"', schema: { type: 'string' } },
     };
   } else if (status !== '204') {
-    const schema = hoistDefs(toSchema(contract.result, 'output'), `${prefix}_result`, sharedSchemas);
+    const schema = hoistDefs(
+      toJsonSchema(contract.result, 'output'),
+      sharedSchemas,
+      (name) => `${prefix}_result_${name}`,
+    );
     success.content = { 'application/json': { schema } };
   }
   operation.responses = {
@@ -161,34 +165,4 @@ function operationOf(
     ),
   };
   return operation;
-}
-
-function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: 'any',
-    target: 'draft-2020-12',
-  }) as JsonSchema;
-  return rest;
-}
-
-/** Moves a schema's local `$defs` (recursive types) into `components.schemas` and points its refs there. */
-function hoistDefs(schema: JsonSchema, prefix: string, shared: Record<string, JsonSchema>): JsonSchema {
-  const defs = schema.$defs as Record<string, JsonSchema> | undefined;
-  if (!defs) return schema;
-  const { $defs: _local, ...rest } = schema;
-  const rename = (name: string) => `${prefix}_${name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
-  const rewrite = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(rewrite);
-    if (typeof value !== 'object' || value === null) return value;
-    return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) =>
-        key === '$ref' && typeof inner === 'string' && inner.startsWith('#/$defs/')
-          ? [key, `#/components/schemas/${rename(inner.slice('#/$defs/'.length))}`]
-          : [key, rewrite(inner)],
-      ),
-    );
-  };
-  for (const [name, def] of Object.entries(defs)) shared[rename(name)] = rewrite(def) as JsonSchema;
-  return rewrite(rest) as JsonSchema;
 }

@@ -218,6 +218,16 @@ describe('gateway staff API', () => {
       expect(Object.keys(document.paths['/admin/accounts'] ?? {}).sort()).toEqual(['get', 'post']);
       expect((await fetch(`${base}/status`)).status).not.toBe(401);
     });
+
+    it('publishes the AsyncAPI document of the events without a token', async () => {
+      const asyncapi = await fetch(`${base}/asyncapi.json`);
+      expect(asyncapi.status).toBe(200);
+      expect(asyncapi.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(asyncapi.headers.get('x-content-type-options')).toBe('nosniff');
+      const document = (await asyncapi.json()) as { asyncapi: string; channels: Record<string, { address: string }> };
+      expect(document.asyncapi).toBe('3.0.0');
+      expect(Object.values(document.channels).map((channel) => channel.address)).toContain('directory.contact.created');
+    });
   });
 
   describe('permissions by role', () => {

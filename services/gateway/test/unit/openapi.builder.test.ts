@@ -2,6 +2,7 @@ import { validate, compileErrors } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
 import { actionContracts } from '@portal/contracts';
 import { buildOpenApiDocument } from '../../src/openapi/openapi.builder.ts';
+import { refsIn, resolveRef } from './document-refs.ts';
 
 type Operation = {
   operationId: string;
@@ -21,18 +22,7 @@ const httpContracts = Object.entries(actionContracts).flatMap(([action, contract
 );
 
 function resolve(ref: string): unknown {
-  return ref
-    .replace(/^#\//, '')
-    .split('/')
-    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], document);
-}
-
-function refsIn(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(refsIn);
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([key, inner]) =>
-    key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner),
-  );
+  return resolveRef(document, ref);
 }
 
 describe('OpenAPI document', () => {
@@ -95,5 +85,9 @@ describe('OpenAPI document', () => {
     const result = await validate(structuredClone(document) as never);
     expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
     expect(document.openapi).toBe('3.1.0');
+  });
+
+  it('points integrators at the AsyncAPI document of the events', () => {
+    expect((document.info as { description: string }).description).toContain('`/api/v1/asyncapi.json`');
   });
 });
