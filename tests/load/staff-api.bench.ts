@@ -21,6 +21,7 @@ import { freePort, spawnNode, waitForHttp, type NodeProcess } from '../../libs/t
 import { componentNames, repoRoot, serviceNames } from '../../deploy/local/config.ts';
 import { devCliClientId, devLogins, type DevLoginKey } from '../../deploy/local/dev-logins.ts';
 import { liveRecorded } from '../../deploy/local/proc.ts';
+import { isolateTestDatabase } from '../../libs/testing/src/test-database.ts';
 
 const seconds = Number(process.env.STAFF_API_BENCH_SECONDS ?? 10);
 /** Writes run shorter: every request leaves an account, an audit entry and an outbox event behind. */
@@ -404,7 +405,8 @@ async function postgresVersion(adminUrl: string): Promise<string> {
 const ratio = (value: number, base: number) => Math.round((value / base) * 100) / 100;
 
 async function main(): Promise<void> {
-  const stack = stackEnv();
+  // The suites' own database, so a benchmark run leaves the running system's data alone.
+  const stack = await isolateTestDatabase(stackEnv());
   const run = randomUUID().slice(0, 6).toUpperCase();
   const body = samplePage();
   const watchdog = setTimeout(() => {

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { dockerEngineAnswers, startDockerStack } from './docker-stack.ts';
+import { isolateTestDatabase } from './test-database.ts';
 
 /** What the integration and e2e suites need; if all are already in the environment, they are reused. */
 export const requiredStackVars = [
@@ -26,6 +27,8 @@ export function chooseStackSource(input: { envComplete: boolean; dockerAnswers: 
  * `docker info`, starts the stack with testcontainers (docker-stack.ts; NOT exercised on the
  * project's machines, which have no engine; PORTAL_TEST_DOCKER=off skips it); otherwise the native
  * launcher in deploy/local, which itself reuses components already running from `npm run infra`.
+ * Whatever the source, the suites get a database of their own (`portal_test`), never the data of a
+ * system the developer is running.
  */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const given = Object.fromEntries(
@@ -40,7 +43,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
 
   if (source === 'env') {
     log('[testing] stack: using the URLs given in the environment');
-    project.provide('stackEnv', given);
+    project.provide('stackEnv', await isolateTestDatabase(given));
     return async () => {};
   }
   if (source === 'docker') {
@@ -48,7 +51,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
       '[testing] stack: a Docker engine answers: starting it with testcontainers (set PORTAL_TEST_DOCKER=off for the native launcher)',
     );
     const stack = await startDockerStack(log);
-    project.provide('stackEnv', { ...given, ...stack.env });
+    project.provide('stackEnv', await isolateTestDatabase({ ...given, ...stack.env }));
     return async () => {
       await stack.stop();
     };
@@ -56,7 +59,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   log('[testing] stack: no Docker engine (or PORTAL_TEST_DOCKER=off): native launcher (deploy/local)');
   const { startStack } = await import('../../../deploy/local/stack.ts');
   const stack = await startStack({ log });
-  project.provide('stackEnv', { ...given, ...stack.env });
+  project.provide('stackEnv', await isolateTestDatabase({ ...given, ...stack.env }));
   return async () => {
     await stack.stop();
   };
