@@ -1,14 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
-/** A port nothing listens on right now (the OS picks it), for processes a test starts. */
+const portsHandedOut = new Set<number>();
+
+/**
+ * A port nothing listens on right now (the OS picks it), for processes a test starts. The OS may
+ * hand the same port out twice once it is closed again, so ports given earlier in this process are
+ * never given again: a test that starts several servers gets distinct ports.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('could not obtain a free port');
-  return address.port;
+  for (;;) {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (typeof address !== 'object' || !address) throw new Error('could not obtain a free port');
+    if (!portsHandedOut.has(address.port)) {
+      portsHandedOut.add(address.port);
+      return address.port;
+    }
+  }
 }
 
 export interface NodeProcess {

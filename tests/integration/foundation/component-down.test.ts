@@ -1,16 +1,6 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '@portal/testing';
 import { probe, urlVar, type ComponentName } from '../../../deploy/local/components.ts';
-
-/** A loopback port with nothing listening: what a stopped component looks like to a client. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 const urlFor: Record<ComponentName, (port: number) => string> = {
   postgres: (port) => `postgres://postgres:x@127.0.0.1:${port}/portal`,
@@ -23,7 +13,8 @@ const urlFor: Record<ComponentName, (port: number) => string> = {
 describe('a stopped component fails fast with a clear message', () => {
   for (const component of Object.keys(urlFor) as ComponentName[]) {
     it(`${component}: names the component, its URL and how to start it`, async () => {
-      const port = await closedPort();
+      // A free port is what a stopped component looks like to a client.
+      const port = await freePort();
       const env = {
         [urlVar[component]]: urlFor[component](port),
         S3_ACCESS_KEY: 'k',
