@@ -9,6 +9,7 @@ export const errorKinds = [
   'unauthenticated',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'conflict',
   'rule_violation',
   'payload_too_large',
@@ -29,6 +30,8 @@ export function httpStatusOfErrorKind(kind: ErrorKind): number {
       return 403;
     case 'not_found':
       return 404;
+    case 'method_not_allowed':
+      return 405;
     case 'conflict':
       return 409;
     case 'payload_too_large':
@@ -46,20 +49,32 @@ export function httpStatusOfErrorKind(kind: ErrorKind): number {
   }
 }
 
-/** Stable error codes shared by every service (services extend with their own, e.g. `CONTACT_EMAIL_TAKEN`). */
-export const commonErrorCodes = {
-  validationFailed: 'VALIDATION_FAILED',
-  invalidJson: 'INVALID_JSON',
-  invalidBody: 'INVALID_BODY',
-  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
-  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
-  notFound: 'NOT_FOUND',
-  unauthenticated: 'UNAUTHENTICATED',
-  forbidden: 'FORBIDDEN',
-  rateLimited: 'RATE_LIMITED',
-  dependencyUnavailable: 'DEPENDENCY_UNAVAILABLE',
-  internal: 'INTERNAL',
-} as const;
+/** What one stable error code means: its kind (hence its HTTP status) and its default message. */
+export interface ErrorSpec {
+  readonly kind: ErrorKind;
+  readonly message: string;
+}
+
+/**
+ * A service's error table: every stable code it can answer, declared once. Throw sites name the
+ * code (`directoryError('ACCOUNT_NOT_FOUND')`), never the kind, so a code cannot mean two statuses.
+ */
+export type ErrorTable = Readonly<Record<string, ErrorSpec>>;
+
+export function defineErrorTable<const T extends Record<string, ErrorSpec>>(table: T): T {
+  return table;
+}
+
+/** Codes any service may answer: request validation, paging, data the database refuses, outages. */
+export const commonErrors = defineErrorTable({
+  VALIDATION_FAILED: { kind: 'bad_request', message: 'The request is not valid.' },
+  INVALID_CURSOR: { kind: 'bad_request', message: 'The cursor is not valid for this list; start again without it.' },
+  INVALID_VALUE: { kind: 'bad_request', message: 'A value in the request cannot be stored as given.' },
+  NOT_FOUND: { kind: 'not_found', message: 'No such resource.' },
+  DEPENDENCY_UNAVAILABLE: { kind: 'unavailable', message: 'A required service is not available; try again shortly.' },
+  INTERNAL: { kind: 'internal', message: 'Something went wrong on our side.' },
+});
+export type CommonErrorCode = keyof typeof commonErrors;
 
 export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
 export type FieldIssue = z.infer<typeof fieldIssueSchema>;

@@ -1,51 +1,34 @@
-import { commonErrorCodes, type StaffPermission } from '@portal/contracts';
-import { DomainError } from '@portal/kit';
+import { gatewayErrors, type StaffPermission } from '@portal/contracts';
+import { commonError, errorFactoryOf } from '@portal/kit';
+
+/** The gateway's errors, by code: the kind and default message come from its error table. */
+export const gatewayError = errorFactoryOf(gatewayErrors);
 
 /** Why a request was not authenticated; decides the `WWW-Authenticate` challenge. */
 export type UnauthenticatedReason = 'missing_token' | 'invalid_token';
 
 export const unauthenticated = (reason: UnauthenticatedReason) =>
-  new DomainError(
-    'unauthenticated',
-    commonErrorCodes.unauthenticated,
-    reason === 'missing_token'
-      ? 'A bearer access token is required.'
-      : 'The bearer access token is invalid or has expired.',
-    { reason },
-  );
+  gatewayError('UNAUTHENTICATED', {
+    message:
+      reason === 'missing_token'
+        ? 'A bearer access token is required.'
+        : 'The bearer access token is invalid or has expired.',
+    details: { reason },
+  });
 
 export const lacksPermission = (requiredPermission: StaffPermission) =>
-  new DomainError('forbidden', commonErrorCodes.forbidden, 'Your role does not allow this request.', {
-    requiredPermission,
-  });
+  gatewayError('FORBIDDEN', { details: { requiredPermission } });
 
 export const rateLimited = (retryAfterSeconds: number) =>
-  new DomainError('rate_limited', commonErrorCodes.rateLimited, 'Too many requests; try again later.', {
-    retryAfterSeconds,
-  });
+  gatewayError('RATE_LIMITED', { details: { retryAfterSeconds } });
 
-export const payloadTooLarge = (limitBytes: number) =>
-  new DomainError('payload_too_large', commonErrorCodes.payloadTooLarge, 'The request body is too large.', {
-    limitBytes,
-  });
+export const payloadTooLarge = (limitBytes: number) => gatewayError('PAYLOAD_TOO_LARGE', { details: { limitBytes } });
 
 export const unsupportedMediaType = (expected: string) =>
-  new DomainError(
-    'unsupported_media_type',
-    commonErrorCodes.unsupportedMediaType,
-    `The request body must be sent as ${expected}.`,
-    { expected },
-  );
-
-export const invalidJson = () =>
-  new DomainError('bad_request', commonErrorCodes.invalidJson, 'The request body is not valid JSON.');
-
-export const invalidBody = () =>
-  new DomainError('bad_request', commonErrorCodes.invalidBody, 'The request body must be a JSON object.');
+  gatewayError('UNSUPPORTED_MEDIA_TYPE', {
+    message: `The request body must be sent as ${expected}.`,
+    details: { expected },
+  });
 
 export const identityProviderUnavailable = () =>
-  new DomainError(
-    'unavailable',
-    commonErrorCodes.dependencyUnavailable,
-    'Sign-in cannot be checked right now; try again shortly.',
-  );
+  commonError('DEPENDENCY_UNAVAILABLE', { message: 'Sign-in cannot be checked right now; try again shortly.' });

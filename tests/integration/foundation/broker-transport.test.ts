@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBroker, DomainError, notFound } from '@portal/kit';
+import { commonError, createBroker, DomainError } from '@portal/kit';
 import { requireStackVar } from '@portal/testing';
 import { requireComponent } from './component-probes.ts';
 
@@ -48,7 +48,7 @@ describe('Moleculer over NATS between two OS processes', () => {
       name: 'proofFailing',
       actions: {
         fail: () => {
-          throw notFound('PROOF_THING_NOT_FOUND', 'No such thing.', { id: '42' });
+          throw commonError('NOT_FOUND', { message: 'No such thing.', details: { id: '42' } });
         },
       },
     });
@@ -107,7 +107,7 @@ describe('Moleculer over NATS between two OS processes', () => {
       expect(failure).toMatchObject({
         kind: 'not_found',
         code: 404,
-        type: 'PROOF_THING_NOT_FOUND',
+        type: 'NOT_FOUND',
         data: { id: '42' },
       });
     } finally {

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors/domain-error.ts';
+import { commonError } from '../errors/domain-error.ts';
 
 /**
  * Keyset pagination cursors: the sort key of the last row returned, opaque to clients
@@ -15,7 +15,7 @@ export function decodeCursor(cursor: string, length: number): (string | number |
   } catch {
     // fall through to the error below
   }
-  throw badRequest('INVALID_CURSOR', 'The cursor is not valid for this list; start again without it.');
+  throw commonError('INVALID_CURSOR');
 }
 
 /** Fetch one row more than asked: its presence says whether a next page exists. */

@@ -1,6 +1,6 @@
 import type moleculer from 'moleculer';
-import { directoryErrorCodes as codes, type AccountClass } from '@portal/contracts';
-import { callerOf, contractAction, notFound } from '@portal/kit';
+import type { AccountClass } from '@portal/contracts';
+import { callerOf, contractAction } from '@portal/kit';
 import { changesBetween } from '../audit/audit-trail.ts';
 import { recordChange } from '../audit/record-change.ts';
 import { definedFields } from '../domain/patch.ts';
@@ -13,8 +13,9 @@ import {
   listAccountClassPage,
   updateAccountClassRow,
 } from './account-classes.repository.ts';
+import { directoryError } from '../errors.ts';
 
-const accountClassNotFound = () => notFound(codes.accountClassNotFound, 'No such account class.');
+const accountClassNotFound = () => directoryError('ACCOUNT_CLASS_NOT_FOUND');
 
 export function accountClassActions(store: DirectoryStore): Record<string, moleculer.ActionSchema> {
   return {

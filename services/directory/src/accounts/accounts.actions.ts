@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type moleculer from 'moleculer';
-import { directoryErrorCodes as codes, type Account } from '@portal/contracts';
-import { callerOf, contractAction, notFound, ruleViolation } from '@portal/kit';
+import type { Account } from '@portal/contracts';
+import { callerOf, contractAction } from '@portal/kit';
 import { findAccountClass } from '../account-classes/account-classes.repository.ts';
 import { changesBetween } from '../audit/audit-trail.ts';
 import { recordChange } from '../audit/record-change.ts';
@@ -15,9 +15,10 @@ import {
   listAccountPage,
   updateAccountRow,
 } from './accounts.repository.ts';
+import { directoryError } from '../errors.ts';
 
-export const accountNotFound = () => notFound(codes.accountNotFound, 'No such account.');
-export const archivedError = (what: string) => ruleViolation(codes.archived, `The ${what} is archived.`);
+export const accountNotFound = () => directoryError('ACCOUNT_NOT_FOUND');
+export const archivedError = (what: string) => directoryError('ARCHIVED', { message: `The ${what} is archived.` });
 
 /** The account, locked for the change; 404 when unknown, 422 when archived. */
 export async function liveAccountForChange(tx: EntityManager, accountId: string): Promise<Account> {
@@ -33,11 +34,11 @@ async function checkAccountLinks(
   account: Pick<Account, 'id' | 'kind' | 'classId' | 'consolidatedAccountId'>,
 ): Promise<void> {
   if (account.classId && !(await findAccountClass(tx, account.classId))) {
-    throw notFound(codes.accountClassNotFound, 'No such account class.');
+    throw directoryError('ACCOUNT_CLASS_NOT_FOUND');
   }
   if (!account.consolidatedAccountId) return;
   const invalid = (message: string) =>
-    ruleViolation(codes.consolidatedAccountInvalid, message, [{ path: 'consolidatedAccountId', message }]);
+    directoryError('CONSOLIDATED_ACCOUNT_INVALID', { message, details: [{ path: 'consolidatedAccountId', message }] });
   if (account.kind !== 'customer') throw invalid('Only a customer account can belong to a consolidated account.');
   const group = await findAccount(tx, account.consolidatedAccountId, { forUpdate: true });
   if (!group || group.id === account.id || group.kind !== 'consolidated') {

@@ -1,8 +1,8 @@
 import { Readable, type TransformCallback } from 'node:stream';
 import { Parser } from 'csv-parse';
-import { contactCsvColumns, directoryErrorCodes as codes } from '@portal/contracts';
-import { badRequest } from '@portal/kit';
+import { contactCsvColumns } from '@portal/contracts';
 import { checkContactCsvHeader, type ContactCsvHeader } from './contact-csv.rules.ts';
+import { directoryError } from '../errors.ts';
 
 /** The file is not well-formed CSV from `line` on (e.g. a stray quote); earlier records were good. */
 export class CsvReadError extends Error {
@@ -65,16 +65,16 @@ export async function openContactCsv(body: unknown): Promise<ContactCsvReader> {
   try {
     first = await parsed.next();
   } catch (error) {
-    throw badRequest(codes.csvInvalid, `The CSV could not be read: ${messageOf(error)}`);
+    throw directoryError('CSV_INVALID', { message: `The CSV could not be read: ${messageOf(error)}` });
   }
-  if (first.done) throw badRequest(codes.csvInvalid, 'The CSV is empty: a header row is required.');
+  if (first.done) throw directoryError('CSV_INVALID', { message: 'The CSV is empty: a header row is required.' });
   const header = checkContactCsvHeader(first.value.fields);
   if (!header.ok) {
     parser.destroy();
     input.destroy();
-    throw badRequest(codes.csvInvalid, `The CSV header is not valid: ${header.problems.join('; ')}.`, {
-      problems: header.problems,
-      expected: contactCsvColumns,
+    throw directoryError('CSV_INVALID', {
+      message: `The CSV header is not valid: ${header.problems.join('; ')}.`,
+      details: { problems: header.problems, expected: contactCsvColumns },
     });
   }
   return {
@@ -123,7 +123,7 @@ class InOrderErrorParser extends Parser {
 function readableOf(body: unknown): Readable {
   if (body instanceof Readable) return body;
   if (typeof body === 'string' || body instanceof Uint8Array) return Readable.from([body]);
-  throw badRequest(codes.csvInvalid, 'Send the contacts as a text/csv request body.');
+  throw directoryError('CSV_INVALID', { message: 'Send the contacts as a text/csv request body.' });
 }
 
 export function messageOf(error: unknown): string {

@@ -1,10 +1,10 @@
 import type moleculer from 'moleculer';
-import { directoryErrorCodes as codes } from '@portal/contracts';
-import { callerOf, contractAction, notFound, type ServiceOrm } from '@portal/kit';
+import { callerOf, contractAction, type ServiceOrm } from '@portal/kit';
 import { openContactCsv } from './contact-csv.reader.ts';
 import { contactCsvExport } from './contact-export.stream.ts';
 import { defaultContactImportOptions, runContactImport, type ContactImportOptions } from './contact-import.job.ts';
 import { findImportJob, insertImportJob } from './contact-import.repository.ts';
+import { directoryError } from '../errors.ts';
 
 export interface ContactImportDeps {
   orm: ServiceOrm;
@@ -31,14 +31,14 @@ export function contactImportActions(deps: ContactImportDeps): Record<string, mo
 
     getContactImport: contractAction('directory.getContactImport', async ({ importId }) => {
       const job = await findImportJob(deps.orm.em.fork(), importId);
-      if (!job) throw notFound(codes.importNotFound, 'No contact import with this id.');
+      if (!job) throw directoryError('IMPORT_NOT_FOUND', { message: 'No contact import with this id.' });
       return job;
     }),
 
     exportContacts: contractAction('directory.exportContacts', async ({ accountId }) => {
       if (accountId !== undefined) {
         const found = await deps.orm.em.fork().execute('select 1 from account where id = ?', [accountId]);
-        if (found.length === 0) throw notFound(codes.accountNotFound, 'No account with this id.');
+        if (found.length === 0) throw directoryError('ACCOUNT_NOT_FOUND', { message: 'No account with this id.' });
       }
       return contactCsvExport(deps.orm, accountId);
     }),

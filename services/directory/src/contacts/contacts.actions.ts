@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type moleculer from 'moleculer';
-import { directoryErrorCodes as codes, type Contact } from '@portal/contracts';
-import { callerOf, contractAction, notFound, ruleViolation } from '@portal/kit';
+import type { Contact } from '@portal/contracts';
+import { callerOf, contractAction } from '@portal/kit';
 import { accountNotFound, archivedError, liveAccountForChange } from '../accounts/accounts.actions.ts';
 import { findAccount } from '../accounts/accounts.repository.ts';
 import { changesBetween } from '../audit/audit-trail.ts';
@@ -18,8 +18,9 @@ import {
   listContactPage,
   updateContactRow,
 } from './contacts.repository.ts';
+import { directoryError } from '../errors.ts';
 
-export const contactNotFound = () => notFound(codes.contactNotFound, 'No such contact.');
+export const contactNotFound = () => directoryError('CONTACT_NOT_FOUND');
 
 /** The contact, locked for a change; 404 when unknown, 422 when archived. */
 export async function liveContactForChange(tx: EntityManager, contactId: string): Promise<Contact> {
@@ -94,9 +95,10 @@ export function contactActions(store: DirectoryStore): Record<string, moleculer.
         if (Object.keys(changes).length === 0) return before;
         if (next.siteId && next.siteId !== before.siteId) await requireSiteOfAccount(tx, before.accountId, next.siteId);
         if (next.email === null && before.access.status !== 'none') {
-          throw ruleViolation(codes.contactEmailRequired, 'A contact with portal access keeps an e-mail address.', [
-            { path: 'email', message: 'required while the contact has portal access' },
-          ]);
+          throw directoryError('CONTACT_EMAIL_REQUIRED', {
+            message: 'A contact with portal access keeps an e-mail address.',
+            details: [{ path: 'email', message: 'required while the contact has portal access' }],
+          });
         }
         await updateContactRow(tx, next);
         await recordChange(
@@ -125,7 +127,9 @@ export function contactActions(store: DirectoryStore): Record<string, moleculer.
         if (!before) throw contactNotFound();
         if (before.archivedAt) return before;
         if (before.access.status === 'invited' || before.access.status === 'enabled') {
-          throw ruleViolation(codes.contactHasActiveAccess, 'Revoke the contact’s portal access before archiving it.');
+          throw directoryError('CONTACT_HAS_ACTIVE_ACCESS', {
+            message: 'Revoke the contact’s portal access before archiving it.',
+          });
         }
         await archiveContactRow(tx, contactId);
         const archived = await contactAfterChange(tx, contactId);

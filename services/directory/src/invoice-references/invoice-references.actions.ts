@@ -1,6 +1,6 @@
 import type moleculer from 'moleculer';
-import { directoryErrorCodes as codes, type ActionArgs } from '@portal/contracts';
-import { contractAction, ruleViolation, validationFailed } from '@portal/kit';
+import type { ActionArgs } from '@portal/contracts';
+import { contractAction, validationFailed } from '@portal/kit';
 import { canonicalAmount } from '../domain/decimal-amount.rules.ts';
 import type { DirectoryStore } from '../persistence/directory-store.ts';
 import {
@@ -12,6 +12,7 @@ import {
   type StoredInvoiceReference,
 } from './invoice-references.repository.ts';
 import { hashQuickPayCode, quickPayCodeMatches } from './quick-pay-code.ts';
+import { directoryError } from '../errors.ts';
 
 type InvoiceInput = ActionArgs<'directory.importInvoiceReferences'>['items'][number];
 
@@ -51,7 +52,10 @@ export function invoiceReferenceActions(store: DirectoryStore): Record<string, m
             : [{ path: `items.${index}.accountNumber`, message: `no live account ${item.accountNumber}` }],
         );
         if (unknown.length > 0) {
-          throw ruleViolation(codes.invoiceAccountUnknown, 'Some invoices name accounts that do not exist.', unknown);
+          throw directoryError('INVOICE_ACCOUNT_UNKNOWN', {
+            message: 'Some invoices name accounts that do not exist.',
+            details: unknown,
+          });
         }
         const stored = await findInvoiceReferencesByNumber(
           tx,

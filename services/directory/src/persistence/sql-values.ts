@@ -1,5 +1,4 @@
-import { directoryErrorCodes } from '@portal/contracts';
-import { badRequest, decodeCursor } from '@portal/kit';
+import { commonError, decodeCursor } from '@portal/kit';
 
 /** Values as PostgreSQL returns them through `em.execute` (pg parses timestamptz into Date). */
 export type SqlTimestamp = Date | string;
@@ -52,10 +51,7 @@ export function keysetAfter(cursor: string, length: number, lastKey: 'uuid' | 's
   const last = key.at(-1);
   const lastValid = typeof last === 'string' && (lastKey === 'uuid' ? uuidPattern.test(last) : /^\d{1,18}$/.test(last));
   if (!lastValid || !key.every((part) => typeof part === 'string')) {
-    throw badRequest(
-      directoryErrorCodes.invalidCursor,
-      'The cursor is not valid for this list; start again without it.',
-    );
+    throw commonError('INVALID_CURSOR');
   }
   return key as string[];
 }

@@ -1,6 +1,5 @@
 import type moleculer from 'moleculer';
-import { directoryErrorCodes as codes } from '@portal/contracts';
-import { callerOf, contractAction, ruleViolation } from '@portal/kit';
+import { callerOf, contractAction } from '@portal/kit';
 import { accountNotFound } from '../accounts/accounts.actions.ts';
 import { findAccount } from '../accounts/accounts.repository.ts';
 import { recordChange } from '../audit/record-change.ts';
@@ -16,6 +15,7 @@ import {
   storedMfaRequired,
   writeAccessMove,
 } from './portal-access.repository.ts';
+import { directoryError } from '../errors.ts';
 
 export function portalAccessActions(store: DirectoryStore): Record<string, moleculer.ActionSchema> {
   return {
@@ -33,14 +33,13 @@ export function portalAccessActions(store: DirectoryStore): Record<string, molec
         if (next.kind === 'selected') {
           const outside = await idsOutsideReach(tx, before, next);
           if (outside.siteIds.length > 0 || outside.projectIds.length > 0) {
-            throw ruleViolation(
-              codes.scopeOutsideAccount,
-              'The scope may only select live sites and projects the contact can reach.',
-              [
+            throw directoryError('SCOPE_OUTSIDE_ACCOUNT', {
+              message: 'The scope may only select live sites and projects the contact can reach.',
+              details: [
                 ...outside.siteIds.map((id) => ({ path: 'scope.siteIds', message: `not selectable: ${id}` })),
                 ...outside.projectIds.map((id) => ({ path: 'scope.projectIds', message: `not selectable: ${id}` })),
               ],
-            );
+            });
           }
         }
         await replaceScope(tx, contactId, next);
@@ -101,13 +100,15 @@ export function portalAccessActions(store: DirectoryStore): Record<string, molec
           const before = await liveContactForChange(tx, contactId);
           const from = before.access.status;
           if (!canMoveAccess(from, to)) {
-            throw ruleViolation(codes.accessTransitionNotAllowed, `Portal access cannot move from ${from} to ${to}.`, {
-              from,
-              to,
+            throw directoryError('ACCESS_TRANSITION_NOT_ALLOWED', {
+              message: `Portal access cannot move from ${from} to ${to}.`,
+              details: { from, to },
             });
           }
           if (to !== 'none' && before.email === null) {
-            throw ruleViolation(codes.contactEmailRequired, 'A contact without an e-mail cannot get portal access.');
+            throw directoryError('CONTACT_EMAIL_REQUIRED', {
+              message: 'A contact without an e-mail cannot get portal access.',
+            });
           }
           // The unique login index turns a second holder of this e-mail into 409 PORTAL_LOGIN_TAKEN.
           await writeAccessMove(tx, contactId, { to, identityUserId, inviteExpiresAt });

@@ -1,6 +1,6 @@
 import type moleculer from 'moleculer';
-import { directoryErrorCodes as codes, type Project } from '@portal/contracts';
-import { callerOf, contractAction, notFound } from '@portal/kit';
+import type { Project } from '@portal/contracts';
+import { callerOf, contractAction } from '@portal/kit';
 import { accountNotFound, archivedError, liveAccountForChange } from '../accounts/accounts.actions.ts';
 import { findAccount } from '../accounts/accounts.repository.ts';
 import { changesBetween } from '../audit/audit-trail.ts';
@@ -16,8 +16,9 @@ import {
   projectAuditFields,
   updateProjectRow,
 } from './projects.repository.ts';
+import { directoryError } from '../errors.ts';
 
-const projectNotFound = () => notFound(codes.projectNotFound, 'No such project.');
+const projectNotFound = () => directoryError('PROJECT_NOT_FOUND');
 
 /** What consumers need to re-evaluate visibility without asking back. */
 function visibilityFacts(project: Project) {

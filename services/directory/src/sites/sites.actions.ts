@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type moleculer from 'moleculer';
-import { directoryErrorCodes as codes, type Site } from '@portal/contracts';
-import { callerOf, contractAction, notFound, ruleViolation } from '@portal/kit';
+import type { Site } from '@portal/contracts';
+import { callerOf, contractAction } from '@portal/kit';
 import { accountNotFound, archivedError, liveAccountForChange } from '../accounts/accounts.actions.ts';
 import { findAccount } from '../accounts/accounts.repository.ts';
 import { changesBetween } from '../audit/audit-trail.ts';
@@ -16,8 +16,9 @@ import {
   siteAuditFields,
   updateSiteRow,
 } from './sites.repository.ts';
+import { directoryError } from '../errors.ts';
 
-const siteNotFound = () => notFound(codes.siteNotFound, 'No such site.');
+const siteNotFound = () => directoryError('SITE_NOT_FOUND');
 const emptyAddress: Site['address'] = { line1: null, line2: null, city: null, postalCode: null, country: null };
 
 /**
@@ -28,7 +29,7 @@ export async function requireSiteOfAccount(tx: EntityManager, accountId: string,
   const site = await findSite(tx, siteId);
   if (!site || site.accountId !== accountId || site.archivedAt) {
     const message = 'siteId must name a live site of the same account.';
-    throw ruleViolation(codes.siteNotInAccount, message, [{ path: 'siteId', message }]);
+    throw directoryError('SITE_NOT_IN_ACCOUNT', { message, details: [{ path: 'siteId', message }] });
   }
   return site;
 }

@@ -1,6 +1,7 @@
 import moleculer from 'moleculer';
-import { commonErrorCodes, type ErrorBody } from '@portal/contracts';
-import { DomainError } from '@portal/kit';
+import type { ErrorBody } from '@portal/contracts';
+import { commonError, DomainError } from '@portal/kit';
+import { gatewayError } from '../errors.ts';
 
 export interface ErrorResponse {
   status: number;
@@ -33,32 +34,30 @@ function headersOf(error: DomainError): Record<string, string> | undefined {
  * nothing about internals.
  */
 export function toErrorResponse(error: unknown, requestId: string): ErrorResponse {
-  const respond = (status: number, code: string, message: string, details?: unknown): ErrorResponse => ({
-    status,
-    body: { error: details === undefined ? { code, message } : { code, message, details }, requestId },
-  });
+  const domainError = asDomainError(error);
+  const { code: status, type: code, message, details } = domainError;
+  const body: ErrorBody = {
+    error: details === undefined || status >= 500 ? { code, message } : { code, message, details },
+    requestId,
+  };
+  const headers = headersOf(domainError);
+  return headers ? { status, body, headers } : { status, body };
+}
 
-  if (error instanceof DomainError) {
-    const response = respond(error.code, error.type, error.message, error.code >= 500 ? undefined : error.details);
-    const headers = headersOf(error);
-    return headers ? { ...response, headers } : response;
-  }
+function asDomainError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
   if (
     error instanceof ServiceNotFoundError ||
     error instanceof ServiceNotAvailableError ||
     error instanceof RequestTimeoutError
   ) {
-    return respond(
-      503,
-      commonErrorCodes.dependencyUnavailable,
-      'A required service is not available; try again shortly.',
-    );
+    return commonError('DEPENDENCY_UNAVAILABLE');
   }
-  // moleculer-web's own client errors (unknown route, its rate limiter).
+  // moleculer-web's own client errors (unknown route, its body limits).
   if (error instanceof MoleculerError && error.code >= 400 && error.code < 500) {
-    if (error.code === 404) return respond(404, commonErrorCodes.notFound, 'No such resource.');
-    if (error.code === 413) return respond(413, commonErrorCodes.payloadTooLarge, 'The request body is too large.');
-    return respond(error.code, 'BAD_REQUEST', 'The request could not be understood.');
+    if (error.code === 404) return commonError('NOT_FOUND');
+    if (error.code === 413) return gatewayError('PAYLOAD_TOO_LARGE');
+    return gatewayError('BAD_REQUEST');
   }
-  return respond(500, commonErrorCodes.internal, 'Something went wrong on our side.');
+  return commonError('INTERNAL');
 }

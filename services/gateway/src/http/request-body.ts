@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
-import { invalidBody, invalidJson, payloadTooLarge, unsupportedMediaType } from '../errors.ts';
+import { gatewayError, payloadTooLarge, unsupportedMediaType } from '../errors.ts';
 
 /** `1mb`, `512kb` → bytes (the env schema admits only these forms). */
 export function parseByteSize(size: string): number {
@@ -88,9 +88,9 @@ export async function readJsonObject(request: IncomingMessage, limitBytes: numbe
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw invalidJson();
+    throw gatewayError('INVALID_JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidBody();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw gatewayError('INVALID_BODY');
   return value as Record<string, unknown>;
 }
 

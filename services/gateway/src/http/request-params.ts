@@ -1,5 +1,6 @@
 import type { HttpBinding } from '@portal/contracts';
-import { badRequest, notFound, validationFailed } from '@portal/kit';
+import { commonError, validationFailed } from '@portal/kit';
+import { gatewayError } from '../errors.ts';
 
 /** `/api/v1` + a binding path: the URL template every contract route lives under. */
 export const apiPrefix = '/api/v1';
@@ -16,7 +17,7 @@ export function pathParamNames(path: string): string[] {
 export function matchPathParams(template: string, pathname: string): Record<string, string> {
   const expected = template.split('/');
   const actual = pathname.replace(/\/+$/, '').split('/');
-  if (expected.length !== actual.length) throw notFound('NOT_FOUND', 'No such resource.');
+  if (expected.length !== actual.length) throw commonError('NOT_FOUND');
   const params: Record<string, string> = {};
   expected.forEach((segment, index) => {
     const value = actual[index] ?? '';
@@ -24,10 +25,10 @@ export function matchPathParams(template: string, pathname: string): Record<stri
       try {
         params[segment.slice(1)] = decodeURIComponent(value);
       } catch {
-        throw badRequest('INVALID_PATH', 'The request path is not correctly encoded.');
+        throw gatewayError('INVALID_PATH');
       }
     } else if (segment !== value) {
-      throw notFound('NOT_FOUND', 'No such resource.');
+      throw commonError('NOT_FOUND');
     }
   });
   return params;

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { connect, type NatsConnection } from 'nats';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callerOf, contractAction, createBroker, notFound, type CallerMeta } from '@portal/kit';
+import { directoryErrors } from '@portal/contracts';
+import { callerOf, contractAction, createBroker, errorFactoryOf, type CallerMeta } from '@portal/kit';
 import { freePort, stackEnv } from '@portal/testing';
 import { devCliClientId, devLogins, type DevLoginKey } from '../../../../deploy/local/dev-logins.ts';
 import { gatewayModule } from '../../src/gateway.module.ts';
@@ -55,7 +56,7 @@ const standInDirectory: moleculer.ServiceSchema = {
       return account(params);
     }),
     getAccount: contractAction('directory.getAccount', (params) => {
-      if (params.accountId === missingAccountId) throw notFound('ACCOUNT_NOT_FOUND', 'No such account.');
+      if (params.accountId === missingAccountId) throw errorFactoryOf(directoryErrors)('ACCOUNT_NOT_FOUND');
       if (params.accountId === brokenAccountId) throw new Error('connect ECONNREFUSED postgres://directory:s3cret@db');
       return { ...account({ number: 'A-1', name: 'Acme', kind: 'customer' }), id: params.accountId };
     }),

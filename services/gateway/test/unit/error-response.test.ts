@@ -1,19 +1,22 @@
 import moleculer from 'moleculer';
 import { describe, expect, it } from 'vitest';
-import { notFound, unavailable } from '@portal/kit';
+import { directoryErrors } from '@portal/contracts';
+import { commonError, errorFactoryOf } from '@portal/kit';
+
+const directoryError = errorFactoryOf(directoryErrors);
 import { rateLimited, unauthenticated } from '../../src/errors.ts';
 import { toErrorResponse } from '../../src/http/error-response.ts';
 
 describe('toErrorResponse', () => {
   it('keeps a domain error’s status, code and details', () => {
-    expect(toErrorResponse(notFound('ACCOUNT_NOT_FOUND', 'No such account.', { id: 'a1' }), 'req-1')).toEqual({
+    expect(toErrorResponse(directoryError('ACCOUNT_NOT_FOUND', { details: { id: 'a1' } }), 'req-1')).toEqual({
       status: 404,
       body: {
         error: { code: 'ACCOUNT_NOT_FOUND', message: 'No such account.', details: { id: 'a1' } },
         requestId: 'req-1',
       },
     });
-    expect(toErrorResponse(unavailable('KEYCLOAK_DOWN', 'Login is unavailable.'), 'req-2').status).toBe(503);
+    expect(toErrorResponse(commonError('DEPENDENCY_UNAVAILABLE'), 'req-2').status).toBe(503);
   });
 
   it('answers 503 when a service cannot be reached', () => {
@@ -48,7 +51,10 @@ describe('toErrorResponse', () => {
   });
 
   it('drops the details of a 5xx domain error', () => {
-    const response = toErrorResponse(unavailable('KEYCLOAK_DOWN', 'Login is unavailable.', { host: '10.0.0.3' }), 'r');
-    expect(response.body.error).toEqual({ code: 'KEYCLOAK_DOWN', message: 'Login is unavailable.' });
+    const response = toErrorResponse(
+      commonError('DEPENDENCY_UNAVAILABLE', { message: 'Login is unavailable.', details: { host: '10.0.0.3' } }),
+      'r',
+    );
+    expect(response.body.error).toEqual({ code: 'DEPENDENCY_UNAVAILABLE', message: 'Login is unavailable.' });
   });
 });

@@ -1,7 +1,11 @@
 import moleculer from 'moleculer';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DomainError, DomainErrorRegenerator, conflict, validationFailed } from '@portal/kit';
+import { directoryErrors } from '@portal/contracts';
+import { DomainError, DomainErrorRegenerator, errorFactoryOf, validationFailed } from '@portal/kit';
+
+const conflict = (code: 'CONTACT_EMAIL_TAKEN' | 'ACCOUNT_NUMBER_TAKEN', message: string, details?: unknown) =>
+  errorFactoryOf(directoryErrors)(code, { message, details });
 
 function overTheWire(error: Error): Error {
   const broker = new moleculer.ServiceBroker({ logger: false });
@@ -40,5 +44,26 @@ describe('DomainError', () => {
     const error = validationFailed(parsed.error.issues);
     expect(error).toMatchObject({ code: 400, type: 'VALIDATION_FAILED' });
     expect((error.details as { path: string }[]).map((issue) => issue.path).sort()).toEqual(['email', 'name']);
+  });
+});
+
+describe('errorFactoryOf', () => {
+  const directoryError = errorFactoryOf(directoryErrors);
+
+  it('takes the kind and default message from the table, so a code has one status', () => {
+    expect(directoryError('ACCOUNT_NOT_FOUND')).toMatchObject({
+      kind: 'not_found',
+      code: 404,
+      type: 'ACCOUNT_NOT_FOUND',
+      message: directoryErrors.ACCOUNT_NOT_FOUND.message,
+    });
+    expect(directoryError('ACCESS_TRANSITION_NOT_ALLOWED', { message: 'From none to disabled.' })).toMatchObject({
+      code: 422,
+      message: 'From none to disabled.',
+    });
+  });
+
+  it('refuses a code its table does not declare', () => {
+    expect(() => directoryError('NO_SUCH_CODE' as never)).toThrow(/not in this error table/);
   });
 });

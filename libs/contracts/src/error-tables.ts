@@ -1,0 +1,21 @@
+import { commonErrors, type CommonErrorCode, type ErrorSpec, type ErrorTable } from './errors.ts';
+import { directoryErrors, type DirectoryErrorCode } from './directory/errors.ts';
+import { gatewayErrors, type GatewayErrorCode } from './gateway/errors.ts';
+
+/** Every error table, by owner. A code appears in exactly one table (a unit test walks them). */
+export const errorTables = {
+  common: commonErrors,
+  gateway: gatewayErrors,
+  directory: directoryErrors,
+} as const satisfies Record<string, ErrorTable>;
+
+export type ErrorCode = CommonErrorCode | GatewayErrorCode | DirectoryErrorCode;
+
+const specByCode = new Map<string, ErrorSpec>(
+  Object.values(errorTables).flatMap((table) => Object.entries(table) as [string, ErrorSpec][]),
+);
+
+/** The kind and default message of a stable code, from whichever table declares it. */
+export function errorSpecOf(code: string): ErrorSpec | undefined {
+  return specByCode.get(code);
+}
