@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ErrorCode } from './error-tables.ts';
 import type { HttpBinding } from './http.ts';
 
 /** An action's published shape: what it accepts and what it answers. */
@@ -6,6 +7,11 @@ export interface ActionContract<P extends z.ZodType = z.ZodType, R extends z.Zod
   params: P;
   result: R;
   description: string;
+  /**
+   * The stable codes the action itself may answer (validation, cursor and transport errors are
+   * everyone's and added by the gateway). The OpenAPI document lists them per status.
+   */
+  errors?: readonly ErrorCode[];
   /** Present when the gateway exposes the action over HTTP. */
   http?: HttpBinding;
 }

@@ -35,7 +35,12 @@ export const maxPageSize = 100;
 /** Keyset pagination: `?limit≤100&cursor=`; a cursor is opaque and only valid for the same filters. */
 export const pageParamsSchema = z.object({
   limit: z.coerce.number().int().min(1).max(maxPageSize).default(25),
-  cursor: z.string().min(1).max(512).optional(),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[A-Za-z0-9_-]+$/, 'an opaque cursor from a previous page')
+    .optional(),
 });
 
 export function pageOf<T extends z.ZodType>(item: T) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from '../contract.ts';
 import { idSchema, pageOf, pageParamsSchema, queryBoolean } from '../http.ts';
+import { boundedDateTime, searchText, text } from '../text.ts';
 import {
   accessScopeSchema,
   accessStatusSchema,
@@ -27,7 +28,7 @@ import {
   systemOptionsSchema,
 } from './models.ts';
 
-const search = z.string().trim().min(1).max(100).optional();
+const search = searchText.optional();
 const includeArchived = queryBoolean.default(false);
 const staff = { audience: 'staff' } as const;
 
@@ -35,6 +36,7 @@ const staff = { audience: 'staff' } as const;
 
 export const listAccountClasses = defineAction({
   description: 'Account classes, by name.',
+  errors: [],
   params: pageParamsSchema.extend({ search }),
   result: pageOf(accountClassSchema),
   http: {
@@ -48,6 +50,7 @@ export const listAccountClasses = defineAction({
 });
 export const createAccountClass = defineAction({
   description: 'Creates an account class (a bundle of portal settings for accounts).',
+  errors: ['ACCOUNT_CLASS_NAME_TAKEN'],
   params: accountClassInputSchema,
   result: accountClassSchema,
   http: {
@@ -62,6 +65,7 @@ export const createAccountClass = defineAction({
 });
 export const getAccountClass = defineAction({
   description: 'One account class.',
+  errors: ['ACCOUNT_CLASS_NOT_FOUND'],
   params: z.object({ accountClassId: idSchema }),
   result: accountClassSchema,
   http: {
@@ -75,6 +79,7 @@ export const getAccountClass = defineAction({
 });
 export const updateAccountClass = defineAction({
   description: 'Changes an account class; its accounts follow the new settings.',
+  errors: ['ACCOUNT_CLASS_NOT_FOUND', 'ACCOUNT_CLASS_NAME_TAKEN'],
   params: accountClassInputSchema.partial().extend({ accountClassId: idSchema }),
   result: accountClassSchema,
   http: {
@@ -87,7 +92,9 @@ export const updateAccountClass = defineAction({
   },
 });
 export const deleteAccountClass = defineAction({
-  description: 'Deletes an account class that no account uses (409 otherwise).',
+  description:
+    'Deletes an account class that no account uses (409 otherwise). Unlike other DELETE routes this removes it: classes hold settings, not history.',
+  errors: ['ACCOUNT_CLASS_NOT_FOUND', 'ACCOUNT_CLASS_IN_USE'],
   params: z.object({ accountClassId: idSchema }),
   result: z.object({ deleted: z.literal(true) }),
   http: {
@@ -104,6 +111,7 @@ export const deleteAccountClass = defineAction({
 
 export const listAccounts = defineAction({
   description: 'Accounts by name; search matches name or number.',
+  errors: [],
   params: pageParamsSchema.extend({
     search,
     kind: accountKindSchema.optional(),
@@ -123,6 +131,7 @@ export const listAccounts = defineAction({
 });
 export const createAccount = defineAction({
   description: 'Creates a customer or consolidated account.',
+  errors: ['ACCOUNT_NUMBER_TAKEN', 'ACCOUNT_CLASS_NOT_FOUND', 'CONSOLIDATED_ACCOUNT_INVALID'],
   params: accountCreateSchema,
   result: accountSchema,
   http: {
@@ -137,6 +146,7 @@ export const createAccount = defineAction({
 });
 export const getAccount = defineAction({
   description: 'One account.',
+  errors: ['ACCOUNT_NOT_FOUND'],
   params: z.object({ accountId: idSchema }),
   result: accountSchema,
   http: {
@@ -150,6 +160,13 @@ export const getAccount = defineAction({
 });
 export const updateAccount = defineAction({
   description: 'Changes an account.',
+  errors: [
+    'ACCOUNT_NOT_FOUND',
+    'ARCHIVED',
+    'ACCOUNT_NUMBER_TAKEN',
+    'ACCOUNT_CLASS_NOT_FOUND',
+    'CONSOLIDATED_ACCOUNT_INVALID',
+  ],
   params: accountUpdateSchema.extend({ accountId: idSchema }),
   result: accountSchema,
   http: {
@@ -162,7 +179,9 @@ export const updateAccount = defineAction({
   },
 });
 export const archiveAccount = defineAction({
-  description: 'Archives an account: kept for history, hidden from lists, nothing of it visible in the portal.',
+  description:
+    'Archives an account (DELETE never erases): it stays readable by id with `archivedAt` set, leaves lists unless `includeArchived=true`, and nothing of it is visible in the portal. Archiving again answers the archived account.',
+  errors: ['ACCOUNT_NOT_FOUND'],
   params: z.object({ accountId: idSchema }),
   result: accountSchema,
   http: {
@@ -179,6 +198,7 @@ export const archiveAccount = defineAction({
 
 export const listSites = defineAction({
   description: "An account's sites by code; search matches code or name.",
+  errors: ['ACCOUNT_NOT_FOUND'],
   params: pageParamsSchema.extend({ accountId: idSchema, search, includeArchived }),
   result: pageOf(siteSchema),
   http: {
@@ -192,6 +212,7 @@ export const listSites = defineAction({
 });
 export const createSite = defineAction({
   description: 'Creates a site of an account.',
+  errors: ['ACCOUNT_NOT_FOUND', 'ARCHIVED', 'SITE_CODE_TAKEN'],
   params: siteCreateSchema.extend({ accountId: idSchema }),
   result: siteSchema,
   http: {
@@ -206,6 +227,7 @@ export const createSite = defineAction({
 });
 export const getSite = defineAction({
   description: 'One site.',
+  errors: ['SITE_NOT_FOUND'],
   params: z.object({ siteId: idSchema }),
   result: siteSchema,
   http: {
@@ -219,6 +241,7 @@ export const getSite = defineAction({
 });
 export const updateSite = defineAction({
   description: 'Changes a site.',
+  errors: ['SITE_NOT_FOUND', 'ARCHIVED', 'SITE_CODE_TAKEN'],
   params: siteUpdateSchema.extend({ siteId: idSchema }),
   result: siteSchema,
   http: {
@@ -231,7 +254,9 @@ export const updateSite = defineAction({
   },
 });
 export const archiveSite = defineAction({
-  description: 'Archives a site.',
+  description:
+    'Archives a site (DELETE never erases): it stays readable by id with `archivedAt` set, leaves lists unless `includeArchived=true`, and is no longer visible in the portal.',
+  errors: ['SITE_NOT_FOUND'],
   params: z.object({ siteId: idSchema }),
   result: siteSchema,
   http: {
@@ -248,6 +273,7 @@ export const archiveSite = defineAction({
 
 export const listProjects = defineAction({
   description: "An account's projects by code; search matches code or name.",
+  errors: ['ACCOUNT_NOT_FOUND'],
   params: pageParamsSchema.extend({
     accountId: idSchema,
     search,
@@ -268,6 +294,7 @@ export const listProjects = defineAction({
 });
 export const createProject = defineAction({
   description: 'Creates a project of an account, optionally on one of its sites.',
+  errors: ['ACCOUNT_NOT_FOUND', 'ARCHIVED', 'SITE_NOT_IN_ACCOUNT', 'PROJECT_CODE_TAKEN'],
   params: projectCreateSchema.extend({ accountId: idSchema }),
   result: projectSchema,
   http: {
@@ -282,6 +309,7 @@ export const createProject = defineAction({
 });
 export const getProject = defineAction({
   description: 'One project.',
+  errors: ['PROJECT_NOT_FOUND'],
   params: z.object({ projectId: idSchema }),
   result: projectSchema,
   http: {
@@ -295,6 +323,7 @@ export const getProject = defineAction({
 });
 export const updateProject = defineAction({
   description: 'Changes a project (including hidden and completed, which decide portal visibility).',
+  errors: ['PROJECT_NOT_FOUND', 'ARCHIVED', 'SITE_NOT_IN_ACCOUNT', 'PROJECT_CODE_TAKEN'],
   params: projectUpdateSchema.extend({ projectId: idSchema }),
   result: projectSchema,
   http: {
@@ -307,7 +336,9 @@ export const updateProject = defineAction({
   },
 });
 export const archiveProject = defineAction({
-  description: 'Archives a project.',
+  description:
+    'Archives a project (DELETE never erases): it stays readable by id with `archivedAt` set, leaves lists unless `includeArchived=true`, and is no longer visible in the portal.',
+  errors: ['PROJECT_NOT_FOUND'],
   params: z.object({ projectId: idSchema }),
   result: projectSchema,
   http: {
@@ -324,6 +355,7 @@ export const archiveProject = defineAction({
 
 export const listContacts = defineAction({
   description: "An account's contacts by name; search matches name or e-mail.",
+  errors: ['ACCOUNT_NOT_FOUND'],
   params: pageParamsSchema.extend({
     accountId: idSchema,
     search,
@@ -343,6 +375,7 @@ export const listContacts = defineAction({
 });
 export const createContact = defineAction({
   description: 'Creates a contact at account level, or at site level with siteId.',
+  errors: ['ACCOUNT_NOT_FOUND', 'ARCHIVED', 'SITE_NOT_IN_ACCOUNT', 'CONTACT_EMAIL_TAKEN'],
   params: contactCreateSchema.extend({ accountId: idSchema }),
   result: contactSchema,
   http: {
@@ -357,6 +390,7 @@ export const createContact = defineAction({
 });
 export const getContact = defineAction({
   description: 'One contact with its portal access.',
+  errors: ['CONTACT_NOT_FOUND'],
   params: z.object({ contactId: idSchema }),
   result: contactSchema,
   http: {
@@ -370,6 +404,14 @@ export const getContact = defineAction({
 });
 export const updateContact = defineAction({
   description: 'Changes a contact.',
+  errors: [
+    'CONTACT_NOT_FOUND',
+    'ARCHIVED',
+    'SITE_NOT_IN_ACCOUNT',
+    'CONTACT_EMAIL_TAKEN',
+    'PORTAL_LOGIN_TAKEN',
+    'CONTACT_EMAIL_REQUIRED',
+  ],
   params: contactUpdateSchema.extend({ contactId: idSchema }),
   result: contactSchema,
   http: {
@@ -382,7 +424,9 @@ export const updateContact = defineAction({
   },
 });
 export const archiveContact = defineAction({
-  description: 'Archives a contact; a contact with portal access enabled or invited must be revoked first (422).',
+  description:
+    'Archives a contact (DELETE never erases): it stays readable by id with `archivedAt` set and leaves lists unless `includeArchived=true`. A contact with portal access enabled or invited must be revoked first (422).',
+  errors: ['CONTACT_NOT_FOUND', 'CONTACT_HAS_ACTIVE_ACCESS'],
   params: z.object({ contactId: idSchema }),
   result: contactSchema,
   http: {
@@ -399,6 +443,7 @@ export const archiveContact = defineAction({
 
 export const listPortalAccess = defineAction({
   description: "The Portal tab of an account: its contacts' names, e-mails and access status.",
+  errors: ['ACCOUNT_NOT_FOUND'],
   params: pageParamsSchema.extend({ accountId: idSchema, search, status: accessStatusSchema.optional() }),
   result: pageOf(portalTabRowSchema),
   http: {
@@ -412,6 +457,7 @@ export const listPortalAccess = defineAction({
 });
 export const setAccessScope = defineAction({
   description: 'Sets which sites and projects a contact may see: all, or the selected ones of its account.',
+  errors: ['CONTACT_NOT_FOUND', 'ARCHIVED', 'SCOPE_OUTSIDE_ACCOUNT'],
   params: z.object({ contactId: idSchema, scope: accessScopeSchema }),
   result: contactSchema,
   http: {
@@ -425,6 +471,7 @@ export const setAccessScope = defineAction({
 });
 export const setMfaRequired = defineAction({
   description: 'Requires (or stops requiring) MFA for one contact, beyond what the account class says.',
+  errors: ['CONTACT_NOT_FOUND', 'ARCHIVED'],
   params: z.object({ contactId: idSchema, mfaRequired: z.boolean() }),
   result: contactSchema,
   http: {
@@ -438,6 +485,7 @@ export const setMfaRequired = defineAction({
 });
 export const listVisibleProjects = defineAction({
   description: 'What this contact would see in the portal: the projects the visibility rule lets through.',
+  errors: ['CONTACT_NOT_FOUND'],
   params: pageParamsSchema.extend({ contactId: idSchema }),
   result: pageOf(projectSchema),
   http: {
@@ -452,17 +500,25 @@ export const listVisibleProjects = defineAction({
 /** Internal: called by the identity service as it invites, enables, revokes and re-enables. */
 export const applyAccessTransition = defineAction({
   description: "Moves a contact's portal access along its lifecycle; refuses transitions the lifecycle does not allow.",
+  errors: [
+    'CONTACT_NOT_FOUND',
+    'ARCHIVED',
+    'ACCESS_TRANSITION_NOT_ALLOWED',
+    'CONTACT_EMAIL_REQUIRED',
+    'PORTAL_LOGIN_TAKEN',
+  ],
   params: z.object({
     contactId: idSchema,
     to: accessStatusSchema,
-    identityUserId: z.string().min(1).nullable().optional(),
-    inviteExpiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    identityUserId: text({ max: 100 }).nullable().optional(),
+    inviteExpiresAt: boundedDateTime.nullable().optional(),
   }),
   result: contactSchema,
 });
 /** Internal: the visible scope for portal read paths of other services. */
 export const resolveVisibleScope = defineAction({
   description: 'The accounts, sites and projects a contact may see, by the one visibility rule.',
+  errors: ['CONTACT_NOT_FOUND'],
   params: z.object({ contactId: idSchema }),
   result: z.object({
     accessEnabled: z.boolean(),
@@ -476,6 +532,7 @@ export const resolveVisibleScope = defineAction({
 
 export const getSystemOptions = defineAction({
   description: 'Installation-wide portal options.',
+  errors: [],
   params: z.object({}),
   result: systemOptionsSchema,
   http: {
@@ -489,6 +546,7 @@ export const getSystemOptions = defineAction({
 });
 export const updateSystemOptions = defineAction({
   description: 'Changes installation-wide portal options.',
+  errors: [],
   params: systemOptionsSchema.omit({ updatedAt: true }).partial(),
   result: systemOptionsSchema,
   http: {
@@ -502,6 +560,7 @@ export const updateSystemOptions = defineAction({
 });
 export const importInvoiceReferences = defineAction({
   description: 'Loads invoice references used to verify self-registration; upserts by invoice number.',
+  errors: ['INVOICE_ACCOUNT_UNKNOWN'],
   params: z.object({ items: z.array(invoiceReferenceInputSchema).min(1).max(1000) }),
   result: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }),
   http: {
@@ -515,6 +574,7 @@ export const importInvoiceReferences = defineAction({
 });
 export const listInvoiceReferences = defineAction({
   description: 'Invoice references by number.',
+  errors: [],
   params: pageParamsSchema.extend({ accountId: idSchema.optional(), search }),
   result: pageOf(invoiceReferenceSchema),
   http: {
@@ -532,6 +592,7 @@ export const listInvoiceReferences = defineAction({
 export const startContactImport = defineAction({
   description:
     'Imports contacts from CSV (columns: account_number, site_code, first_name, last_name, email, phone, title). Runs as a job; idempotent by account and e-mail.',
+  errors: ['CSV_INVALID', 'ACCOUNT_NOT_FOUND'],
   params: z.unknown(),
   result: contactImportSchema,
   http: {
@@ -547,6 +608,7 @@ export const startContactImport = defineAction({
 });
 export const getContactImport = defineAction({
   description: 'Progress and per-row errors of a contact import.',
+  errors: ['IMPORT_NOT_FOUND'],
   params: z.object({ importId: idSchema }),
   result: contactImportSchema,
   http: {
@@ -561,6 +623,7 @@ export const getContactImport = defineAction({
 export const exportContacts = defineAction({
   description:
     'Contacts as CSV in the import format; all accounts, or one. Streamed: the result is a readable stream of CSV text.',
+  errors: ['ACCOUNT_NOT_FOUND'],
   params: z.object({ accountId: idSchema.optional() }),
   result: z.unknown(),
   http: {
@@ -578,6 +641,7 @@ export const exportContacts = defineAction({
 
 export const listContactAudit = defineAction({
   description: 'The audit trail of one contact, its access and scope, newest first.',
+  errors: ['CONTACT_NOT_FOUND'],
   params: pageParamsSchema.extend({ contactId: idSchema }),
   result: pageOf(auditEntrySchema),
   http: {
@@ -591,6 +655,7 @@ export const listContactAudit = defineAction({
 });
 export const listAccountAudit = defineAction({
   description: 'The audit trail of an account and everything in it, newest first.',
+  errors: ['ACCOUNT_NOT_FOUND'],
   params: pageParamsSchema.extend({ accountId: idSchema }),
   result: pageOf(auditEntrySchema),
   http: {

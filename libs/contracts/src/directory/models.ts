@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { boundedDate, text } from '../text.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
-const trimmed = (max: number) => z.string().trim().min(1).max(max);
 /** Account numbers, site and project codes: what staff type and customers quote. */
 const code = z
   .string()
@@ -24,16 +24,16 @@ export const accountClassSettingsSchema = z.object({
 
 export const accountClassSchema = accountClassSettingsSchema.extend({
   id: z.uuid(),
-  name: trimmed(100),
-  description: z.string().max(1000).nullable(),
+  name: text({ max: 100 }),
+  description: text({ max: 1000, min: 0, multiline: true }).nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
 export type AccountClass = z.infer<typeof accountClassSchema>;
 
 export const accountClassInputSchema = accountClassSettingsSchema.partial().extend({
-  name: trimmed(100),
-  description: z.string().trim().max(1000).nullable().optional(),
+  name: text({ max: 100 }),
+  description: text({ max: 1000, min: 0, multiline: true }).nullable().optional(),
 });
 
 // ---- accounts --------------------------------------------------------------------------------
@@ -44,7 +44,7 @@ export const accountKindSchema = z.enum(accountKinds);
 export const accountSchema = z.object({
   id: z.uuid(),
   number: code.describe('The account number, unique across the installation.'),
-  name: trimmed(200),
+  name: text({ max: 200 }),
   kind: accountKindSchema.describe('A consolidated account groups customer accounts.'),
   classId: z.uuid().nullable(),
   consolidatedAccountId: z.uuid().nullable().describe('The consolidated account this customer account belongs to.'),
@@ -56,7 +56,7 @@ export type Account = z.infer<typeof accountSchema>;
 
 export const accountCreateSchema = z.object({
   number: code,
-  name: trimmed(200),
+  name: text({ max: 200 }),
   kind: accountKindSchema.default('customer'),
   classId: z.uuid().nullable().optional(),
   consolidatedAccountId: z.uuid().nullable().optional(),
@@ -65,7 +65,7 @@ export const accountCreateSchema = z.object({
 export const accountUpdateSchema = z
   .object({
     number: code,
-    name: trimmed(200),
+    name: text({ max: 200 }),
     classId: z.uuid().nullable(),
     consolidatedAccountId: z.uuid().nullable(),
   })
@@ -74,10 +74,10 @@ export const accountUpdateSchema = z
 // ---- sites and projects ----------------------------------------------------------------------
 
 export const addressSchema = z.object({
-  line1: z.string().trim().max(200).nullable(),
-  line2: z.string().trim().max(200).nullable(),
-  city: z.string().trim().max(100).nullable(),
-  postalCode: z.string().trim().max(20).nullable(),
+  line1: text({ max: 200, min: 0 }).nullable(),
+  line2: text({ max: 200, min: 0 }).nullable(),
+  city: text({ max: 100, min: 0 }).nullable(),
+  postalCode: text({ max: 20, min: 0 }).nullable(),
   country: z
     .string()
     .trim()
@@ -89,7 +89,7 @@ export const siteSchema = z.object({
   id: z.uuid(),
   accountId: z.uuid(),
   code,
-  name: trimmed(200),
+  name: text({ max: 200 }),
   address: addressSchema,
   archivedAt: timestamp.nullable(),
   createdAt: timestamp,
@@ -97,15 +97,21 @@ export const siteSchema = z.object({
 });
 export type Site = z.infer<typeof siteSchema>;
 
-export const siteCreateSchema = z.object({ code, name: trimmed(200), address: addressSchema.partial().optional() });
-export const siteUpdateSchema = z.object({ code, name: trimmed(200), address: addressSchema.partial() }).partial();
+export const siteCreateSchema = z.object({
+  code,
+  name: text({ max: 200 }),
+  address: addressSchema.partial().optional(),
+});
+export const siteUpdateSchema = z
+  .object({ code, name: text({ max: 200 }), address: addressSchema.partial() })
+  .partial();
 
 export const projectSchema = z.object({
   id: z.uuid(),
   accountId: z.uuid(),
   siteId: z.uuid().nullable(),
   code,
-  name: trimmed(200),
+  name: text({ max: 200 }),
   hidden: z.boolean().describe('Hidden projects are never visible in the portal.'),
   completed: z.boolean().describe('Completed projects are no longer visible in the portal.'),
   archivedAt: timestamp.nullable(),
@@ -116,13 +122,13 @@ export type Project = z.infer<typeof projectSchema>;
 
 export const projectCreateSchema = z.object({
   code,
-  name: trimmed(200),
+  name: text({ max: 200 }),
   siteId: z.uuid().nullable().optional(),
   hidden: z.boolean().default(false),
   completed: z.boolean().default(false),
 });
 export const projectUpdateSchema = z
-  .object({ code, name: trimmed(200), siteId: z.uuid().nullable(), hidden: z.boolean(), completed: z.boolean() })
+  .object({ code, name: text({ max: 200 }), siteId: z.uuid().nullable(), hidden: z.boolean(), completed: z.boolean() })
   .partial();
 
 // ---- contacts and portal access --------------------------------------------------------------
@@ -158,8 +164,8 @@ export const contactSchema = z.object({
   id: z.uuid(),
   accountId: z.uuid(),
   siteId: z.uuid().nullable().describe('Set for a site-level contact, who sees only that site.'),
-  firstName: trimmed(100),
-  lastName: trimmed(100),
+  firstName: text({ max: 100 }),
+  lastName: text({ max: 100 }),
   email: z.email().nullable(),
   phone: z.string().max(40).nullable(),
   title: z.string().max(100).nullable(),
@@ -177,20 +183,20 @@ const phone = z
   .regex(/^[+0-9 ()./-]*$/, 'digits, spaces and + ( ) . / - only');
 
 export const contactCreateSchema = z.object({
-  firstName: trimmed(100),
-  lastName: trimmed(100),
+  firstName: text({ max: 100 }),
+  lastName: text({ max: 100 }),
   email: emailSchema.nullable().optional(),
   phone: phone.nullable().optional(),
-  title: z.string().trim().max(100).nullable().optional(),
+  title: text({ max: 100, min: 0 }).nullable().optional(),
   siteId: z.uuid().nullable().optional(),
 });
 export const contactUpdateSchema = z
   .object({
-    firstName: trimmed(100),
-    lastName: trimmed(100),
+    firstName: text({ max: 100 }),
+    lastName: text({ max: 100 }),
     email: emailSchema.nullable(),
     phone: phone.nullable(),
-    title: z.string().trim().max(100).nullable(),
+    title: text({ max: 100, min: 0 }).nullable(),
     siteId: z.uuid().nullable(),
   })
   .partial();
@@ -217,10 +223,10 @@ export type SystemOptions = z.infer<typeof systemOptionsSchema>;
 export const invoiceReferenceInputSchema = z.object({
   number: code,
   accountNumber: code,
-  quickPayCode: z.string().trim().min(4).max(40).nullable().optional(),
+  quickPayCode: text({ min: 4, max: 40 }).nullable().optional(),
   amount: z.string().regex(/^-?\d{1,12}(\.\d{1,2})?$/, 'a decimal amount such as 1250.00'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217, e.g. EUR'),
-  issuedAt: z.iso.date(),
+  issuedAt: boundedDate,
 });
 
 export const invoiceReferenceSchema = z.object({

@@ -7,6 +7,7 @@ import {
   type ActionParams,
   type ActionResult,
 } from '@portal/contracts';
+import { dataExceptionAsBadRequest } from '../errors/data-exception.ts';
 import { validationFailed } from '../errors/domain-error.ts';
 
 /** A broker or an action context: both can call, and a context carries the caller's meta along. */
@@ -35,7 +36,8 @@ export async function call<A extends ActionName>(
 
 /**
  * The receiving side: an action whose params are checked against its contract before the
- * handler runs. Moleculer's own validator stays off; zod is the one validation library.
+ * handler runs. Moleculer's own validator stays off; zod is the one validation library. A value
+ * PostgreSQL refuses as data (SQLSTATE class 22) still answers 400, never 500.
  */
 export function contractAction<A extends ActionName>(
   action: A,
@@ -46,7 +48,15 @@ export function contractAction<A extends ActionName>(
     async handler(ctx: moleculer.Context) {
       const checked = contract.params.safeParse(ctx.params ?? {});
       if (!checked.success) throw validationFailed(checked.error.issues);
-      return handler(checked.data as ActionArgs<A>, ctx);
+      try {
+        return await handler(checked.data as ActionArgs<A>, ctx);
+      } catch (error) {
+        const badValue = dataExceptionAsBadRequest(error);
+        if (!badValue) throw error;
+        // The contracts should have refused this value before SQL saw it: worth a look.
+        ctx.broker.logger.warn(`${action}: PostgreSQL refused a value (${String((error as Error).message)})`);
+        throw badValue;
+      }
     },
   };
 }

@@ -150,3 +150,21 @@ describe('import error log', () => {
     expect(log.toStore([{ line: 11, messages: ['e'] }])).toEqual([]);
   });
 });
+
+describe('contacts CSV cells and the shared text rules', () => {
+  it('rejects a row whose cells hold NUL, lone surrogates or control characters, naming the column', () => {
+    expect(messagesOf(row({ first_name: 'An\u0000n' }))).toEqual(['first_name: must not contain NUL characters']);
+    expect(messagesOf(row({ last_name: 'L\ud800ee' }))).toEqual([
+      'last_name: must be valid Unicode (no lone surrogates)',
+    ]);
+    expect(messagesOf(row({ title: 'Buyer\u001b[31m' }))).toEqual([
+      'title: must be a single line without control characters',
+    ]);
+    expect(messagesOf(row({ account_number: 'ACC\u00001' }))).toHaveLength(1);
+  });
+
+  it('stores names in NFC, as the contact actions do', () => {
+    const checked = checkContactCsvRow(row({ first_name: 'Zoe\u0308' }), header, 3);
+    expect(checked.ok && checked.row.firstName).toBe('Zo\u00eb');
+  });
+});

@@ -4,7 +4,7 @@ import type moleculer from 'moleculer';
 import { actionContracts, type ActionName, type HttpBinding } from '@portal/contracts';
 import { call, type CallerMeta } from '@portal/kit';
 import { readJsonObject, limitedCsvStream } from './request-body.ts';
-import { apiPrefix, assembleParams, readsQuery } from './request-params.ts';
+import { apiPrefix, assembleParams, readsQuery, refuseUnknownBodyFields } from './request-params.ts';
 import { requestIdOf } from './request-id.ts';
 import type { RequestWithClientAddress } from './client-address.ts';
 
@@ -110,6 +110,7 @@ async function serveContractRoute(
     result = await Promise.race([answer, upload.exceeded]);
   } else {
     const body = readsQuery(binding.method) ? {} : await readJsonObject(request, options.jsonBodyLimitBytes);
+    refuseUnknownBodyFields(actionContracts[action].params, body);
     const params = assembleParams(binding, { pathname: url.pathname, search: url.search, body });
     result = await call(caller, action, params as never, { meta });
   }

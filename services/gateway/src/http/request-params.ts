@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { HttpBinding } from '@portal/contracts';
 import { commonError, validationFailed } from '@portal/kit';
 import { gatewayError } from '../errors.ts';
@@ -64,4 +65,21 @@ export function assembleParams(
   const pathParams = matchPathParams(`${apiPrefix}${binding.path}`, request.pathname);
   const base = readsQuery(binding.method) ? queryParamsOf(request.search) : request.body;
   return { ...base, ...pathParams };
+}
+
+/**
+ * Body fields the action does not declare. zod would drop them silently, so a typo (`"nmae"`)
+ * would look like success; the API refuses them instead, as its OpenAPI document says
+ * (`additionalProperties: false`). Query strings are left lenient: proxies and tools add keys.
+ */
+export function refuseUnknownBodyFields(params: z.ZodType, body: Record<string, unknown>): void {
+  if (!(params instanceof z.ZodObject)) return;
+  const known = new Set(Object.keys(params.shape));
+  const unknown = Object.keys(body).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    throw validationFailed(
+      unknown.map((key) => ({ path: [key], message: 'Not a field of this request.' })),
+      'The request body has fields this request does not take.',
+    );
+  }
 }

@@ -1,30 +1,87 @@
-import { actionContracts, errorBodySchema, type ActionContract, type HttpBinding } from '@portal/contracts';
+import {
+  actionContracts,
+  errorBodySchema,
+  errorSpecOf,
+  httpStatusOfErrorKind,
+  type ActionContract,
+  type ErrorCode,
+  type HttpBinding,
+} from '@portal/contracts';
 import { hoistDefs, toJsonSchema, type JsonSchema } from '../json-schema.ts';
 import { pathParamNames, readsQuery } from '../http/request-params.ts';
 
 type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
 
-/** The error answers an operation may give, each a shared response with the `ErrorBody` schema. */
-const errorResponses = {
-  400: ['BadRequest', 'The request is not valid (stable `code`, field `details`).'],
-  401: ['Unauthenticated', 'No valid bearer token.'],
-  403: ['Forbidden', 'The caller’s role lacks the required permission.'],
-  404: ['NotFound', 'No such resource (or outside the caller’s scope).'],
-  409: ['Conflict', 'The change conflicts with existing data (e.g. a duplicate).'],
-  413: ['PayloadTooLarge', 'The request body is over the size limit.'],
-  415: ['UnsupportedMediaType', 'The request body has the wrong content type.'],
-  422: ['RuleViolation', 'The change breaks a business rule.'],
-  429: ['RateLimited', 'Too many requests; see `Retry-After`.'],
-  503: ['Unavailable', 'A dependency is down; try again shortly.'],
-} as const;
-type ErrorStatus = keyof typeof errorResponses;
+/**
+ * The codes every operation may answer besides its action's own: the gateway's edge (token,
+ * role, body, rate limit) and the common ones (validation, cursors, values PostgreSQL refuses,
+ * a service that is down). Kept beside the code that answers them: the gateway's handlers.
+ */
+function edgeErrorsOf(binding: HttpBinding, paramNames: readonly string[]): ErrorCode[] {
+  const codes: ErrorCode[] = ['VALIDATION_FAILED', 'INVALID_VALUE', 'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED'];
+  codes.push('DEPENDENCY_UNAVAILABLE');
+  if (pathParamNames(binding.path).length > 0) codes.push('INVALID_PATH');
+  if (paramNames.includes('cursor')) codes.push('INVALID_CURSOR');
+  if (!readsQuery(binding.method)) {
+    codes.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
+    if (binding.body !== 'csv') codes.push('INVALID_JSON', 'INVALID_BODY');
+  }
+  return codes;
+}
 
-/** Which errors an operation documents: every one can be refused, writes can conflict, bodies can be wrong. */
-function errorStatusesOf(binding: HttpBinding): ErrorStatus[] {
-  const statuses: ErrorStatus[] = [400, 401, 403, 404, 429, 503];
-  if (binding.method !== 'GET') statuses.push(409, 422);
-  if (!readsQuery(binding.method)) statuses.push(413, 415);
-  return statuses.sort((a, b) => a - b);
+/** Headers an error status comes with. */
+const errorHeaders: Partial<Record<number, Record<string, unknown>>> = {
+  401: {
+    'WWW-Authenticate': {
+      description: 'The bearer challenge (`error="invalid_token"` for a bad token).',
+      schema: { type: 'string' },
+    },
+  },
+  429: {
+    'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } },
+  },
+};
+
+/**
+ * One response per error status the operation can give, its body the `ErrorBody` with `code`
+ * narrowed to the codes of that status, so a client (and the fuzzer) can check them.
+ */
+function errorResponsesOf(codes: readonly ErrorCode[]): Record<string, unknown> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const spec = errorSpecOf(code);
+    if (!spec) throw new Error(`Error code ${code} is in no error table`);
+    const status = httpStatusOfErrorKind(spec.kind);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, statusCodes]) => {
+        const sorted = [...statusCodes].sort();
+        const headers = errorHeaders[status];
+        return [
+          String(status),
+          {
+            description: sorted.map((code) => `\`${code}\`: ${errorSpecOf(code)?.message}`).join('<br>'),
+            ...(headers ? { headers } : {}),
+            content: {
+              'application/json': {
+                schema: {
+                  allOf: [
+                    { $ref: '#/components/schemas/ErrorBody' },
+                    {
+                      type: 'object',
+                      properties: { error: { type: 'object', properties: { code: { enum: sorted } } } },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        ];
+      }),
+  );
 }
 
 export interface OpenApiOptions {
@@ -41,12 +98,6 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
   const contracts = options.contracts ?? actionContracts;
   const components = {
     schemas: { ErrorBody: toJsonSchema(errorBodySchema, 'output') } as Record<string, JsonSchema>,
-    responses: Object.fromEntries(
-      Object.values(errorResponses).map(([name, description]) => [
-        name,
-        { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } },
-      ]),
-    ),
     securitySchemes: {
       bearerAuth: {
         type: 'http',
@@ -134,7 +185,8 @@ function operationOf(
   } else if (!readsQuery(binding.method)) {
     const bodyProperties = Object.fromEntries(Object.entries(properties).filter(([name]) => !inPath.includes(name)));
     const bodyRequired = [...required].filter((name) => !inPath.includes(name));
-    const schema: JsonSchema = { ...input, properties: bodyProperties };
+    // The gateway refuses fields the action does not know (a typo must not be silently dropped).
+    const schema: JsonSchema = { ...input, properties: bodyProperties, additionalProperties: false };
     if (bodyRequired.length > 0) schema.required = bodyRequired;
     else delete schema.required;
     operation.requestBody = { required: bodyRequired.length > 0, content: { 'application/json': { schema } } };
@@ -157,12 +209,7 @@ function operationOf(
   }
   operation.responses = {
     [status]: success,
-    ...Object.fromEntries(
-      errorStatusesOf(binding).map((code) => [
-        String(code),
-        { $ref: `#/components/responses/${errorResponses[code][0]}` },
-      ]),
-    ),
+    ...errorResponsesOf([...edgeErrorsOf(binding, Object.keys(properties)), ...(contract.errors ?? [])]),
   };
   return operation;
 }

@@ -1,6 +1,6 @@
 import { validate, compileErrors } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
-import { actionContracts } from '@portal/contracts';
+import { actionContracts, errorSpecOf, httpStatusOfErrorKind } from '@portal/contracts';
 import { buildOpenApiDocument } from '../../src/openapi/openapi.builder.ts';
 import { refsIn, resolveRef } from './document-refs.ts';
 
@@ -20,6 +20,21 @@ const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
 const httpContracts = Object.entries(actionContracts).flatMap(([action, contract]) =>
   'http' in contract && contract.http ? [{ action, http: contract.http }] : [],
 );
+
+function operationOf(path: string, method: string): Operation {
+  const operation = document.paths[path]?.[method] as Operation | undefined;
+  if (!operation) throw new Error(`no ${method} ${path}`);
+  return operation;
+}
+
+/** The `code` values an error response of an operation allows. */
+function errorCodesAt(operation: Operation, status: string): string[] {
+  const response = operation.responses[status] as
+    { content?: { 'application/json'?: { schema?: { allOf?: { properties?: unknown }[] } } } } | undefined;
+  const narrowed = response?.content?.['application/json']?.schema?.allOf?.[1] as
+    { properties: { error: { properties: { code: { enum: string[] } } } } } | undefined;
+  return narrowed?.properties.error.properties.code.enum ?? [];
+}
 
 function resolve(ref: string): unknown {
   return resolveRef(document, ref);
@@ -67,14 +82,53 @@ describe('OpenAPI document', () => {
     expect(download.responses['200']?.content).toHaveProperty('text/csv');
   });
 
-  it('points every error answer at the shared ErrorBody, and every $ref resolves', () => {
+  it('lists, per error status, exactly the codes of that status the operation may answer', () => {
     for (const { operation } of operations) {
       for (const status of ['400', '401', '403', '429', '503']) {
-        expect(operation.responses[status]?.$ref, `${operation.operationId} ${status}`).toMatch(
-          /^#\/components\/responses\//,
-        );
+        expect(errorCodesAt(operation, status), `${operation.operationId} ${status}`).not.toEqual([]);
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) < 400) continue;
+        for (const code of errorCodesAt(operation, status)) {
+          const spec = errorSpecOf(code);
+          expect(spec, code).toBeDefined();
+          expect(httpStatusOfErrorKind(spec!.kind), `${operation.operationId} ${code}`).toBe(Number(status));
+          expect(JSON.stringify(response), code).toContain(spec!.message.replaceAll('"', '\\"'));
+        }
       }
     }
+    const getAccount = document.paths['/admin/accounts/{accountId}']?.get as Operation;
+    expect(errorCodesAt(getAccount, '404')).toEqual(['ACCOUNT_NOT_FOUND']);
+    const createSite = document.paths['/admin/accounts/{accountId}/sites']?.post as Operation;
+    expect(errorCodesAt(createSite, '409')).toEqual(['SITE_CODE_TAKEN']);
+    expect(errorCodesAt(createSite, '400')).toEqual(
+      expect.arrayContaining(['VALIDATION_FAILED', 'INVALID_JSON', 'INVALID_PATH', 'INVALID_VALUE']),
+    );
+    expect(operationOf('/admin/accounts', 'get').responses['429']).toHaveProperty('headers.Retry-After');
+  });
+
+  it('names in each action contract only codes some error table declares', () => {
+    for (const [action, contract] of Object.entries(actionContracts)) {
+      for (const code of ('errors' in contract ? contract.errors : []) ?? []) {
+        expect(errorSpecOf(code), `${action}: ${code}`).toBeDefined();
+      }
+    }
+  });
+
+  it('refuses unknown body fields in the schema, as the gateway does', () => {
+    const patch = operationOf('/admin/accounts/{accountId}', 'patch');
+    expect(patch.requestBody?.content['application/json']?.schema).toHaveProperty('additionalProperties', false);
+  });
+
+  it('says that DELETE archives (the resource stays readable), except where it really deletes', () => {
+    for (const { method, operation } of operations) {
+      if (method !== 'delete') continue;
+      const description = (operation as { description?: string }).description ?? '';
+      expect(description, operation.operationId).toMatch(/DELETE never erases|Unlike other DELETE routes this removes/);
+    }
+  });
+
+  it('resolves every $ref', () => {
     const refs = refsIn(document);
     expect(refs).toContain('#/components/schemas/ErrorBody');
     for (const ref of refs) expect(resolve(ref), ref).toBeDefined();

@@ -1,9 +1,15 @@
 import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '@portal/kit';
 import { limitedCsvStream, parseByteSize, readJsonObject } from '../../src/http/request-body.ts';
-import { assembleParams, matchPathParams, queryParamsOf } from '../../src/http/request-params.ts';
+import {
+  assembleParams,
+  matchPathParams,
+  queryParamsOf,
+  refuseUnknownBodyFields,
+} from '../../src/http/request-params.ts';
 import { clientAddressOf } from '../../src/http/client-address.ts';
 
 const id = '6b1f8a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -123,5 +129,28 @@ describe('client address', () => {
     expect(clientAddressOf(request('1.2.3.4'), false)).toBe('10.0.0.7');
     expect(clientAddressOf(request('6.6.6.6, 203.0.113.9'), true)).toBe('203.0.113.9');
     expect(clientAddressOf(request(), true)).toBe('10.0.0.7');
+  });
+});
+
+describe('refuseUnknownBodyFields', () => {
+  const params = z.object({ accountId: z.uuid(), name: z.string().optional() });
+
+  it('lets the declared fields through', () => {
+    expect(() => refuseUnknownBodyFields(params, { name: 'North' })).not.toThrow();
+  });
+
+  it('refuses a misspelt field with its path instead of dropping it', () => {
+    const refused = (() => {
+      try {
+        refuseUnknownBodyFields(params, { nmae: 'North', name: 'x' });
+        return undefined;
+      } catch (error) {
+        return error as { type: string; data: unknown };
+      }
+    })();
+    expect(refused).toMatchObject({
+      type: 'VALIDATION_FAILED',
+      data: [{ path: 'nmae', message: 'Not a field of this request.' }],
+    });
   });
 });

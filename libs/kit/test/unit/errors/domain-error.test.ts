@@ -2,7 +2,13 @@ import moleculer from 'moleculer';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { directoryErrors } from '@portal/contracts';
-import { DomainError, DomainErrorRegenerator, errorFactoryOf, validationFailed } from '@portal/kit';
+import {
+  dataExceptionAsBadRequest,
+  DomainError,
+  DomainErrorRegenerator,
+  errorFactoryOf,
+  validationFailed,
+} from '@portal/kit';
 
 const conflict = (code: 'CONTACT_EMAIL_TAKEN' | 'ACCOUNT_NUMBER_TAKEN', message: string, details?: unknown) =>
   errorFactoryOf(directoryErrors)(code, { message, details });
@@ -65,5 +71,20 @@ describe('errorFactoryOf', () => {
 
   it('refuses a code its table does not declare', () => {
     expect(() => directoryError('NO_SUCH_CODE' as never)).toThrow(/not in this error table/);
+  });
+});
+
+describe('dataExceptionAsBadRequest', () => {
+  it('turns a PostgreSQL data exception (class 22) into 400 INVALID_VALUE without the SQL text', () => {
+    const pgError = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+    const mapped = dataExceptionAsBadRequest(pgError);
+    expect(mapped).toMatchObject({ code: 400, type: 'INVALID_VALUE', details: { sqlState: '22021' } });
+    expect(JSON.stringify(mapped?.details)).not.toContain('UTF8');
+  });
+
+  it('leaves constraint violations, connection failures and plain errors alone', () => {
+    for (const code of ['23505', '08006', '57P01', 'ECONNREFUSED', undefined]) {
+      expect(dataExceptionAsBadRequest(Object.assign(new Error('x'), { code }))).toBeUndefined();
+    }
   });
 });
