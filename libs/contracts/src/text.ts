@@ -19,8 +19,10 @@ export interface TextOptions {
 }
 
 // C0 controls and DEL; tab, LF and CR are let through for multi-line text.
+/* eslint-disable no-control-regex -- matching control characters is the point */
 const singleLineControl = /[\u0000-\u001f\u007f]/;
 const multiLineControl = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/* eslint-enable no-control-regex */
 
 /** Why a string cannot be stored as text, or null when it can. */
 export function textProblem(value: string, multiline = false): string | null {
