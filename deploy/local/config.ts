@@ -61,9 +61,6 @@ export const pins = {
   minJava: 21,
 } as const;
 
-export const serviceNames = ['gateway', 'identity', 'directory', 'documents', 'submittals', 'notifications'] as const;
-export type ServiceName = (typeof serviceNames)[number];
-
 /** Local-only dev credentials (documented in deploy/README.md). */
 export const devCredentials = {
   pgSuperuser: 'postgres',

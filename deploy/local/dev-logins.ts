@@ -58,3 +58,18 @@ export const devLogins = {
 } as const satisfies Record<string, DevLogin>;
 
 export type DevLoginKey = keyof typeof devLogins;
+
+/**
+ * An access token for a seeded login, by the password grant of the dev-only `portal-cli` client:
+ * the one way tests, benchmarks and the demo loader sign in.
+ */
+export async function devAccessToken(keycloakUrl: string, login: DevLoginKey): Promise<string> {
+  const { realm, username, password } = devLogins[login];
+  const response = await fetch(`${keycloakUrl}/realms/${realm}/protocol/openid-connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'password', client_id: devCliClientId, username, password }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`sign-in of ${login} failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}

@@ -10,8 +10,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serviceNames } from '@portal/contracts';
 import type { ComponentName } from './config.ts';
-import { componentNames, devCredentials, host, localDir, ports, serviceNames, servicePassword } from './config.ts';
+import { componentNames, devCredentials, host, localDir, ports, servicePassword } from './config.ts';
 import { keycloakVersion, probe, urlVar } from './components.ts';
 import { ensureKeycloak, ensureNatsServer, ensureVersitygw, goModuleVersion, postgresBinDir } from './install.ts';
 import {

@@ -4,10 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { devCredentials, logsDir, ports, repoRoot, serviceNames } from './config.ts';
+import { devCredentials, logsDir, ports, repoRoot } from './config.ts';
 import { devLogins } from './dev-logins.ts';
 import { seedDemoData } from './demo-data.ts';
 import { startStack } from './stack.ts';
+import { serviceNames } from '@portal/contracts';
 
 const allInOne = process.argv.includes('--all-in-one');
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? ports.gateway);

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceNames, type ServiceName } from '@portal/contracts';
 import { freePort, spawnNode, stackEnv, waitForHttp, type NodeProcess } from '@portal/testing';
+import { serviceMainPath } from '../support/service-mains.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const mainOf = (service: ServiceName) => `${root}services/${service}/src/main.ts`;
-const allInOneMain = `${root}services/all-in-one/src/main.ts`;
+const mainOf = (service: ServiceName) => serviceMainPath(service);
+const allInOneMain = serviceMainPath('all-in-one');
 
 /** The variables a service process reads, taken from the running stack; nothing else leaks in. */
 function serviceEnv(extra: Record<string, string>): Record<string, string> {

@@ -6,7 +6,7 @@ import {
   generateContactRows,
   type ContactCsvPlan,
   type SeededAccount,
-} from '../../services/directory/test/fixtures/contact-import.fixture.ts';
+} from '@portal/directory/test-fixtures';
 import { startServices, tokenFor, type SystemUnderTest } from './support/system-under-test.ts';
 
 interface Answer {

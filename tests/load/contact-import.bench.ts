@@ -19,16 +19,16 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { contactImportSchema, type ContactImport } from '@portal/contracts';
 import { createServiceOrm, DurableEventsMigration, migrateToLatest } from '@portal/kit';
-import { contactImportActions } from '../../services/directory/src/contact-import/contact-import.actions.ts';
-import { directoryMigrations } from '../../services/directory/src/migrations/index.ts';
+import { contactImportActions } from '@portal/directory/contact-import';
+import { directoryMigrations } from '@portal/directory/migrations';
 import {
   contactCsvChunks,
   csvLineOf,
   generateContactRows,
   seedImportAccounts,
   type ContactCsvPlan,
-} from '../../services/directory/test/fixtures/contact-import.fixture.ts';
-import { devCredentials, host, ports } from '../../deploy/local/config.ts';
+} from '@portal/directory/test-fixtures';
+import { devCredentials, host, ports } from '@portal/deploy/local/config';
 
 const rowCount = Number(process.env.CONTACT_BENCH_ROWS ?? 100_000);
 const resultsFile = join(import.meta.dirname, 'results', 'contact-import.json');

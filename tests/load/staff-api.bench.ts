@@ -17,11 +17,12 @@ import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, spawnNode, waitForHttp, type NodeProcess } from '../../libs/testing/src/processes.ts';
-import { componentNames, repoRoot, serviceNames } from '../../deploy/local/config.ts';
-import { devCliClientId, devLogins, type DevLoginKey } from '../../deploy/local/dev-logins.ts';
-import { liveRecorded } from '../../deploy/local/proc.ts';
-import { isolateTestDatabase } from '../../libs/testing/src/test-database.ts';
+import { freePort, isolateTestDatabase, spawnNode, waitForHttp, type NodeProcess } from '@portal/testing';
+import { serviceNames } from '@portal/contracts';
+import { componentNames, repoRoot } from '@portal/deploy/local/config';
+import { devAccessToken } from '@portal/deploy/local/dev-logins';
+import { liveRecorded } from '@portal/deploy/local/proc';
+import { serviceMainPath } from '../support/service-mains.ts';
 
 const seconds = Number(process.env.STAFF_API_BENCH_SECONDS ?? 10);
 /** Writes run shorter: every request leaves an account, an audit entry and an outbox event behind. */
@@ -220,24 +221,16 @@ async function baselineServer(port: number, body: string): Promise<void> {
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
 }
 
-async function tokenFor(keycloakUrl: string, login: DevLoginKey): Promise<string> {
-  const { realm, username, password } = devLogins[login];
-  const response = await fetch(`${keycloakUrl}/realms/${realm}/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'password', client_id: devCliClientId, username, password }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!response.ok) throw new Error(`token for ${login}: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
 interface System {
   gatewayUrl: string;
   processes: NodeProcess[];
 }
 
 /** Starts `entries` (service main files) with the stack's settings in a namespace of their own. */
-async function startSystem(stack: Record<string, string>, entries: readonly string[]): Promise<System> {
+async function startSystem(
+  stack: Record<string, string>,
+  entries: readonly Parameters<typeof serviceMainPath>[0][],
+): Promise<System> {
   const gatewayPort = await freePort();
   const shared: Record<string, string> = {
     NATS_URL: stack.NATS_URL!,
@@ -265,9 +258,7 @@ async function startSystem(stack: Record<string, string>, entries: readonly stri
   for (const entry of entries) {
     const port = await freePort();
     health.push(port);
-    processes.push(
-      start(entry, join(repoRoot, 'services', entry, 'src', 'main.ts'), { ...shared, HEALTH_PORT: String(port) }),
-    );
+    processes.push(start(entry, serviceMainPath(entry), { ...shared, HEALTH_PORT: String(port) }));
   }
   const outputs = () => processes.map((p) => `--- ${p.name}\n${p.output().slice(-1500)}`).join('\n');
   const gatewayUrl = `http://${loopback}:${gatewayPort}`;
@@ -319,9 +310,9 @@ const listPath = '/api/v1/admin/accounts?limit=25';
 async function measureSplit(stack: Record<string, string>, run: string) {
   const system = await startSystem(stack, ['directory', 'gateway']);
   try {
-    const writer = await tokenFor(stack.KEYCLOAK_URL!, 'staffManager');
+    const writer = await devAccessToken(stack.KEYCLOAK_URL!, 'staffManager');
     const ids = await seed(system.gatewayUrl, writer, run);
-    const reader = await tokenFor(stack.KEYCLOAK_URL!, 'staffViewer');
+    const reader = await devAccessToken(stack.KEYCLOAK_URL!, 'staffViewer');
     const page = await api(`${system.gatewayUrl}${listPath}`, reader);
     if (page.status !== 200) throw new Error(`list: ${page.status} ${page.text}`);
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -379,7 +370,7 @@ async function measureSplit(stack: Record<string, string>, run: string) {
 async function measureAllInOne(stack: Record<string, string>): Promise<Measurement> {
   const system = await startSystem(stack, ['all-in-one']);
   try {
-    const reader = await tokenFor(stack.KEYCLOAK_URL!, 'staffViewer');
+    const reader = await devAccessToken(stack.KEYCLOAK_URL!, 'staffViewer');
     return await measure({
       name: 'list (all-in-one, local call)',
       request: `GET ${listPath}`,

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { StartedNetwork, StartedTestContainer } from 'testcontainers';
 import { freePort, spawnNode, waitForHttp } from './processes.ts';
 import type { NodeProcess } from './processes.ts';
+import { serviceNames } from '@portal/contracts';
 
 /** What the Docker path returns: the same shape the global setup uses from the native launcher. */
 export interface DockerStack {
@@ -59,16 +60,16 @@ export function dockerEngineAnswers(
   });
 }
 
-const mailCatcherScript = fileURLToPath(new URL('../../../deploy/local/mail-catcher.ts', import.meta.url));
+const mailCatcherScript = fileURLToPath(import.meta.resolve('@portal/deploy/local/mail-catcher'));
 
 /** Hands one line to `log` per component, like the native launcher's "[infra] … ready" lines. */
 export async function startDockerStack(log: (line: string) => void): Promise<DockerStack> {
   // Dynamic imports: only this path loads testcontainers (and its dockerode/ssh2 tree).
   const { GenericContainer, Network, TestContainers, Wait } = await import('testcontainers');
-  const { devCredentials, pins, serviceNames, servicePassword } = await import('../../../deploy/local/config.ts');
-  const { provisionKeycloakDatabase, provisionServiceSchemas } = await import('../../../deploy/local/postgres.ts');
-  const { applyRealms, realmSecrets } = await import('../../../deploy/local/keycloak.ts');
-  const { keycloakVersion, probe } = await import('../../../deploy/local/components.ts');
+  const { devCredentials, pins, servicePassword } = await import('@portal/deploy/local/config');
+  const { provisionKeycloakDatabase, provisionServiceSchemas } = await import('@portal/deploy/local/postgres');
+  const { applyRealms, realmSecrets } = await import('@portal/deploy/local/keycloak');
+  const { keycloakVersion, probe } = await import('@portal/deploy/local/components');
 
   const t0 = Date.now();
   const containers: { name: string; container: StartedTestContainer }[] = [];

@@ -57,7 +57,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     };
   }
   log('[testing] stack: no Docker engine (or PORTAL_TEST_DOCKER=off): native launcher (deploy/local)');
-  const { startStack } = await import('../../../deploy/local/stack.ts');
+  const { startStack } = await import('@portal/deploy/local/stack');
   const stack = await startStack({ log });
   project.provide('stackEnv', await isolateTestDatabase({ ...given, ...stack.env }));
   return async () => {

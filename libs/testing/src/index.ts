@@ -2,3 +2,5 @@ export * from './stack-env.ts';
 export * from './processes.ts';
 export * from './scratch-schema.ts';
 export * from './private-nats.ts';
+export * from './api-client.ts';
+export { isolateTestDatabase } from './test-database.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
-import { ensureNatsServer } from '../../../deploy/local/install.ts';
+import { ensureNatsServer } from '@portal/deploy/local/install';
 import { freePort } from './processes.ts';
 
 export interface PrivateNats {

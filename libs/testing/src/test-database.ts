@@ -1,5 +1,5 @@
 import { serviceNames } from '@portal/contracts';
-import { provisionServiceSchemas } from '../../../deploy/local/postgres.ts';
+import { provisionServiceSchemas } from '@portal/deploy/local/postgres';
 
 /** Suffix of the database the suites use beside the one a running system uses (`portal` → `portal_test`). */
 export const testDatabaseSuffix = '_test';

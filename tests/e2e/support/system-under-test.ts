@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { serviceNames, type ServiceName } from '@portal/contracts';
 import { freePort, spawnNode, stackEnv, waitForHttp, type NodeProcess } from '@portal/testing';
-import { devCliClientId, devLogins, type DevLoginKey } from '../../../deploy/local/dev-logins.ts';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+import { devAccessToken, type DevLoginKey } from '@portal/deploy/local/dev-logins';
+import { serviceMainPath } from '../../support/service-mains.ts';
 
 export interface SystemUnderTest {
   gatewayUrl: string;
@@ -49,9 +47,7 @@ export async function startServices(
   for (const service of services) {
     const healthPort = await freePort();
     healthPorts.push(healthPort);
-    processes.push(
-      spawnNode(service, `${root}services/${service}/src/main.ts`, { ...shared, HEALTH_PORT: String(healthPort) }),
-    );
+    processes.push(spawnNode(service, serviceMainPath(service), { ...shared, HEALTH_PORT: String(healthPort) }));
   }
   const outputs = () => processes.map((p) => `--- ${p.name}\n${p.output().slice(-1500)}`).join('\n');
   const system: SystemUnderTest = {
@@ -86,13 +82,6 @@ async function waitForGatewayToSee(gatewayUrl: string, services: readonly Servic
 }
 
 /** A real access token for a seeded login, by the password grant of the dev-only `portal-cli` client. */
-export async function tokenFor(login: DevLoginKey): Promise<string> {
-  const { realm, username, password } = devLogins[login];
-  const response = await fetch(`${stackEnv().KEYCLOAK_URL}/realms/${realm}/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'password', client_id: devCliClientId, username, password }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!response.ok) throw new Error(`token for ${login}: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { access_token: string }).access_token;
+export function tokenFor(login: DevLoginKey): Promise<string> {
+  return devAccessToken(stackEnv().KEYCLOAK_URL ?? '', login);
 }

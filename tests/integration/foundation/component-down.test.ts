@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { freePort } from '@portal/testing';
-import { probe, urlVar, type ComponentName } from '../../../deploy/local/components.ts';
+import { probe, urlVar, type ComponentName } from '@portal/deploy/local/components';
 
 const urlFor: Record<ComponentName, (port: number) => string> = {
   postgres: (port) => `postgres://postgres:x@127.0.0.1:${port}/portal`,

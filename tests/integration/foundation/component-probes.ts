@@ -1,4 +1,4 @@
-import { probe, type ComponentName } from '../../../deploy/local/components.ts';
+import { probe, type ComponentName } from '@portal/deploy/local/components';
 import { stackEnv } from '@portal/testing';
 
 /** Fails the suite at once, naming the component, its URL and how to start it, when it is down. */

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requireStackVar } from '@portal/testing';
-import { devCliClientId, devLogins } from '../../../deploy/local/dev-logins.ts';
+import { devCliClientId, devLogins } from '@portal/deploy/local/dev-logins';
 import { requireComponent } from './component-probes.ts';
 
 async function passwordGrant(keycloakUrl: string, realm: string, username: string, password: string) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryErrors } from '@portal/contracts';
 import { callerOf, contractAction, createBroker, errorFactoryOf, type CallerMeta } from '@portal/kit';
 import { freePort, stackEnv } from '@portal/testing';
-import { devCliClientId, devLogins, type DevLoginKey } from '../../../../deploy/local/dev-logins.ts';
+import { devCliClientId, devLogins, type DevLoginKey } from '@portal/deploy/local/dev-logins';
 import { gatewayModule } from '../../src/gateway.module.ts';
 
 /**
