@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { actionContracts, type HttpBinding } from '@portal/contracts';
+import { apiClient, type ApiClient } from '@portal/testing';
+import { undocumentedErrors } from '../support/documented-errors.ts';
 import { startServices, tokenFor, type SystemUnderTest } from './support/system-under-test.ts';
 
 type JsonSchema = {
@@ -61,22 +63,14 @@ const jsonRoutes = Object.entries(actionContracts).flatMap(([action, contract]) 
 describe('bad text in the staff API', () => {
   let system: SystemUnderTest;
   let token = '';
+  let client: ApiClient;
   const ids: Record<string, string> = {};
-  const answered: { request: string; status: number }[] = [];
 
-  async function api(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Answer> {
-    const response = await fetch(`${system.gatewayUrl}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': contentType }),
-      },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
+  async function api(method: string, path: string, body?: unknown, contentType?: string): Promise<Answer> {
+    return client.request<Answer['body']>(method, path, {
+      body,
+      ...(contentType ? { contentType } : { contentType: 'application/json' }),
     });
-    answered.push({ request: `${method} ${path}`, status: response.status });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Answer['body']) : {} };
   }
 
   const pathOf = (binding: HttpBinding) =>
@@ -89,6 +83,7 @@ describe('bad text in the staff API', () => {
   beforeAll(async () => {
     system = await startServices(['directory', 'gateway']);
     token = await tokenFor('staffAdmin');
+    client = apiClient(system.gatewayUrl, () => token);
     const run = randomUUID().slice(0, 6).toUpperCase();
     const made = async (path: string, body: unknown) => {
       const answer = await api('POST', path, body);
@@ -179,8 +174,10 @@ describe('bad text in the staff API', () => {
     });
   });
 
-  it('never answered 5xx', () => {
-    expect(answered.length).toBeGreaterThan(50);
-    expect(answered.filter((entry) => entry.status >= 500)).toEqual([]);
+  it('never answered 5xx, nor an error its OpenAPI document does not list', async () => {
+    expect(client.answered.length).toBeGreaterThan(50);
+    expect(client.answered.filter((entry) => entry.status >= 500)).toEqual([]);
+    const document = (await client.request('GET', '/openapi.json')).body;
+    expect(undocumentedErrors(document as never, client.answered)).toEqual([]);
   });
 });

@@ -13,14 +13,23 @@ export interface ApiRequestOptions {
   headers?: Record<string, string>;
 }
 
+export interface AnsweredRequest {
+  method: string;
+  /** The path as sent, without the query string. */
+  path: string;
+  status: number;
+  /** The error body's stable code, when the answer was an error. */
+  code?: string;
+}
+
 export interface ApiClient {
   request<Body = Record<string, unknown>>(
     method: string,
     path: string,
     options?: ApiRequestOptions,
   ): Promise<ApiAnswer<Body>>;
-  /** Every request made so far with its status, so a suite can assert that none was a 5xx. */
-  readonly answered: readonly { request: string; status: number }[];
+  /** Every request made so far, so a suite can assert that none was a 5xx or an undocumented error. */
+  readonly answered: readonly AnsweredRequest[];
 }
 
 /**
@@ -28,7 +37,7 @@ export interface ApiClient {
  * from `token()` at each call (so a refreshed token is picked up), and no answer is thrown away.
  */
 export function apiClient(baseUrl: string, token?: () => string): ApiClient {
-  const answered: { request: string; status: number }[] = [];
+  const answered: AnsweredRequest[] = [];
   return {
     answered,
     async request<Body>(method: string, path: string, options: ApiRequestOptions = {}) {
@@ -47,13 +56,19 @@ export function apiClient(baseUrl: string, token?: () => string): ApiClient {
         signal: AbortSignal.timeout(30_000),
       });
       const text = await response.text();
-      answered.push({ request: `${method} ${path}`, status: response.status });
       let parsed = {} as Body;
       try {
         parsed = JSON.parse(text) as Body;
       } catch {
         // CSV and empty bodies stay in `text`
       }
+      const code = (parsed as { error?: { code?: unknown } }).error?.code;
+      answered.push({
+        method,
+        path: path.split('?')[0] ?? path,
+        status: response.status,
+        ...(typeof code === 'string' ? { code } : {}),
+      });
       return { status: response.status, headers: response.headers, body: parsed, text };
     },
   };

@@ -14,7 +14,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import type { StartedNetwork, StartedTestContainer } from 'testcontainers';
 import { freePort, spawnNode, waitForHttp } from './processes.ts';
 import type { NodeProcess } from './processes.ts';
@@ -60,7 +60,7 @@ export function dockerEngineAnswers(
   });
 }
 
-const mailCatcherScript = fileURLToPath(import.meta.resolve('@portal/deploy/local/mail-catcher'));
+const mailCatcherScript = createRequire(import.meta.url).resolve('@portal/deploy/local/mail-catcher');
 
 /** Hands one line to `log` per component, like the native launcher's "[infra] … ready" lines. */
 export async function startDockerStack(log: (line: string) => void): Promise<DockerStack> {
