@@ -1,6 +1,6 @@
 // Demo data for `npm start`, created through the staff REST API with the seeded admin login, the
 // same way an integrator would. Skipped when the demo account already exists.
-import { devCliClientId, devLogins } from './dev-logins.ts';
+import { devAccessToken } from './dev-logins.ts';
 
 interface Created {
   id: string;
@@ -14,24 +14,8 @@ export interface DemoSummary {
   contacts: number;
 }
 
-async function staffAdminToken(keycloakUrl: string): Promise<string> {
-  const admin = devLogins.staffAdmin;
-  const response = await fetch(`${keycloakUrl}/realms/staff/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: devCliClientId,
-      username: admin.username,
-      password: admin.password,
-    }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!response.ok) throw new Error(`demo data: staff login failed (${response.status} ${await response.text()})`);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
 export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: string }): Promise<DemoSummary> {
-  const token = await staffAdminToken(options.keycloakUrl);
+  const token = await devAccessToken(options.keycloakUrl, 'staffAdmin');
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${options.gatewayUrl}/api/v1${path}`, {
       method,
