@@ -1,6 +1,6 @@
 // Demo data for `npm start`, created through the staff REST API with the seeded admin login, the
 // same way an integrator would. Skipped when the demo account already exists.
-import { devAccessToken } from './dev-logins.ts';
+import { devAccessToken, devLogins } from './dev-logins.ts';
 
 interface Created {
   id: string;
