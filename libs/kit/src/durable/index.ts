@@ -6,3 +6,4 @@ export * from './streams.ts';
 export * from './outbox-relay.ts';
 export * from './durable-consumer.ts';
 export * from './typed-event.ts';
+export * from './durable-events-quarantine.migration.ts';
