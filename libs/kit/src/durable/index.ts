@@ -7,3 +7,4 @@ export * from './outbox-relay.ts';
 export * from './durable-consumer.ts';
 export * from './typed-event.ts';
 export * from './durable-events-quarantine.migration.ts';
+export * from './typed-consumer.ts';
