@@ -12,7 +12,13 @@ export const url = (protocols: readonly string[]) =>
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info');
 
-/** Settings every service process shares: transport, logging, health endpoint. */
+const days = z.coerce.number().int().min(1);
+
+/** Defaults of `EVENT_STREAM_MAX_AGE_DAYS` and `EVENT_INBOX_RETENTION_DAYS`. */
+export const defaultEventStreamMaxAgeDays = 14;
+export const defaultEventInboxRetentionDays = 30;
+
+/** Settings every service process shares: transport, logging, health endpoint, durable-event retention. */
 export const processEnvSchema = z.object({
   NATS_URL: url(['nats']),
   LOG_LEVEL: logLevel,
@@ -24,7 +30,32 @@ export const processEnvSchema = z.object({
     .default('portal'),
   HEALTH_PORT: port.default(9100),
   HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+  /** How long each service's event stream (and the dead-letter stream) keeps a message. */
+  EVENT_STREAM_MAX_AGE_DAYS: days.default(defaultEventStreamMaxAgeDays),
+  /** How long a consumer remembers an applied event id; must exceed the stream's max age. */
+  EVENT_INBOX_RETENTION_DAYS: days.default(defaultEventInboxRetentionDays),
 });
+
+/**
+ * Rules across variables of `processEnvSchema`, applied once the process's whole schema is built
+ * (`schema.superRefine(processEnvRules)`). An inbox row is what stops a redelivered event from
+ * being applied twice, and a message can be redelivered as long as its stream keeps it: the inbox
+ * must remember longer than the stream.
+ */
+export function processEnvRules(
+  env: { EVENT_STREAM_MAX_AGE_DAYS?: unknown; EVENT_INBOX_RETENTION_DAYS?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const maxAge = env.EVENT_STREAM_MAX_AGE_DAYS;
+  const retention = env.EVENT_INBOX_RETENTION_DAYS;
+  if (typeof maxAge === 'number' && typeof retention === 'number' && retention <= maxAge) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EVENT_INBOX_RETENTION_DAYS'],
+      message: `must be greater than EVENT_STREAM_MAX_AGE_DAYS (${maxAge}), or a redelivered event could be applied twice`,
+    });
+  }
+}
 
 export const postgresUrl = url(['postgres', 'postgresql']);
 

@@ -25,6 +25,10 @@ export const eventEnvelopeSchema = z.object({
   actor: actorSchema,
   accountId: z.string().min(1).optional(),
   traceId: z.string().min(1),
+  /** The request that caused the change (the gateway's request id), when one did. */
+  requestId: z.string().min(1).optional(),
+  /** The client address the request came from, when one did. */
+  sourceAddress: z.string().min(1).optional(),
   data: z.unknown(),
 });
 

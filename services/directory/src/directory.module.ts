@@ -7,16 +7,17 @@ import { directoryMigrations } from './migrations/index.ts';
 export const directoryModule = defineServiceModule({
   name: 'directory',
   env: z.object({ DIRECTORY_DATABASE_URL: postgresUrl }),
-  async create({ env, nats, logger }) {
+  async create({ env, nats, logger, durable }) {
     const store = await openServiceStore({
       service: 'directory',
       databaseUrl: env.DIRECTORY_DATABASE_URL,
       migrations: directoryMigrations,
       nats,
       logger,
+      durable,
     });
     return {
-      schemas: [directoryService({ orm: store.orm, readiness: store.readiness })],
+      schemas: [directoryService({ orm: store.orm, readiness: store.readiness, durableStatus: store.durableStatus })],
       readiness: store.readiness,
       stop: store.stop,
     };

@@ -1,5 +1,5 @@
 import type moleculer from 'moleculer';
-import { statusActionOf, type ReadinessCheck, type ServiceOrm } from '@portal/kit';
+import { statusActionOf, type DurableStatus, type ReadinessCheck, type ServiceOrm } from '@portal/kit';
 import { accountClassActions } from './account-classes/account-classes.actions.ts';
 import { accountActions } from './accounts/accounts.actions.ts';
 import { auditActions } from './audit/audit.actions.ts';
@@ -17,6 +17,7 @@ import { serviceVersion } from './version.ts';
 export interface DirectoryServiceDeps {
   orm: ServiceOrm;
   readiness: Record<string, ReadinessCheck>;
+  durableStatus?: () => Promise<DurableStatus>;
 }
 
 /** Accounts, account classes, sites, projects, contacts, their portal access and scopes, and the audit trail. */
@@ -25,7 +26,7 @@ export function directoryService(deps: DirectoryServiceDeps): moleculer.ServiceS
   return {
     name: 'directory',
     actions: {
-      status: statusActionOf('directory', deps.readiness, serviceVersion),
+      status: statusActionOf('directory', deps.readiness, serviceVersion, deps.durableStatus),
       ...accountClassActions(store),
       ...accountActions(store),
       ...siteActions(store),

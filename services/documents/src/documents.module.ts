@@ -15,7 +15,7 @@ export const documentsModule = defineServiceModule({
     S3_REGION: z.string().min(1).default('us-east-1'),
     S3_BUCKET: z.string().min(3).default('portal-documents'),
   }),
-  async create({ env, nats, logger }) {
+  async create({ env, nats, logger, durable }) {
     const storage = new ObjectStorage({
       endpoint: env.S3_ENDPOINT,
       accessKey: env.S3_ACCESS_KEY,
@@ -30,8 +30,9 @@ export const documentsModule = defineServiceModule({
       migrations: documentsMigrations,
       nats,
       logger,
+      durable,
     });
     const readiness = { ...store.readiness, s3: () => storage.checkAvailable() };
-    return { schemas: [documentsService(readiness)], readiness, stop: store.stop };
+    return { schemas: [documentsService(readiness, store.durableStatus)], readiness, stop: store.stop };
   },
 });

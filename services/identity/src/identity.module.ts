@@ -8,13 +8,14 @@ import { identityMigrations } from './migrations/index.ts';
 export const identityModule = defineServiceModule({
   name: 'identity',
   env: z.object({ IDENTITY_DATABASE_URL: postgresUrl, KEYCLOAK_URL: url(['http', 'https']) }),
-  async create({ env, nats, logger }) {
+  async create({ env, nats, logger, durable }) {
     const store = await openServiceStore({
       service: 'identity',
       databaseUrl: env.IDENTITY_DATABASE_URL,
       migrations: identityMigrations,
       nats,
       logger,
+      durable,
     });
     const readiness = {
       ...store.readiness,
@@ -22,6 +23,6 @@ export const identityModule = defineServiceModule({
         portalRealms.map((realm) => [`keycloak.${realm}`, () => checkRealmAvailable(env.KEYCLOAK_URL, realm)]),
       ),
     };
-    return { schemas: [identityService(readiness)], readiness, stop: store.stop };
+    return { schemas: [identityService(readiness, store.durableStatus)], readiness, stop: store.stop };
   },
 });

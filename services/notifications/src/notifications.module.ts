@@ -11,7 +11,7 @@ export const notificationsModule = defineServiceModule({
     NOTIFICATIONS_DATABASE_URL: postgresUrl,
     SMTP_URL: url(['smtp', 'smtps']),
   }),
-  async create({ env, nats, logger }) {
+  async create({ env, nats, logger, durable }) {
     const mail = createMailTransport(env.SMTP_URL);
     const store = await openServiceStore({
       service: 'notifications',
@@ -19,10 +19,11 @@ export const notificationsModule = defineServiceModule({
       migrations: notificationsMigrations,
       nats,
       logger,
+      durable,
     });
     const readiness = { ...store.readiness, smtp: () => checkMailRelay(mail) };
     return {
-      schemas: [notificationsService(readiness)],
+      schemas: [notificationsService(readiness, store.durableStatus)],
       readiness,
       async stop() {
         mail.close();

@@ -1,7 +1,10 @@
-// One durable consumer process; its handler counts applications per event. Runs until killed.
+// One durable consumer process, declared through the typed API (`defineConsumer` over the proof's
+// own event contract); its handler counts applications per event. Runs until killed.
 import { connect } from 'nats';
+import { z } from 'zod';
+import { defineEvent } from '@portal/contracts';
 import { createServiceOrm } from '../../../libs/kit/src/orm/service-orm.ts';
-import { startDurableConsumer, streamNameOf } from '../../../libs/kit/src/durable/index.ts';
+import { defineConsumerFor, startConsumer } from '../../../libs/kit/src/durable/index.ts';
 import { proofEnv, proofLogger } from './proof-env.fixture.ts';
 
 const env = proofEnv();
@@ -19,26 +22,31 @@ orm.em.getEventManager().registerSubscriber({
   },
 });
 
-const consumer = await startDurableConsumer({
-  orm,
-  nats,
-  stream: streamNameOf(env.service),
+const widgetCreated = `${env.service}.widget.created`;
+const proofEvents = {
+  [widgetCreated]: defineEvent({
+    version: 1,
+    description: 'A proof widget was created.',
+    data: z.object({ widgetId: z.string(), n: z.int().nonnegative() }),
+  }),
+};
+
+const definition = defineConsumerFor(proofEvents)({
   durableName: env.durableName,
-  filterSubjects: [`${env.service}.widget.created`],
-  logger: proofLogger,
+  events: [widgetCreated],
   // Short, so messages held by a killed consumer come back quickly.
   ackWaitMs: 2000,
   backoffMs: [100],
-  async handle(envelope, em) {
+  async handle(event, em) {
     // `times` > 1 would mean an event was applied twice.
     await em.execute(
       'insert into applied (event_id, times) values (?, 1) on conflict (event_id) do update set times = applied.times + 1',
-      [envelope.id],
+      [event.id],
     );
-    if (crashAfterCommitOf !== undefined && (envelope.data as { n?: number }).n === crashAfterCommitOf)
-      crashArmed = true;
+    if (crashAfterCommitOf !== undefined && event.data.n === crashAfterCommitOf) crashArmed = true;
   },
 });
+const consumer = await startConsumer(definition, { orm, nats, logger: proofLogger });
 process.once('SIGTERM', async () => {
   await consumer.stop();
   await nats.close();

@@ -7,7 +7,7 @@ import { connect, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { stackEnv } from '@portal/testing';
 import { createServiceOrm, migrateToLatest, type ServiceOrm } from '../../../libs/kit/src/orm/service-orm.ts';
-import { DurableEventsMigration, ensureServiceStream, streamNameOf } from '../../../libs/kit/src/durable/index.ts';
+import { durableEventsMigrations, ensureServiceStream, streamNameOf } from '../../../libs/kit/src/durable/index.ts';
 
 // The proof: real producer, relay and consumer processes, killed with SIGKILL mid-stream,
 // still apply every committed event exactly once.
@@ -113,7 +113,7 @@ beforeAll(async () => {
   natsUrl = env.NATS_URL ?? '';
   if (!databaseUrl || !natsUrl) throw new Error('PG_ADMIN_URL and NATS_URL must come from the stack.');
   await adminQuery(`create schema ${schema}`);
-  orm = await createServiceOrm({ schema, databaseUrl, migrations: [DurableEventsMigration, ProofTablesMigration] });
+  orm = await createServiceOrm({ schema, databaseUrl, migrations: [...durableEventsMigrations, ProofTablesMigration] });
   await migrateToLatest(orm);
   nats = await connect({ servers: natsUrl });
   await ensureServiceStream(await nats.jetstreamManager(), service);

@@ -6,3 +6,5 @@ export * from './streams.ts';
 export * from './outbox-relay.ts';
 export * from './durable-consumer.ts';
 export * from './typed-event.ts';
+export * from './durable-events-quarantine.migration.ts';
+export * from './typed-consumer.ts';

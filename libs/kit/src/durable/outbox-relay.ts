@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { NatsConnection } from 'nats';
+import type { JetStreamManager, NatsConnection } from 'nats';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { OutboxStatus } from '@portal/contracts';
 import { Client, escapeIdentifier } from 'pg';
 import { exponentialDelayMs, type ExponentialBackoff } from './backoff.ts';
 import { errorText, type DurableLogger } from './durable-logger.ts';
@@ -25,6 +27,11 @@ export interface OutboxRelayOptions {
   retryBackoff?: ExponentialBackoff;
   /** Deletes rows published more than this many days ago, hourly. Off when unset. */
   purgePublishedAfterDays?: number;
+  /**
+   * Failed publish attempts after which a row is quarantined (skipped from then on, so later events
+   * still flow). Only attempts that failed while the stream answered count: an outage quarantines nothing.
+   */
+  maxPublishAttempts?: number;
 }
 
 export interface OutboxRelay {
@@ -46,6 +53,15 @@ interface BatchOutcome {
   failure?: unknown;
 }
 
+interface FailedRow {
+  id: string;
+  subject: string;
+  attempts: number;
+  quarantined: boolean;
+}
+
+export const DEFAULT_MAX_PUBLISH_ATTEMPTS = 10;
+
 const purgeEveryMs = 60 * 60 * 1000;
 
 /**
@@ -59,6 +75,8 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const publishTimeoutMs = options.publishTimeoutMs ?? 5000;
   const retryBackoff = options.retryBackoff ?? { initialMs: 200, maxMs: 10_000 };
+  const maxPublishAttempts = options.maxPublishAttempts ?? DEFAULT_MAX_PUBLISH_ATTEMPTS;
+  if (maxPublishAttempts < 1) throw new Error('maxPublishAttempts must be at least 1.');
   const streamName = streamNameOf(options.service);
   const { orm, logger } = options;
   const js = options.nats.jetstream();
@@ -110,7 +128,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
   async function relayBatch(): Promise<BatchOutcome> {
     return orm.em.fork().transactional(async (tx) => {
       const rows = await tx.execute<OutboxRow[]>(
-        `select id, subject, envelope from outbox where published_at is null
+        `select id, subject, envelope from outbox where published_at is null and quarantined_at is null
          order by created_at limit ? for update skip locked`,
         [batchSize],
       );
@@ -130,9 +148,51 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
         await tx.execute('update outbox set published_at = now() where id in (?)', [publishedIds]);
       }
       const failure = results.find((result) => result.status === 'rejected');
+      if (failure && (await streamAnswers())) {
+        // The stream is there and took other messages: these rows themselves are the problem.
+        const failed = rows.flatMap((row, index) => {
+          const result = results[index];
+          return result?.status === 'rejected' ? [{ id: row.id, error: errorText(result.reason) }] : [];
+        });
+        await countFailedAttempts(tx, failed);
+      }
       // Commit what was acknowledged; the failed rows stay unpublished for the next attempt.
       return { claimed: rows.length, published: publishedIds.length, failure: failure?.reason };
     });
+  }
+
+  let jsm: JetStreamManager | undefined;
+  async function streamAnswers(): Promise<boolean> {
+    try {
+      jsm ??= await options.nats.jetstreamManager();
+      await jsm.streams.info(streamName);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function countFailedAttempts(tx: EntityManager, failed: { id: string; error: string }[]): Promise<void> {
+    const updated = await tx.execute<FailedRow[]>(
+      `update outbox o set attempts = o.attempts + 1, last_error = f.error,
+         quarantined_at = case when o.attempts + 1 >= ? then now() end
+       from jsonb_to_recordset(?::jsonb) as f(id uuid, error text)
+       where o.id = f.id
+       returning o.id, o.subject, o.attempts, o.quarantined_at is not null as quarantined`,
+      [maxPublishAttempts, JSON.stringify(failed)],
+    );
+    for (const row of updated.filter((candidate) => candidate.quarantined)) {
+      logger.error(
+        {
+          streamName,
+          eventId: row.id,
+          subject: row.subject,
+          attempts: row.attempts,
+          err: failed.find((entry) => entry.id === row.id)?.error,
+        },
+        'outbox relay: event quarantined after repeated publish failures; it will not be published unless released',
+      );
+    }
   }
 
   let lastPurge = 0;
@@ -231,4 +291,14 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
       return drained;
     },
   };
+}
+
+/** The outbox's backlog for the status action: rows waiting for the relay, and quarantined ones. */
+export async function outboxStatusOf(em: EntityManager): Promise<OutboxStatus> {
+  // Two counts, each matching a partial index, rather than one scan of every published row.
+  const [row] = await em.execute<{ unpublished: string; quarantined: string }[]>(
+    `select (select count(*) from outbox where published_at is null and quarantined_at is null) as unpublished,
+            (select count(*) from outbox where quarantined_at is not null) as quarantined`,
+  );
+  return { unpublished: Number(row?.unpublished ?? 0), quarantined: Number(row?.quarantined ?? 0) };
 }

@@ -10,6 +10,10 @@ export interface NewEnvelope<TData> {
   accountId?: string;
   /** Defaults to a fresh id, so every event can be traced even when no request started it. */
   traceId?: string;
+  /** The request that caused the change, when one did. */
+  requestId?: string;
+  /** The client address of that request. */
+  sourceAddress?: string;
 }
 
 /** A complete, validated envelope with a fresh id (also its `Nats-Msg-Id` and inbox key). */
@@ -22,6 +26,8 @@ export function createEnvelope<TData>(input: NewEnvelope<TData>): EventEnvelope<
     actor: input.actor,
     ...(input.accountId === undefined ? {} : { accountId: input.accountId }),
     traceId: input.traceId ?? randomUUID(),
+    ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
+    ...(input.sourceAddress === undefined ? {} : { sourceAddress: input.sourceAddress }),
     data: input.data,
   };
   eventEnvelopeSchema.parse(envelope);
@@ -46,16 +52,47 @@ export function outboxChannelOf(schema: string): string {
  * if the business change commits. The NOTIFY is transactional too: the relay wakes at commit.
  */
 export async function appendToOutbox(em: EntityManager, envelope: EventEnvelope<unknown>): Promise<void> {
+  await appendManyToOutbox(em, [envelope]);
+}
+
+/**
+ * Records a batch of events like `appendToOutbox`, in one multi-row insert and one NOTIFY however
+ * many there are (a contact import writes thousands per transaction). Every envelope is validated
+ * before anything is written.
+ */
+export async function appendManyToOutbox(
+  em: EntityManager,
+  envelopes: readonly EventEnvelope<unknown>[],
+): Promise<void> {
+  await insertIntoOutbox(
+    em,
+    envelopes.map((envelope) => eventEnvelopeSchema.parse(envelope)),
+  );
+}
+
+/**
+ * The outbox insert for envelopes already validated (built by `createEnvelope`, which parses what
+ * it builds): `recordEvent(s)` skip a second parse per event, which shows in a 100k-row import.
+ * @internal
+ */
+export async function insertIntoOutbox(em: EntityManager, envelopes: readonly EventEnvelope<unknown>[]): Promise<void> {
   if (!em.isInTransaction()) {
     throw new Error('appendToOutbox needs the transactional EntityManager of the business change (em.transactional).');
   }
-  const valid = eventEnvelopeSchema.parse(envelope);
-  await em.execute('insert into outbox (id, type, subject, envelope) values (?, ?, ?, ?::jsonb)', [
-    valid.id,
-    valid.type,
-    subjectOf(valid),
-    JSON.stringify(valid),
-  ]);
+  if (envelopes.length === 0) return;
+  const rows = envelopes.map((envelope) => ({
+    id: envelope.id,
+    type: envelope.type,
+    subject: subjectOf(envelope),
+    envelope,
+  }));
+  // One jsonb parameter expanded in SQL: em.execute inlines `?` values, so arrays cannot be bound as arrays.
+  await em.execute(
+    `insert into outbox (id, type, subject, envelope)
+     select e.id, e.type, e.subject, e.envelope
+     from jsonb_to_recordset(?::jsonb) as e(id uuid, type text, subject text, envelope jsonb)`,
+    [JSON.stringify(rows)],
+  );
   // PostgreSQL folds identical notifications of one transaction into one, so a batch costs one wake-up.
   await em.execute(`select pg_notify(? || current_schema(), '')`, [outboxChannelOf('')]);
 }

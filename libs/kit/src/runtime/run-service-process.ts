@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from 'nats';
 import type { z } from 'zod';
-import { loadConfigOrExit, processEnvSchema } from '@portal/config';
+import { loadConfigOrExit, processEnvRules, processEnvSchema } from '@portal/config';
 import { createBroker } from '../broker/create-broker.ts';
 import { startHealthServer, type ReadinessCheck } from '../health/health-server.ts';
 import type { ServiceInstance, ServiceModule } from './service-module.ts';
+import { durableSettingsOf } from './service-store.ts';
 
 export interface RunningProcess {
   stop(): Promise<void>;
@@ -19,7 +20,9 @@ export async function runServiceProcess(
   processName: string,
   modules: readonly ServiceModule[],
 ): Promise<RunningProcess> {
-  const envSchema = modules.reduce<z.ZodObject>((schema, module) => schema.extend(module.env.shape), processEnvSchema);
+  const envSchema = modules
+    .reduce<z.ZodObject>((schema, module) => schema.extend(module.env.shape), processEnvSchema)
+    .superRefine(processEnvRules);
   const env = loadConfigOrExit(envSchema) as z.output<typeof processEnvSchema> & Record<string, unknown>;
   const nodeID = env.NODE_ID ?? `${processName}-${hostname()}-${process.pid}`;
 
@@ -39,6 +42,7 @@ export async function runServiceProcess(
     process.exit(69);
   }
 
+  const durable = durableSettingsOf(env);
   const instances: ServiceInstance[] = [];
   const readiness: Record<string, ReadinessCheck> = {
     nats: async () => {
@@ -49,7 +53,13 @@ export async function runServiceProcess(
   for (const module of modules) {
     // The combined schema already parsed everything once; hand each module its own keys, not a second parse.
     const moduleEnv = Object.fromEntries(Object.keys(module.env.shape).map((key) => [key, env[key]]));
-    const instance = await module.create({ broker, env: moduleEnv, nats, logger: broker.getLogger(module.name) });
+    const instance = await module.create({
+      broker,
+      env: moduleEnv,
+      durable,
+      nats,
+      logger: broker.getLogger(module.name),
+    });
     instances.push(instance);
     for (const [name, check] of Object.entries(instance.readiness)) readiness[`${module.name}.${name}`] = check;
     for (const schema of instance.schemas) broker.createService(schema);

@@ -4,9 +4,18 @@ import type { z } from 'zod';
 import type { ServiceName } from '@portal/contracts';
 import type { ReadinessCheck } from '../health/health-server.ts';
 
+/** The process's durable-event settings, for `openServiceStore`. */
+export interface DurableSettings {
+  /** Max age of the service's stream and of the dead-letter stream (`EVENT_STREAM_MAX_AGE_DAYS`). */
+  streamMaxAgeMs: number;
+  /** How long consumers keep inbox rows (`EVENT_INBOX_RETENTION_DAYS`); longer than the max age. */
+  inboxRetentionMs: number;
+}
+
 export interface ServiceModuleContext<Env> {
   broker: moleculer.ServiceBroker;
   env: Env;
+  durable: DurableSettings;
   /** The process's own NATS connection for JetStream (the transporter keeps its own). */
   nats: NatsConnection;
   logger: moleculer.Logger;

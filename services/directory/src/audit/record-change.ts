@@ -17,6 +17,8 @@ export async function recordChange<E extends EventType>(
   await recordEvent(tx, event.type, event.data, {
     actor: caller.actor,
     traceId: caller.requestId,
+    requestId: caller.requestId,
+    sourceAddress: caller.sourceIp,
     accountId: audit.accountId,
   });
 }

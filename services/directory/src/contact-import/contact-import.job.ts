@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { eventContracts, type EventData, type EventEnvelope } from '@portal/contracts';
-import { createEnvelope, type CallerMeta, type ServiceOrm } from '@portal/kit';
+import { recordEvents, type CallerMeta, type NewEvent, type ServiceOrm } from '@portal/kit';
 import { changesBetween } from '../audit/audit-trail.ts';
 import { CsvReadError, messageOf, type ContactCsvReader } from './contact-csv.reader.ts';
 import {
@@ -16,7 +15,6 @@ import {
 } from './contact-csv.rules.ts';
 import {
   appendContactAudit,
-  appendEventsToOutbox,
   contactKeyOf,
   findAccountsByNumber,
   findSitesByCode,
@@ -151,7 +149,7 @@ async function applyBatch(
   const creates: ContactWrite[] = [];
   const updates: ContactWrite[] = [];
   const audit: ContactAudit[] = [];
-  const events: EventEnvelope<unknown>[] = [];
+  const events: NewEvent[] = [];
   let unchanged = 0;
   for (const { row, account, fields } of resolved) {
     const before = existing.get(contactKeyOf(account.id, row.email));
@@ -164,15 +162,17 @@ async function applyBatch(
         action: 'created',
         changes: changesBetween(null, { ...fields, email: row.email }, [...auditedFields]),
       });
-      events.push(
-        contactEvent(run, account.id, 'directory.contact.created', {
+      events.push({
+        type: 'directory.contact.created',
+        accountId: account.id,
+        data: {
           contactId: contact.id,
           accountId: account.id,
           siteId: fields.siteId,
           email: row.email,
           autoSendInvite: account.autoSendInvite,
-        }),
-      );
+        },
+      });
       continue;
     }
     const changed = changedContactFields(before, fields);
@@ -187,20 +187,24 @@ async function applyBatch(
       action: 'updated',
       changes: changesBetween(before, fields, changed),
     });
-    events.push(
-      contactEvent(run, account.id, 'directory.contact.updated', {
-        contactId: before.id,
-        accountId: account.id,
-        changed,
-      }),
-    );
+    events.push({
+      type: 'directory.contact.updated',
+      accountId: account.id,
+      data: { contactId: before.id, accountId: account.id, changed },
+    });
   }
 
   const inserted = await insertContacts(tx, creates);
   if (inserted.size !== creates.length) throw new ConcurrentContactWrite('a contact e-mail was taken concurrently');
   await updateContacts(tx, updates);
   await appendContactAudit(tx, run.caller, audit);
-  await appendEventsToOutbox(tx, events);
+  await recordEvents(tx, events, {
+    actor: run.caller.actor,
+    // Without a request id, the import job ties its events together.
+    traceId: run.caller.requestId ?? run.jobId,
+    requestId: run.caller.requestId,
+    sourceAddress: run.caller.sourceIp,
+  });
 
   const counts: BatchCounts = {
     processed: rows.length + rulesRejected.length,
@@ -252,23 +256,4 @@ async function resolveReferences(
     resolved.push({ row, account, fields });
   }
   return resolved;
-}
-
-/** The same envelope `recordEvent` writes, built here so a batch's events go to the outbox in one statement. */
-function contactEvent<E extends 'directory.contact.created' | 'directory.contact.updated'>(
-  run: ContactImportRun,
-  accountId: string,
-  type: E,
-  data: EventData<E>,
-): EventEnvelope<unknown> {
-  const contract = eventContracts[type];
-  return createEnvelope({
-    type,
-    version: contract.version,
-    data: contract.data.parse(data),
-    actor: run.caller.actor,
-    accountId,
-    // Without a request id, the import job ties its events together.
-    traceId: run.caller.requestId ?? run.jobId,
-  });
 }

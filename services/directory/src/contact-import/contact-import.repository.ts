@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor, ContactImport, EventEnvelope } from '@portal/contracts';
-import { outboxChannelOf, subjectOf, type CallerMeta } from '@portal/kit';
+import type { Actor, ContactImport } from '@portal/contracts';
+import type { CallerMeta } from '@portal/kit';
 import type { AuditChanges } from '../audit/audit-trail.ts';
 import { isoOf, isoOrNull, type SqlTimestamp } from '../persistence/sql-values.ts';
 import type { ImportedContactFields, RejectedRow } from './contact-csv.rules.ts';
@@ -278,28 +278,4 @@ export async function appendContactAudit(tx: EntityManager, caller: CallerMeta, 
       ),
     ],
   );
-}
-
-/**
- * The batch's durable events in one statement, with one wake-up for the relay. Same rows as the
- * kit's `appendToOutbox`, which costs two round trips per event: too many for 100k contacts.
- */
-export async function appendEventsToOutbox(tx: EntityManager, envelopes: EventEnvelope<unknown>[]): Promise<void> {
-  if (envelopes.length === 0) return;
-  await tx.execute(
-    `insert into outbox (id, type, subject, envelope)
-     select e.id, e.type, e.subject, e.envelope
-     from jsonb_to_recordset(?::jsonb) as e(id uuid, type text, subject text, envelope jsonb)`,
-    [
-      JSON.stringify(
-        envelopes.map((envelope) => ({
-          id: envelope.id,
-          type: envelope.type,
-          subject: subjectOf(envelope),
-          envelope,
-        })),
-      ),
-    ],
-  );
-  await tx.execute(`select pg_notify(? || current_schema(), '')`, [outboxChannelOf('')]);
 }

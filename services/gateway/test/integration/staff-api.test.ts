@@ -4,7 +4,14 @@ import { connect, type NatsConnection } from 'nats';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryErrors } from '@portal/contracts';
-import { callerOf, contractAction, createBroker, errorFactoryOf, type CallerMeta } from '@portal/kit';
+import {
+  callerOf,
+  contractAction,
+  createBroker,
+  defaultDurableSettings,
+  errorFactoryOf,
+  type CallerMeta,
+} from '@portal/kit';
 import { freePort, stackEnv } from '@portal/testing';
 import { devCliClientId, devLogins, type DevLoginKey } from '@portal/deploy/local/dev-logins';
 import { gatewayModule } from '../../src/gateway.module.ts';
@@ -136,7 +143,13 @@ async function startGateway(nats: NatsConnection, extraEnv: Record<string, strin
     KEYCLOAK_URL: stackEnv().KEYCLOAK_URL,
     ...extraEnv,
   });
-  const instance = await gatewayModule.create({ broker, env, nats, logger: broker.getLogger('gateway') });
+  const instance = await gatewayModule.create({
+    broker,
+    env,
+    nats,
+    durable: defaultDurableSettings,
+    logger: broker.getLogger('gateway'),
+  });
   for (const schema of instance.schemas) broker.createService(schema);
   await broker.start();
   await broker.waitForServices(['directory'], 10_000);

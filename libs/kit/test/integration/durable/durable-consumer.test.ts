@@ -1,6 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Migration } from '@mikro-orm/migrations';
-import type { EventEnvelope } from '@portal/contracts';
+import { z } from 'zod';
+import { defineEvent, type EventEnvelope } from '@portal/contracts';
+import { DEAD_LETTER_STREAM, deadLetterHeaders, deadLetterSubjectOf } from '../../../src/durable/streams.ts';
+import { defineConsumerFor, startConsumer } from '../../../src/durable/typed-consumer.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { createEnvelope } from '../../../src/durable/outbox.ts';
 import {
   startDurableConsumer,
@@ -48,7 +52,13 @@ async function publish(envelope: EventEnvelope<unknown>, msgID: string = envelop
   await stack.js.publish(envelope.type, new TextEncoder().encode(JSON.stringify(envelope)), { msgID });
 }
 
-async function consume(durableName: string, filterSubjects: string[], handle: DurableEventHandler, maxDeliver = 5) {
+async function consume(
+  durableName: string,
+  filterSubjects: string[],
+  handle: DurableEventHandler,
+  maxDeliver = 5,
+  extra: Partial<Parameters<typeof startDurableConsumer>[0]> = {},
+) {
   const logger = recordingLogger();
   const consumer = await startDurableConsumer({
     orm: stack.orm,
@@ -61,12 +71,27 @@ async function consume(durableName: string, filterSubjects: string[], handle: Du
     maxDeliver,
     backoffMs: [50],
     ackWaitMs: 5000,
+    ...extra,
   });
   consumers.push(consumer);
   return logger;
 }
 
-const recordEffect: (note: string) => DurableEventHandler = (note) => async (envelope, em) => {
+async function deadLetterRows(durableName: string) {
+  return stack.orm.em
+    .fork()
+    .execute<{ event_id: string | null; subject: string; error: string; deliveries: number; envelope: unknown }[]>(
+      'select event_id, subject, error, deliveries, envelope from dead_letter where consumer = ? order by id',
+      [durableName],
+    );
+}
+
+/** The last message the consumer put on the dead-letter stream. */
+async function lastDeadLetterMessage(durableName: string) {
+  return stack.jsm.streams.getMessage(DEAD_LETTER_STREAM, { last_by_subj: deadLetterSubjectOf(durableName) });
+}
+
+const recordEffect = (note: string) => async (envelope: EventEnvelope<unknown>, em: EntityManager) => {
   await em.execute('insert into effect (event_id, note) values (?, ?)', [envelope.id, note]);
 };
 
@@ -198,5 +223,192 @@ describe('durable consumer', () => {
     }
     await waitFor('two events', async () => seen.length === 2 && (await settled(first.durableName)));
     expect(seen.sort()).toEqual([first.subject, second.subject].sort());
+  });
+
+  it('puts a message whose handler always throws on the dead-letter stream after maxDeliver, while other events are applied', async () => {
+    const { subject, durableName } = scenario();
+    const doomed = createEnvelope({ type: subject, version: 1, data: { doomed: true }, actor });
+    const fine = [1, 2, 3].map((n) => createEnvelope({ type: subject, version: 1, data: { n }, actor }));
+    const attemptsOfDoomed: number[] = [];
+    await consume(
+      durableName,
+      [subject],
+      async (received, em) => {
+        if (received.id === doomed.id) {
+          attemptsOfDoomed.push(attemptsOfDoomed.length + 1);
+          throw new Error('the contact does not exist');
+        }
+        await recordEffect('applied')(received, em);
+      },
+      3,
+    );
+    await publish(fine[0]!);
+    await publish(doomed);
+    await publish(fine[1]!);
+    await publish(fine[2]!);
+
+    await waitFor('a dead letter', async () => (await deadLetterRows(durableName)).length === 1);
+    await waitFor('everything to settle', () => settled(durableName));
+    expect(attemptsOfDoomed).toEqual([1, 2, 3]);
+    expect(
+      await countRows(stack.orm, 'select count(*) from effect where note = ?', ['applied']),
+    ).toBeGreaterThanOrEqual(3);
+    for (const envelope of fine) {
+      expect(await countRows(stack.orm, 'select count(*) from effect where event_id = ?', [envelope.id])).toBe(1);
+    }
+
+    const message = await lastDeadLetterMessage(durableName);
+    expect(message.subject).toBe(deadLetterSubjectOf(durableName));
+    expect(JSON.parse(new TextDecoder().decode(message.data))).toEqual(doomed);
+    expect(message.header.get(deadLetterHeaders.consumer)).toBe(durableName);
+    expect(message.header.get(deadLetterHeaders.stream)).toBe(stack.streamName);
+    expect(message.header.get(deadLetterHeaders.subject)).toBe(subject);
+    expect(message.header.get(deadLetterHeaders.eventId)).toBe(doomed.id);
+    expect(message.header.get(deadLetterHeaders.deliveries)).toBe('3');
+    expect(message.header.get(deadLetterHeaders.reason)).toMatch(/^failed 3 times: Error: the contact does not exist$/);
+  });
+
+  it('retries a handler that hangs past its timeout, and commits nothing of the timed-out attempt', async () => {
+    const { subject, durableName } = scenario();
+    const envelope = createEnvelope({ type: subject, version: 1, data: {}, actor });
+    let attempts = 0;
+    let lateWrite: 'not tried' | 'refused' | 'accepted' = 'not tried';
+    let sawAbort = false;
+    let releaseHang!: () => void;
+    const hangReleased = new Promise<void>((resolve) => {
+      releaseHang = resolve;
+    });
+    const logger = await consume(
+      durableName,
+      [subject],
+      async (received, em, signal) => {
+        attempts += 1;
+        if (attempts > 1) {
+          await recordEffect('second attempt')(received, em);
+          return;
+        }
+        await recordEffect('timed-out attempt')(received, em);
+        signal.addEventListener('abort', () => {
+          sawAbort = true;
+        });
+        await hangReleased;
+        // The handler ignores the signal and writes again after its transaction was rolled back.
+        try {
+          await recordEffect('after the timeout')(received, em);
+          lateWrite = 'accepted';
+        } catch {
+          lateWrite = 'refused';
+        }
+      },
+      5,
+      { handlerTimeoutMs: 300 },
+    );
+    await publish(envelope);
+
+    await waitFor('the second attempt to be acked', async () => attempts === 2 && (await settled(durableName)));
+    releaseHang();
+    await waitFor('the hung handler to try its late write', async () => lateWrite !== 'not tried');
+    expect(sawAbort).toBe(true);
+    expect(lateWrite).toBe('refused');
+    const notes = await stack.orm.em
+      .fork()
+      .execute<{ note: string }[]>('select note from effect where event_id = ?', [envelope.id]);
+    expect(notes.map((row) => row.note)).toEqual(['second attempt']);
+    expect(logger.lines.find((line) => line.level === 'warn')?.details).toMatchObject({ deliveries: 1 });
+    expect(JSON.stringify(logger.lines.find((line) => line.level === 'warn')?.details)).toMatch(
+      /did not finish within 300 ms/,
+    );
+  });
+
+  it('dead-letters at once a message whose subject differs from its envelope type', async () => {
+    const { subject, durableName } = scenario();
+    const other = scenario().subject;
+    let calls = 0;
+    await consume(durableName, [subject, other], async () => {
+      calls += 1;
+    });
+    const envelope = createEnvelope({ type: other, version: 1, data: {}, actor });
+    await stack.js.publish(subject, new TextEncoder().encode(JSON.stringify(envelope)), { msgID: envelope.id });
+
+    await waitFor('a dead letter', async () => (await deadLetterRows(durableName)).length === 1);
+    const [letter] = await deadLetterRows(durableName);
+    expect(letter).toMatchObject({ event_id: envelope.id, subject, deliveries: 1 });
+    expect(letter?.error).toBe(`subject "${subject}" does not match the envelope type "${other}"`);
+    const message = await lastDeadLetterMessage(durableName);
+    expect(message.header.get(deadLetterHeaders.reason)).toBe(letter?.error);
+    await waitFor('the message to be terminated', () => settled(durableName));
+    expect(calls).toBe(0);
+  });
+
+  it('gives a typed consumer the payload parsed by the event schema, and dead-letters a payload that fails it', async () => {
+    const { subject, durableName } = scenario();
+    const contracts = {
+      [subject]: defineEvent({
+        version: 1,
+        description: 'A widget was delivered.',
+        data: z.object({ widgetId: z.uuid(), deliveredAt: z.iso.datetime().transform((text) => new Date(text)) }),
+      }),
+    };
+    const received: { type: string; deliveredAt: unknown }[] = [];
+    const definition = defineConsumerFor(contracts)({
+      durableName,
+      events: [subject],
+      backoffMs: [50],
+      async handle(event, em) {
+        received.push({ type: event.type, deliveredAt: event.data.deliveredAt });
+        await recordEffect('typed')(event, em);
+      },
+    });
+    expect(definition).toMatchObject({ stream: stack.streamName, filterSubjects: [subject] });
+    consumers.push(await startConsumer(definition, { orm: stack.orm, nats: stack.nats, logger: recordingLogger() }));
+
+    const valid = createEnvelope({
+      type: subject,
+      version: 1,
+      data: { widgetId: crypto.randomUUID(), deliveredAt: '2026-03-01T10:00:00.000Z' },
+      actor,
+    });
+    const invalid = createEnvelope({ type: subject, version: 1, data: { widgetId: 'not-a-uuid' }, actor });
+    await publish(invalid);
+    await publish(valid);
+
+    await waitFor(
+      'one applied and one dead letter',
+      async () => received.length === 1 && (await deadLetterRows(durableName)).length === 1,
+    );
+    await waitFor('both settled', () => settled(durableName));
+    expect(received[0]?.type).toBe(subject);
+    expect(received[0]?.deliveredAt).toBeInstanceOf(Date);
+    expect((received[0]?.deliveredAt as Date).toISOString()).toBe('2026-03-01T10:00:00.000Z');
+    const [letter] = await deadLetterRows(durableName);
+    expect(letter).toMatchObject({ event_id: invalid.id, deliveries: 1 });
+    expect(letter?.error).toMatch(
+      new RegExp(`^poison message: payload does not match ${subject.replaceAll('.', '\\.')} v1`),
+    );
+    expect(letter?.error).toMatch(/widgetId/);
+    expect((await lastDeadLetterMessage(durableName)).header.get(deadLetterHeaders.eventId)).toBe(invalid.id);
+    expect(await countRows(stack.orm, 'select count(*) from inbox where event_id = ?', [invalid.id])).toBe(0);
+  });
+
+  it("purges its inbox rows older than the retention and keeps newer ones and other consumers' rows", async () => {
+    const { subject, durableName } = scenario();
+    const other = scenario().durableName;
+    const day = 24 * 60 * 60 * 1000;
+    const [oldRow, newRow, othersOldRow] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    await stack.orm.em.fork().execute(
+      `insert into inbox (consumer, event_id, type, applied_at) values
+         (?, ?, 'x.y.z', now() - interval '3 days'), (?, ?, 'x.y.z', now() - interval '1 day' + interval '1 hour'),
+         (?, ?, 'x.y.z', now() - interval '3 days')`,
+      [durableName, oldRow, durableName, newRow, other, othersOldRow],
+    );
+    await consume(durableName, [subject], async () => {}, 5, { inboxRetentionMs: 2 * day, inboxPurgeIntervalMs: 100 });
+
+    await waitFor(
+      'the old row to be purged',
+      async () => (await countRows(stack.orm, 'select count(*) from inbox where event_id = ?', [oldRow])) === 0,
+    );
+    expect(
+      await countRows(stack.orm, 'select count(*) from inbox where event_id in (?, ?)', [newRow, othersOldRow]),
+    ).toBe(2);
   });
 });

@@ -8,7 +8,7 @@ import {
   type MigrationClass,
   type ServiceOrm,
 } from '../../../src/orm/service-orm.ts';
-import { DurableEventsMigration } from '../../../src/durable/durable-events.migration.ts';
+import { durableEventsMigrations } from '../../../src/durable/durable-events-quarantine.migration.ts';
 import { ensureServiceStream, streamNameOf } from '../../../src/durable/streams.ts';
 import type { DurableLogger } from '../../../src/durable/durable-logger.ts';
 
@@ -35,7 +35,11 @@ export async function openDurableTestStack(extraMigrations: readonly MigrationCl
   const schema = `durable_it_${suffix}`;
   const service = `durabletest${suffix}`;
   await adminQuery(databaseUrl, `create schema ${schema}`);
-  const orm = await createServiceOrm({ schema, databaseUrl, migrations: [DurableEventsMigration, ...extraMigrations] });
+  const orm = await createServiceOrm({
+    schema,
+    databaseUrl,
+    migrations: [...durableEventsMigrations, ...extraMigrations],
+  });
   await migrateToLatest(orm);
   const nats = await connect({ servers: natsUrl, name: `durable-it-${suffix}` });
   const jsm = await nats.jetstreamManager();

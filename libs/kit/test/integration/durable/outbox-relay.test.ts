@@ -131,9 +131,14 @@ describe('outbox relay', () => {
       logger,
       publishTimeoutMs: 500,
       retryBackoff: { initialMs: 50, maxMs: 200 },
+      // An outage is not the rows' fault: even one allowed attempt must not quarantine them.
+      maxPublishAttempts: 1,
     });
     await waitFor('two failed attempts', async () => logger.lines.filter((line) => line.level === 'warn').length >= 2);
     expect(await countRows(stack.orm, 'select count(*) from outbox where published_at is null')).toBe(2);
+    expect(
+      await countRows(stack.orm, 'select count(*) from outbox where quarantined_at is not null or attempts > 0'),
+    ).toBe(0);
 
     await ensureServiceStream(stack.jsm, lateService);
     await waitFor(

@@ -22,6 +22,21 @@ describe('createEnvelope', () => {
     expect(envelope.data).toEqual({ contactId: 'c-1' });
   });
 
+  it('carries the request id and source address when given, and leaves them out otherwise', () => {
+    const envelope = createEnvelope({
+      type: 'directory.contact.created',
+      version: 1,
+      data: {},
+      actor,
+      requestId: 'req-1',
+      sourceAddress: '203.0.113.7',
+    });
+    expect(eventEnvelopeSchema.parse(envelope)).toMatchObject({ requestId: 'req-1', sourceAddress: '203.0.113.7' });
+    const bare = createEnvelope({ type: 'directory.contact.created', version: 1, data: {}, actor });
+    expect(bare).not.toHaveProperty('requestId');
+    expect(bare).not.toHaveProperty('sourceAddress');
+  });
+
   it('gives every envelope its own id and keeps a given trace and account', () => {
     const input = { type: 'directory.contact.created', version: 1, data: {}, actor, accountId: 'a-1', traceId: 't-1' };
     const first = createEnvelope(input);
