@@ -3,9 +3,8 @@
 import { connect } from 'nats';
 import { z } from 'zod';
 import { defineEvent } from '@portal/contracts';
-import { createServiceOrm } from '../../../libs/kit/src/orm/service-orm.ts';
-import { defineConsumerFor, startConsumer } from '../../../libs/kit/src/durable/index.ts';
 import { proofEnv, proofLogger } from './proof-env.fixture.ts';
+import { createServiceOrm, defineConsumerFor, startConsumer } from '@portal/kit';
 
 const env = proofEnv();
 const orm = await createServiceOrm({ schema: env.schema, databaseUrl: env.databaseUrl, migrations: [], poolMax: 2 });

@@ -6,8 +6,14 @@ import { Migration } from '@mikro-orm/migrations';
 import { connect, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { stackEnv } from '@portal/testing';
-import { createServiceOrm, migrateToLatest, type ServiceOrm } from '../../../libs/kit/src/orm/service-orm.ts';
-import { durableEventsMigrations, ensureServiceStream, streamNameOf } from '../../../libs/kit/src/durable/index.ts';
+import {
+  createServiceOrm,
+  durableEventsMigrations,
+  ensureServiceStream,
+  migrateToLatest,
+  type ServiceOrm,
+  streamNameOf,
+} from '@portal/kit';
 
 // The proof: real producer, relay and consumer processes, killed with SIGKILL mid-stream,
 // still apply every committed event exactly once.

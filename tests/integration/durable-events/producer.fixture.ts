@@ -1,8 +1,7 @@
 // Commits EVENT_COUNT business rows, each with its event in the same transaction, then exits.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServiceOrm } from '../../../libs/kit/src/orm/service-orm.ts';
-import { appendToOutbox, createEnvelope } from '../../../libs/kit/src/durable/index.ts';
 import { proofEnv } from './proof-env.fixture.ts';
+import { appendToOutbox, createEnvelope, createServiceOrm } from '@portal/kit';
 
 const env = proofEnv();
 const perTransaction = 20;

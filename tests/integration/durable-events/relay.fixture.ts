@@ -1,8 +1,7 @@
 // One outbox relay process; runs until killed.
 import { connect } from 'nats';
-import { createServiceOrm } from '../../../libs/kit/src/orm/service-orm.ts';
-import { startOutboxRelay } from '../../../libs/kit/src/durable/index.ts';
 import { proofEnv, proofLogger } from './proof-env.fixture.ts';
+import { createServiceOrm, startOutboxRelay } from '@portal/kit';
 
 const env = proofEnv();
 const orm = await createServiceOrm({ schema: env.schema, databaseUrl: env.databaseUrl, migrations: [], poolMax: 2 });

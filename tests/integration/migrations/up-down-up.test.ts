@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DurableEventsMigration, type MigrationClass } from '@portal/kit';
+import { durableEventsMigrations, type MigrationClass } from '@portal/kit';
 import { openScratchSchema, type ScratchSchema } from '@portal/testing';
 import { directoryMigrations } from '@portal/directory/migrations';
 import { documentsMigrations } from '@portal/documents/migrations';
@@ -47,7 +47,7 @@ describe('migrations: up, down, up', () => {
   it.each(Object.entries(servicesMigrations))('%s', async (service, migrations) => {
     scratch = await openScratchSchema({
       prefix: `mig_${service}`,
-      migrations: [DurableEventsMigration, ...migrations],
+      migrations: [...durableEventsMigrations, ...migrations],
     });
     const afterUp = await objectsIn(scratch);
     expect(afterUp.filter((object) => object.startsWith('table '))).toEqual(

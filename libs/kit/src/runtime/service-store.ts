@@ -2,15 +2,11 @@ import type moleculer from 'moleculer';
 import type { NatsConnection } from 'nats';
 import { defaultEventInboxRetentionDays, defaultEventStreamMaxAgeDays } from '@portal/config';
 import type { ConsumerStatus, OutboxStatus, ServiceName } from '@portal/contracts';
-import {
-  durableEventsMigrations,
-  ensureServiceStream,
-  outboxStatusOf,
-  startConsumer,
-  startOutboxRelay,
-  type ConsumerDefinition,
-  type DurableConsumer,
-} from '../durable/index.ts';
+import type { DurableConsumer } from '../durable/durable-consumer.ts';
+import { durableEventsMigrations } from '../durable/durable-events-quarantine.migration.ts';
+import { outboxStatusOf, startOutboxRelay } from '../durable/outbox-relay.ts';
+import { ensureServiceStream } from '../durable/streams.ts';
+import { startConsumer, type ConsumerDefinition } from '../durable/typed-consumer.ts';
 import { createServiceOrm, migrateToLatest, type MigrationClass, type ServiceOrm } from '../orm/service-orm.ts';
 import type { ReadinessCheck } from '../health/health-server.ts';
 import type { DurableSettings } from './service-module.ts';

@@ -1,3 +1,0 @@
-export * from './domain-error.ts';
-export * from './regenerator.ts';
-export * from './data-exception.ts';

@@ -1,2 +1,0 @@
-export * from './keyset-cursor.ts';
-export * from './caller-meta.ts';
