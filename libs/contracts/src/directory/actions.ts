@@ -15,6 +15,7 @@ import {
   contactImportSchema,
   contactSchema,
   contactUpdateSchema,
+  importJobSchema,
   invoiceReferenceInputSchema,
   invoiceReferenceSchema,
   portalTabRowSchema,
@@ -149,8 +150,10 @@ export const getAccount = defineAction({
   },
 });
 export const updateAccount = defineAction({
-  description: 'Changes an account.',
-  params: accountUpdateSchema.extend({ accountId: idSchema }),
+  description:
+    'Changes an account. Its class is changed with setAccountClass (settings:write); classId is refused here.',
+  // Strict: a classId (or any unknown field) is a 400, not silently dropped.
+  params: accountUpdateSchema.extend({ accountId: idSchema }).strict(),
   result: accountSchema,
   http: {
     ...staff,
@@ -159,6 +162,20 @@ export const updateAccount = defineAction({
     permission: 'directory:write',
     tag: 'Accounts',
     summary: 'Update an account',
+  },
+});
+export const setAccountClass = defineAction({
+  description:
+    "Sets or clears an account's class, which decides its portal settings (MFA, self-registration, invites).",
+  params: z.object({ accountId: idSchema, classId: idSchema.nullable() }),
+  result: accountSchema,
+  http: {
+    ...staff,
+    method: 'PUT',
+    path: '/admin/accounts/:accountId/class',
+    permission: 'settings:write',
+    tag: 'Accounts',
+    summary: "Set an account's class",
   },
 });
 export const archiveAccount = defineAction({
@@ -423,9 +440,13 @@ export const setAccessScope = defineAction({
     summary: "Set a contact's access scope",
   },
 });
-export const setMfaRequired = defineAction({
-  description: 'Requires (or stops requiring) MFA for one contact, beyond what the account class says.',
-  params: z.object({ contactId: idSchema, mfaRequired: z.boolean() }),
+export const requireMfa = defineAction({
+  description:
+    'Requires MFA for one contact, beyond what the account class says. Clearing it is clearMfaRequirement (settings:write).',
+  params: z.object({
+    contactId: idSchema,
+    mfaRequired: z.literal(true, { error: 'only true; clear the requirement with DELETE' }).default(true),
+  }),
   result: contactSchema,
   http: {
     ...staff,
@@ -434,6 +455,19 @@ export const setMfaRequired = defineAction({
     permission: 'directory:write',
     tag: 'Portal access',
     summary: 'Require MFA for a contact',
+  },
+});
+export const clearMfaRequirement = defineAction({
+  description: "Clears the contact's own MFA requirement; the account class may still require MFA.",
+  params: z.object({ contactId: idSchema }),
+  result: contactSchema,
+  http: {
+    ...staff,
+    method: 'DELETE',
+    path: '/admin/contacts/:contactId/mfa-required',
+    permission: 'settings:write',
+    tag: 'Portal access',
+    summary: "Clear a contact's MFA requirement",
   },
 });
 export const listVisibleProjects = defineAction({
@@ -501,16 +535,32 @@ export const updateSystemOptions = defineAction({
   },
 });
 export const importInvoiceReferences = defineAction({
-  description: 'Loads invoice references used to verify self-registration; upserts by invoice number.',
-  params: z.object({ items: z.array(invoiceReferenceInputSchema).min(1).max(1000) }),
-  result: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }),
+  description:
+    'Loads invoice references used to verify self-registration; upserts by invoice number. Runs as a job (202); ' +
+    'more items than the configured cap is a 413 IMPORT_TOO_LARGE.',
+  params: z.object({ items: z.array(invoiceReferenceInputSchema).min(1) }),
+  result: importJobSchema,
   http: {
     ...staff,
     method: 'POST',
     path: '/admin/invoice-references/import',
-    permission: 'directory:write',
+    permission: 'settings:write',
+    successStatus: 202,
     tag: 'Invoice references',
     summary: 'Import invoice references',
+  },
+});
+export const getInvoiceReferenceImport = defineAction({
+  description: 'Progress and per-item errors of an invoice reference import (`line` is the 1-based item position).',
+  params: z.object({ importId: idSchema }),
+  result: importJobSchema,
+  http: {
+    ...staff,
+    method: 'GET',
+    path: '/admin/invoice-references/imports/:importId',
+    permission: 'directory:read',
+    tag: 'Invoice references',
+    summary: 'Get an invoice reference import',
   },
 });
 export const listInvoiceReferences = defineAction({
@@ -567,7 +617,7 @@ export const exportContacts = defineAction({
     ...staff,
     method: 'GET',
     path: '/admin/contacts/export',
-    permission: 'directory:read',
+    permission: 'directory:export',
     response: 'csv',
     tag: 'Contacts',
     summary: 'Export contacts as CSV',
@@ -613,6 +663,7 @@ export const directoryActions = {
   'directory.createAccount': createAccount,
   'directory.getAccount': getAccount,
   'directory.updateAccount': updateAccount,
+  'directory.setAccountClass': setAccountClass,
   'directory.archiveAccount': archiveAccount,
   'directory.listSites': listSites,
   'directory.createSite': createSite,
@@ -631,13 +682,15 @@ export const directoryActions = {
   'directory.archiveContact': archiveContact,
   'directory.listPortalAccess': listPortalAccess,
   'directory.setAccessScope': setAccessScope,
-  'directory.setMfaRequired': setMfaRequired,
+  'directory.requireMfa': requireMfa,
+  'directory.clearMfaRequirement': clearMfaRequirement,
   'directory.listVisibleProjects': listVisibleProjects,
   'directory.applyAccessTransition': applyAccessTransition,
   'directory.resolveVisibleScope': resolveVisibleScope,
   'directory.getSystemOptions': getSystemOptions,
   'directory.updateSystemOptions': updateSystemOptions,
   'directory.importInvoiceReferences': importInvoiceReferences,
+  'directory.getInvoiceReferenceImport': getInvoiceReferenceImport,
   'directory.listInvoiceReferences': listInvoiceReferences,
   'directory.startContactImport': startContactImport,
   'directory.getContactImport': getContactImport,
