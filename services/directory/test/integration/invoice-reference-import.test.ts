@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImportJob } from '@portal/contracts';
+import type * as quickPayCode from '../../src/invoice-references/quick-pay-code.ts';
+import { hashQuickPayCode } from '../../src/invoice-references/quick-pay-code.ts';
 import { openDirectoryHarness, outboxEvents, staffActor, type DirectoryHarness } from './directory-harness.ts';
+
+// Watched, not replaced: the test sees when codes are hashed.
+vi.mock('../../src/invoice-references/quick-pay-code.ts', async (original) => {
+  const actual = await original<typeof quickPayCode>();
+  return { ...actual, hashQuickPayCode: vi.fn(actual.hashQuickPayCode) };
+});
 
 let dir: DirectoryHarness;
 
@@ -146,5 +154,31 @@ describe('invoice reference import job', () => {
     expect(job.status).toBe('completed');
     const [dead] = await dir.rows<{ status: string }>('select status from import_job where id = ?', [mine]);
     expect(dead?.status).toBe('failed');
+  });
+
+  it('hashes quick-pay codes before its transaction opens, so a locked table does not hold the hashing up', async () => {
+    const hashed = vi.mocked(hashQuickPayCode);
+    hashed.mockClear();
+    const items = [1, 2, 3].map((i) => ({
+      ...base,
+      number: `LOCK-${i}`,
+      accountNumber: 'INV-ACC',
+      quickPayCode: `QP-L${i}`,
+    }));
+    let job: ImportJob | undefined;
+    // Another session holds the table: reads go on, the import's locking read and writes wait.
+    await dir.scratch.orm.em.fork().transactional(async (tx) => {
+      await tx.execute('lock table invoice_reference in exclusive mode');
+      job = await dir.call(
+        'directory.importInvoiceReferences',
+        { items },
+        { actor: { kind: 'staff', userId: 'lock' } },
+      );
+      const deadline = Date.now() + 10_000;
+      while (hashed.mock.calls.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(hashed.mock.calls.length).toBe(3);
+      expect((await dir.call('directory.getInvoiceReferenceImport', { importId: job.id })).processedRows).toBe(0);
+    });
+    expect(await finished(job!)).toMatchObject({ status: 'completed', created: 3 });
   });
 });
