@@ -106,7 +106,7 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
   ] as const;
   for (const [accountId, contact] of contacts) await api('POST', `/admin/accounts/${accountId}/contacts`, contact);
 
-  await api('POST', '/admin/invoice-references/import', {
+  const invoiceImport = await api<{ id: string; status: string }>('POST', '/admin/invoice-references/import', {
     items: [
       {
         number: 'INV-2026-0001',
@@ -119,6 +119,12 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
       { number: 'INV-2026-0002', accountNumber: 'NW-BER', amount: '830.50', currency: 'EUR', issuedAt: '2026-10-15' },
     ],
   });
+  // The import runs as a job (202): wait for it, so the demo can log in with an invoice right away.
+  for (let job = invoiceImport; job.status !== 'completed';) {
+    if (job.status === 'failed') throw new Error(`demo data: invoice reference import failed: ${JSON.stringify(job)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    job = await api('GET', `/admin/invoice-references/imports/${invoiceImport.id}`);
+  }
   await api('PUT', '/admin/system-options', { requestLoginButton: true, selfRegistration: true });
 
   return { created: true, accounts: 4, sites: 2, projects: projects.length, contacts: contacts.length };

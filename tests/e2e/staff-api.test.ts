@@ -341,12 +341,79 @@ describe('staff API through the gateway', () => {
       rejected: bad.length,
     });
 
-    const exported = await api('viewer', 'GET', `/admin/contacts/export?accountId=${accounts[0]!.id}`);
+    const exported = await api('manager', 'GET', `/admin/contacts/export?accountId=${accounts[0]!.id}`);
     expect(exported.status).toBe(200);
     expect(exported.text.split('\n')[0]).toBe('account_number,site_code,first_name,last_name,email,phone,title');
     expect(exported.text.trim().split('\n').length - 1).toBe(
       [...generateContactRows(plan)].filter((row) => !row.bad && row.accountId === accounts[0]!.id).length,
     );
+  });
+
+  it('needs settings:write for an account class, clearing MFA and invoice loads, and directory:export to export', async () => {
+    const accountClass = await created('/admin/account-classes', { name: `Perm ${run}`, allowSelfRegistration: true });
+    const account = await created('/admin/accounts', { number: `PERM-${run}`, name: `Permissions ${run}` });
+
+    // The class: its own route with settings:write; the account PATCH no longer takes it.
+    const patched = await api('admin', 'PATCH', `/admin/accounts/${account.id}`, { classId: accountClass.id });
+    expect(patched.status).toBe(400);
+    expect(patched.body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    const byManager = await api('manager', 'PUT', `/admin/accounts/${account.id}/class`, { classId: accountClass.id });
+    expect(byManager.status).toBe(403);
+    const classed = await api('admin', 'PUT', `/admin/accounts/${account.id}/class`, { classId: accountClass.id });
+    expect(classed.status, classed.text).toBe(200);
+    expect(classed.body.classId).toBe(accountClass.id);
+    expect((await api('viewer', 'GET', `/admin/accounts/${account.id}`)).body.classId).toBe(accountClass.id);
+
+    // MFA: requiring it is a directory write, clearing it is a settings write.
+    const contact = await created(`/admin/accounts/${account.id}/contacts`, {
+      firstName: 'Mia',
+      lastName: 'Mfa',
+      email: `mia.${run}@customer.test`,
+    });
+    const required = await api('manager', 'PUT', `/admin/contacts/${contact.id}/mfa-required`, {});
+    expect(required.status, required.text).toBe(200);
+    expect(required.body.access).toMatchObject({ mfaRequired: true });
+    expect(
+      (await api('manager', 'PUT', `/admin/contacts/${contact.id}/mfa-required`, { mfaRequired: false })).status,
+    ).toBe(400);
+    expect((await api('manager', 'DELETE', `/admin/contacts/${contact.id}/mfa-required`)).status).toBe(403);
+    const cleared = await api('admin', 'DELETE', `/admin/contacts/${contact.id}/mfa-required`);
+    expect(cleared.status, cleared.text).toBe(200);
+    expect(cleared.body.access).toMatchObject({ mfaRequired: false });
+
+    // Invoice references: settings:write, answered 202 with a job anyone with read access can follow.
+    const items = [
+      {
+        number: `INV-${run}`,
+        accountNumber: `PERM-${run}`,
+        quickPayCode: 'QP-5555',
+        amount: '99.90',
+        currency: 'EUR',
+        issuedAt: '2026-03-01',
+      },
+    ];
+    expect((await api('manager', 'POST', '/admin/invoice-references/import', { items })).status).toBe(403);
+    const started = await api('admin', 'POST', '/admin/invoice-references/import', { items });
+    expect(started.status, started.text).toBe(202);
+    let job = started.body;
+    for (let polls = 0; job.status === 'running' && polls < 200; polls += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = (await api('viewer', 'GET', `/admin/invoice-references/imports/${String(started.body.id)}`)).body;
+    }
+    expect(job).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    const trail = await api('viewer', 'GET', `/admin/accounts/${account.id}/audit`);
+    expect(trail.body.items?.map((entry) => `${String(entry.entity)}:${String(entry.action)}`)).toEqual(
+      expect.arrayContaining(['invoice-reference:created', 'account:updated']),
+    );
+    expect(trail.text).not.toContain('QP-5555');
+
+    // The export is its own permission: managers and admins have it, viewers do not.
+    const viewerExport = await api('viewer', 'GET', `/admin/contacts/export?accountId=${account.id}`);
+    expect(viewerExport.status).toBe(403);
+    expect(viewerExport.body).toMatchObject({ error: { details: { requiredPermission: 'directory:export' } } });
+    const managerExport = await api('manager', 'GET', `/admin/contacts/export?accountId=${account.id}`);
+    expect(managerExport.status).toBe(200);
+    expect(managerExport.text).toContain(`mia.${run.toLowerCase()}@customer.test`);
   });
 
   it('never answered with a 5xx', () => {

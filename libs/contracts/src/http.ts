@@ -4,7 +4,7 @@ import { z } from 'zod';
  * What a staff role may do. Roles (Keycloak realm roles in `staff`) map to permissions in one
  * place, the gateway's `staff-permissions.ts`; actions name the permission they need.
  */
-export const staffPermissions = ['directory:read', 'directory:write', 'settings:write'] as const;
+export const staffPermissions = ['directory:read', 'directory:write', 'directory:export', 'settings:write'] as const;
 export type StaffPermission = (typeof staffPermissions)[number];
 
 export const staffRoles = ['portal-admin', 'portal-manager', 'viewer'] as const;

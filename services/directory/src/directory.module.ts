@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { postgresUrl } from '@portal/config';
 import { defineServiceModule, openServiceStore } from '@portal/kit';
 import { directoryService } from './directory.service.ts';
+import { importLimitsEnv, importLimitsOf } from './imports/import-limits.ts';
 import { directoryMigrations } from './migrations/index.ts';
 
 export const directoryModule = defineServiceModule({
   name: 'directory',
-  env: z.object({ DIRECTORY_DATABASE_URL: postgresUrl }),
+  env: z.object({ DIRECTORY_DATABASE_URL: postgresUrl }).extend(importLimitsEnv.shape),
   async create({ env, nats, logger, durable }) {
     const store = await openServiceStore({
       service: 'directory',
@@ -17,7 +18,14 @@ export const directoryModule = defineServiceModule({
       durable,
     });
     return {
-      schemas: [directoryService({ orm: store.orm, readiness: store.readiness, durableStatus: store.durableStatus })],
+      schemas: [
+        directoryService({
+          orm: store.orm,
+          readiness: store.readiness,
+          durableStatus: store.durableStatus,
+          importLimits: importLimitsOf(env),
+        }),
+      ],
       readiness: store.readiness,
       stop: store.stop,
     };

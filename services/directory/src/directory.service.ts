@@ -5,6 +5,7 @@ import { accountActions } from './accounts/accounts.actions.ts';
 import { auditActions } from './audit/audit.actions.ts';
 import { contactImportActions } from './contact-import/contact-import.actions.ts';
 import { contactActions } from './contacts/contacts.actions.ts';
+import { defaultImportLimits, type ImportLimits } from './imports/import-limits.ts';
 import { invoiceReferenceActions } from './invoice-references/invoice-references.actions.ts';
 import { directoryStoreOf } from './persistence/directory-store.ts';
 import { portalAccessActions } from './portal-access/portal-access.actions.ts';
@@ -18,11 +19,14 @@ export interface DirectoryServiceDeps {
   orm: ServiceOrm;
   readiness: Record<string, ReadinessCheck>;
   durableStatus?: () => Promise<DurableStatus>;
+  /** Caps on import sizes and running imports (default: `defaultImportLimits`). */
+  importLimits?: ImportLimits;
 }
 
 /** Accounts, account classes, sites, projects, contacts, their portal access and scopes, and the audit trail. */
 export function directoryService(deps: DirectoryServiceDeps): moleculer.ServiceSchema {
   const store = directoryStoreOf(deps.orm);
+  const limits = deps.importLimits ?? defaultImportLimits;
   return {
     name: 'directory',
     actions: {
@@ -32,11 +36,11 @@ export function directoryService(deps: DirectoryServiceDeps): moleculer.ServiceS
       ...siteActions(store),
       ...projectActions(store),
       ...contactActions(store),
-      ...contactImportActions({ orm: deps.orm }),
+      ...contactImportActions({ orm: deps.orm, limits }),
       ...portalAccessActions(store),
       ...visibilityActions({ orm: deps.orm }),
       ...systemOptionsActions(store),
-      ...invoiceReferenceActions(store),
+      ...invoiceReferenceActions(store, { limits }),
       ...auditActions(store),
     },
   };

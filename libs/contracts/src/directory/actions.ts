@@ -16,6 +16,7 @@ import {
   contactImportSchema,
   contactSchema,
   contactUpdateSchema,
+  importJobSchema,
   invoiceReferenceInputSchema,
   invoiceReferenceSchema,
   portalTabRowSchema,
@@ -159,14 +160,9 @@ export const getAccount = defineAction({
   },
 });
 export const updateAccount = defineAction({
-  description: 'Changes an account.',
-  errors: [
-    'ACCOUNT_NOT_FOUND',
-    'ARCHIVED',
-    'ACCOUNT_NUMBER_TAKEN',
-    'ACCOUNT_CLASS_NOT_FOUND',
-    'CONSOLIDATED_ACCOUNT_INVALID',
-  ],
+  description:
+    'Changes an account. Its class is changed with setAccountClass (settings:write); classId is refused here.',
+  errors: ['ACCOUNT_NOT_FOUND', 'ARCHIVED', 'ACCOUNT_NUMBER_TAKEN', 'CONSOLIDATED_ACCOUNT_INVALID'],
   params: accountUpdateSchema.extend({ accountId: idSchema }),
   result: accountSchema,
   http: {
@@ -176,6 +172,21 @@ export const updateAccount = defineAction({
     permission: 'directory:write',
     tag: 'Accounts',
     summary: 'Update an account',
+  },
+});
+export const setAccountClass = defineAction({
+  description:
+    "Sets or clears an account's class, which decides its portal settings (MFA, self-registration, invites).",
+  errors: ['ACCOUNT_NOT_FOUND', 'ARCHIVED', 'ACCOUNT_CLASS_NOT_FOUND'],
+  params: z.object({ accountId: idSchema, classId: idSchema.nullable() }),
+  result: accountSchema,
+  http: {
+    ...staff,
+    method: 'PUT',
+    path: '/admin/accounts/:accountId/class',
+    permission: 'settings:write',
+    tag: 'Accounts',
+    summary: "Set an account's class",
   },
 });
 export const archiveAccount = defineAction({
@@ -469,10 +480,14 @@ export const setAccessScope = defineAction({
     summary: "Set a contact's access scope",
   },
 });
-export const setMfaRequired = defineAction({
-  description: 'Requires (or stops requiring) MFA for one contact, beyond what the account class says.',
+export const requireMfa = defineAction({
+  description:
+    'Requires MFA for one contact, beyond what the account class says. Clearing it is clearMfaRequirement (settings:write).',
   errors: ['CONTACT_NOT_FOUND', 'ARCHIVED'],
-  params: z.object({ contactId: idSchema, mfaRequired: z.boolean() }),
+  params: z.object({
+    contactId: idSchema,
+    mfaRequired: z.literal(true, { error: 'only true; clear the requirement with DELETE' }).default(true),
+  }),
   result: contactSchema,
   http: {
     ...staff,
@@ -481,6 +496,21 @@ export const setMfaRequired = defineAction({
     permission: 'directory:write',
     tag: 'Portal access',
     summary: 'Require MFA for a contact',
+  },
+});
+export const clearMfaRequirement = defineAction({
+  description:
+    "Clears the contact's own MFA requirement (unlike other DELETE routes this removes a setting, not a resource); the account class may still require MFA.",
+  errors: ['CONTACT_NOT_FOUND', 'ARCHIVED'],
+  params: z.object({ contactId: idSchema }),
+  result: contactSchema,
+  http: {
+    ...staff,
+    method: 'DELETE',
+    path: '/admin/contacts/:contactId/mfa-required',
+    permission: 'settings:write',
+    tag: 'Portal access',
+    summary: "Clear a contact's MFA requirement",
   },
 });
 export const listVisibleProjects = defineAction({
@@ -506,6 +536,8 @@ export const applyAccessTransition = defineAction({
     'ACCESS_TRANSITION_NOT_ALLOWED',
     'CONTACT_EMAIL_REQUIRED',
     'PORTAL_LOGIN_TAKEN',
+    'IDENTITY_USER_TAKEN',
+    'INVITE_EXPIRED',
   ],
   params: z.object({
     contactId: idSchema,
@@ -559,17 +591,34 @@ export const updateSystemOptions = defineAction({
   },
 });
 export const importInvoiceReferences = defineAction({
-  description: 'Loads invoice references used to verify self-registration; upserts by invoice number.',
-  errors: ['INVOICE_ACCOUNT_UNKNOWN'],
-  params: z.object({ items: z.array(invoiceReferenceInputSchema).min(1).max(1000) }),
-  result: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }),
+  description:
+    'Loads invoice references used to verify self-registration; upserts by invoice number. Runs as a job (202); ' +
+    'more items than the configured cap is a 413 IMPORT_TOO_LARGE.',
+  errors: ['IMPORT_TOO_LARGE', 'IMPORT_LIMIT_REACHED'],
+  params: z.object({ items: z.array(invoiceReferenceInputSchema).min(1) }),
+  result: importJobSchema,
   http: {
     ...staff,
     method: 'POST',
     path: '/admin/invoice-references/import',
-    permission: 'directory:write',
+    permission: 'settings:write',
+    successStatus: 202,
     tag: 'Invoice references',
     summary: 'Import invoice references',
+  },
+});
+export const getInvoiceReferenceImport = defineAction({
+  description: 'Progress and per-item errors of an invoice reference import (`line` is the 1-based item position).',
+  errors: ['IMPORT_NOT_FOUND'],
+  params: z.object({ importId: idSchema }),
+  result: importJobSchema,
+  http: {
+    ...staff,
+    method: 'GET',
+    path: '/admin/invoice-references/imports/:importId',
+    permission: 'directory:read',
+    tag: 'Invoice references',
+    summary: 'Get an invoice reference import',
   },
 });
 export const listInvoiceReferences = defineAction({
@@ -592,7 +641,7 @@ export const listInvoiceReferences = defineAction({
 export const startContactImport = defineAction({
   description:
     'Imports contacts from CSV (columns: account_number, site_code, first_name, last_name, email, phone, title). Runs as a job; idempotent by account and e-mail.',
-  errors: ['CSV_INVALID', 'ACCOUNT_NOT_FOUND'],
+  errors: ['CSV_INVALID', 'IMPORT_LIMIT_REACHED'],
   params: z.unknown(),
   result: contactImportSchema,
   http: {
@@ -630,7 +679,7 @@ export const exportContacts = defineAction({
     ...staff,
     method: 'GET',
     path: '/admin/contacts/export',
-    permission: 'directory:read',
+    permission: 'directory:export',
     response: 'csv',
     tag: 'Contacts',
     summary: 'Export contacts as CSV',
@@ -678,6 +727,7 @@ export const directoryActions = {
   'directory.createAccount': createAccount,
   'directory.getAccount': getAccount,
   'directory.updateAccount': updateAccount,
+  'directory.setAccountClass': setAccountClass,
   'directory.archiveAccount': archiveAccount,
   'directory.listSites': listSites,
   'directory.createSite': createSite,
@@ -696,13 +746,15 @@ export const directoryActions = {
   'directory.archiveContact': archiveContact,
   'directory.listPortalAccess': listPortalAccess,
   'directory.setAccessScope': setAccessScope,
-  'directory.setMfaRequired': setMfaRequired,
+  'directory.requireMfa': requireMfa,
+  'directory.clearMfaRequirement': clearMfaRequirement,
   'directory.listVisibleProjects': listVisibleProjects,
   'directory.applyAccessTransition': applyAccessTransition,
   'directory.resolveVisibleScope': resolveVisibleScope,
   'directory.getSystemOptions': getSystemOptions,
   'directory.updateSystemOptions': updateSystemOptions,
   'directory.importInvoiceReferences': importInvoiceReferences,
+  'directory.getInvoiceReferenceImport': getInvoiceReferenceImport,
   'directory.listInvoiceReferences': listInvoiceReferences,
   'directory.startContactImport': startContactImport,
   'directory.getContactImport': getContactImport,

@@ -116,6 +116,17 @@ export const directoryEvents = {
       mfaRequired: z.boolean(),
     }),
   }),
+  'directory.invoice-references.imported': defineEvent({
+    version: 1,
+    description:
+      'A batch of an invoice reference import committed: the references it created or changed (never a quick-pay code).',
+    data: z.object({
+      importId: z.uuid(),
+      created: z.number().int().min(0),
+      updated: z.number().int().min(0),
+      invoiceReferenceIds: z.array(z.uuid()).min(1),
+    }),
+  }),
   'directory.system-options.changed': defineEvent({
     version: 1,
     description: 'Installation-wide portal options changed.',

@@ -66,7 +66,6 @@ export const accountUpdateSchema = z
   .object({
     number: code,
     name: text({ max: 200 }),
-    classId: z.uuid().nullable(),
     consolidatedAccountId: z.uuid().nullable(),
   })
   .partial();
@@ -260,6 +259,7 @@ export const auditEntrySchema = z.object({
     'access',
     'access-scope',
     'system-options',
+    'invoice-reference',
   ]),
   entityId: z.string(),
   action: z.string(),
@@ -284,6 +284,13 @@ export const contactImportSchema = z.object({
   finishedAt: timestamp.nullable(),
 });
 export type ContactImport = z.infer<typeof contactImportSchema>;
+
+/**
+ * An import job of any kind (contacts CSV, invoice references): the same progress and per-item
+ * errors. For invoice references `line` is the item's 1-based position in `items`.
+ */
+export const importJobSchema = contactImportSchema;
+export type ImportJob = ContactImport;
 
 /** The columns of the contacts CSV (import and export), in order. */
 export const contactCsvColumns = [

@@ -105,6 +105,29 @@ export function accountActions(store: DirectoryStore): Record<string, moleculer.
       }),
     ),
 
+    setAccountClass: contractAction('directory.setAccountClass', ({ accountId, classId }, ctx) =>
+      store.change(async (tx) => {
+        const before = await liveAccountForChange(tx, accountId);
+        if (before.classId === classId) return before;
+        const next: Account = { ...before, classId };
+        await checkAccountLinks(tx, next);
+        const updated = await updateAccountRow(tx, next);
+        await recordChange(
+          tx,
+          callerOf(ctx),
+          {
+            entity: 'account',
+            entityId: accountId,
+            action: 'updated',
+            accountId,
+            changes: changesBetween(before, next, ['classId']),
+          },
+          { type: 'directory.account.updated', data: { accountId, changed: ['classId'] } },
+        );
+        return updated;
+      }),
+    ),
+
     archiveAccount: contractAction('directory.archiveAccount', ({ accountId }, ctx) =>
       store.change(async (tx) => {
         const before = await findAccount(tx, accountId, { forUpdate: true });

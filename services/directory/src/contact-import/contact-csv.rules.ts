@@ -6,6 +6,7 @@ import {
   emailSchema,
   siteCreateSchema,
 } from '@portal/contracts';
+import { unescapeCsvCell } from '../domain/csv-cell.rules.ts';
 
 /** Pure rules of the contacts CSV: header, rows, duplicates, differences. No I/O here. */
 
@@ -73,7 +74,8 @@ export function checkContactCsvRow(fields: readonly string[], header: ContactCsv
   const values: Record<string, string | null> = {};
   const messages: string[] = [];
   for (const column of contactCsvColumns) {
-    const value = (fields[header[column]] ?? '').trim();
+    // A cell the export escaped against formula injection (`'+49 …`) is read back as it was stored.
+    const value = unescapeCsvCell((fields[header[column]] ?? '').trim());
     values[column] = value === '' ? null : value;
     if (value === '' && requiredColumns.includes(column)) messages.push(`${column}: required`);
   }
@@ -141,29 +143,6 @@ export function changedContactFields(
   incoming: ImportedContactFields,
 ): (typeof importedContactFieldNames)[number][] {
   return importedContactFieldNames.filter((name) => emptyToNull(existing[name]) !== emptyToNull(incoming[name]));
-}
-
-/**
- * Caps what is stored of the per-row errors so a garbage file cannot blow up the job row; the
- * rejected count stays exact.
- */
-export class ImportErrorLog {
-  readonly limit: number;
-  #stored = 0;
-
-  constructor(limit: number) {
-    this.limit = limit;
-  }
-
-  /** The entries of this batch that still fit, in line order; call `kept` once they are stored. */
-  toStore(rejected: readonly RejectedRow[]): RejectedRow[] {
-    const room = Math.max(0, this.limit - this.#stored);
-    return [...rejected].sort((a, b) => a.line - b.line).slice(0, room);
-  }
-
-  kept(count: number): void {
-    this.#stored += count;
-  }
 }
 
 function emptyToNull(value: string | null | undefined): string | null {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { contactCsvColumns } from '@portal/contracts';
 import type { ServiceOrm } from '@portal/kit';
+import { escapeCsvCell } from '../domain/csv-cell.rules.ts';
 
 const pageSize = 1000;
 
@@ -20,7 +21,8 @@ interface ExportRow {
 
 /**
  * Live contacts as CSV in the import format (same header, same columns), by account number, then
- * name. Streamed page by page with keyset pagination, pulled by the reader: memory stays flat.
+ * name. Cells that a spreadsheet would run as a formula are escaped (`escapeCsvCell`); the import
+ * reads them back unescaped. Streamed page by page with keyset pagination, pulled by the reader: memory stays flat.
  */
 export function contactCsvExport(orm: ServiceOrm, accountId?: string): Readable {
   return Readable.from(exportChunks(orm, accountId), { objectMode: false });
@@ -53,15 +55,17 @@ async function* exportChunks(orm: ServiceOrm, accountId: string | undefined): As
       );
       if (rows.length === 0) break;
       yield stringify(
-        rows.map((row) => [
-          row.account_number,
-          row.site_code ?? '',
-          row.first_name,
-          row.last_name,
-          row.email ?? '',
-          row.phone ?? '',
-          row.title ?? '',
-        ]),
+        rows.map((row) =>
+          [
+            row.account_number,
+            row.site_code ?? '',
+            row.first_name,
+            row.last_name,
+            row.email ?? '',
+            row.phone ?? '',
+            row.title ?? '',
+          ].map(escapeCsvCell),
+        ),
       );
       const last = rows[rows.length - 1]!;
       after = [last.last_key, last.first_key, last.id];

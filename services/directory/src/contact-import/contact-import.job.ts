@@ -1,31 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordEvents, type CallerMeta, type NewEvent, type ServiceOrm } from '@portal/kit';
-import { changesBetween } from '../audit/audit-trail.ts';
+import { changesBetween, type AuditRecord } from '../audit/audit-trail.ts';
+import { importEventOrigin, recordAuditBatch } from '../audit/record-batch.ts';
+import { canonicalScope, siteMoveChangesScope } from '../domain/access-scope.rules.ts';
+import {
+  ConcurrentImportWrite,
+  finishImportJob,
+  ImportErrorLog,
+  recordBatchProgress,
+  writeImportBatch,
+  type BatchCounts,
+} from '../imports/import-job.repository.ts';
 import { CsvReadError, messageOf, type ContactCsvReader } from './contact-csv.reader.ts';
 import {
   changedContactFields,
   checkContactCsvRow,
   duplicateEmailMessage,
   DuplicateEmailGuard,
-  ImportErrorLog,
   type ContactCsvRow,
   type ImportedContactFields,
   type RejectedRow,
 } from './contact-csv.rules.ts';
 import {
-  appendContactAudit,
   contactKeyOf,
   findAccountsByNumber,
   findSitesByCode,
-  finishImportJob,
   insertContacts,
   lockContactsByEmail,
-  recordBatchProgress,
   siteKeyOf,
   updateContacts,
-  type BatchCounts,
-  type ContactAudit,
   type ContactWrite,
   type ImportAccount,
 } from './contact-import.repository.ts';
@@ -35,9 +39,25 @@ export interface ContactImportOptions {
   batchSize: number;
   /** Per-row errors kept on the job; the rejected count stays exact beyond it. */
   errorLimit: number;
+  /** Data rows per file; the job stops (failed) at the first row beyond it. */
+  maxRows: number;
 }
 
-export const defaultContactImportOptions: ContactImportOptions = { batchSize: 1000, errorLimit: 1000 };
+export const defaultContactImportOptions: ContactImportOptions = {
+  batchSize: 1000,
+  errorLimit: 1000,
+  maxRows: 100_000,
+};
+
+/** The file has more data rows than `maxRows`: the job ends failed at that line. */
+class TooManyRows extends Error {
+  readonly line: number;
+
+  constructor(line: number, maxRows: number) {
+    super(`the file has more than ${maxRows} data rows (IMPORT_TOO_LARGE); split it into smaller files`);
+    this.line = line;
+  }
+}
 
 export interface ContactImportRun {
   orm: ServiceOrm;
@@ -57,6 +77,7 @@ export async function runContactImport(run: ContactImportRun): Promise<void> {
   let rows: ContactCsvRow[] = [];
   let rejected: RejectedRow[] = [];
   let batchStart = run.reader.nextLine();
+  let dataRows = 0;
   // Sequential on purpose: overlapping parsing with the previous batch's write gained nothing
   // measurable (PostgreSQL's writes dominate), so the simpler order stays.
   const flush = async () => {
@@ -69,6 +90,8 @@ export async function runContactImport(run: ContactImportRun): Promise<void> {
   try {
     try {
       for await (const record of run.reader.records) {
+        dataRows += 1;
+        if (dataRows > run.options.maxRows) throw new TooManyRows(record.line, run.options.maxRows);
         const checked = checkContactCsvRow(record.fields, run.reader.header, record.line);
         if (!checked.ok) {
           rejected.push(checked.rejected);
@@ -80,11 +103,15 @@ export async function runContactImport(run: ContactImportRun): Promise<void> {
         if (rows.length + rejected.length >= run.options.batchSize) await flush();
       }
     } catch (error) {
-      if (!(error instanceof CsvReadError)) throw error;
-      // The file breaks here: keep what was read before the broken line, then stop.
+      if (!(error instanceof CsvReadError) && !(error instanceof TooManyRows)) throw error;
+      // The file breaks (or passes the cap) here: keep what was read before this line, then stop.
       run.reader.abandon();
       await flush();
-      await fail(run, error.line, `the CSV could not be read at line ${error.line}: ${error.message}`);
+      const reason =
+        error instanceof CsvReadError
+          ? `the CSV could not be read at line ${error.line}: ${error.message}`
+          : `the import stopped at line ${error.line}: ${error.message}`;
+      await fail(run, error.line, reason);
       return;
     }
     await flush();
@@ -105,24 +132,17 @@ async function fail(run: ContactImportRun, line: number, reason: string): Promis
   });
 }
 
-/** Someone else created a contact with one of the batch's e-mails since we looked; the batch is retried. */
-class ConcurrentContactWrite extends Error {}
-
 async function writeBatch(
   run: ContactImportRun,
   rows: ContactCsvRow[],
   rejected: RejectedRow[],
   errorLog: ImportErrorLog,
 ): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const stored = await run.orm.em.fork().transactional((tx) => applyBatch(tx, run, rows, rejected, errorLog));
-      errorLog.kept(stored);
-      return;
-    } catch (error) {
-      if (!(error instanceof ConcurrentContactWrite) || attempt >= 3) throw error;
-    }
-  }
+  await writeImportBatch(
+    () => run.orm.em.fork(),
+    errorLog,
+    (tx) => applyBatch(tx, run, rows, rejected, errorLog),
+  );
 }
 
 interface ResolvedRow {
@@ -148,7 +168,7 @@ async function applyBatch(
 
   const creates: ContactWrite[] = [];
   const updates: ContactWrite[] = [];
-  const audit: ContactAudit[] = [];
+  const audit: AuditRecord[] = [];
   const events: NewEvent[] = [];
   let unchanged = 0;
   for (const { row, account, fields } of resolved) {
@@ -157,6 +177,8 @@ async function applyBatch(
       const contact = { id: randomUUID(), accountId: account.id, email: row.email, ...fields };
       creates.push(contact);
       audit.push({
+        entity: 'contact',
+        entityId: contact.id,
         accountId: account.id,
         contactId: contact.id,
         action: 'created',
@@ -182,6 +204,8 @@ async function applyBatch(
     }
     updates.push({ ...before, ...fields });
     audit.push({
+      entity: 'contact',
+      entityId: before.id,
       accountId: account.id,
       contactId: before.id,
       action: 'updated',
@@ -192,19 +216,30 @@ async function applyBatch(
       accountId: account.id,
       data: { contactId: before.id, accountId: account.id, changed },
     });
+    if (siteMoveChangesScope(before.accessStatus, before.siteId, fields.siteId)) {
+      const scope = canonicalScope(before.scope);
+      audit.push({
+        entity: 'access-scope',
+        entityId: before.id,
+        accountId: account.id,
+        contactId: before.id,
+        action: 'scope-changed',
+        changes: { siteId: { from: before.siteId, to: fields.siteId } },
+      });
+      events.push({
+        type: 'directory.access-scope.changed',
+        accountId: account.id,
+        data: { contactId: before.id, accountId: account.id, scope },
+      });
+    }
   }
 
   const inserted = await insertContacts(tx, creates);
-  if (inserted.size !== creates.length) throw new ConcurrentContactWrite('a contact e-mail was taken concurrently');
+  // Someone else created a contact with one of the batch's e-mails since we looked; the batch is retried.
+  if (inserted.size !== creates.length) throw new ConcurrentImportWrite('a contact e-mail was taken concurrently');
   await updateContacts(tx, updates);
-  await appendContactAudit(tx, run.caller, audit);
-  await recordEvents(tx, events, {
-    actor: run.caller.actor,
-    // Without a request id, the import job ties its events together.
-    traceId: run.caller.requestId ?? run.jobId,
-    requestId: run.caller.requestId,
-    sourceAddress: run.caller.sourceIp,
-  });
+  await recordAuditBatch(tx, run.caller, audit);
+  await recordEvents(tx, events, importEventOrigin(run.caller, run.jobId));
 
   const counts: BatchCounts = {
     processed: rows.length + rulesRejected.length,

@@ -1,110 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor, ContactImport } from '@portal/contracts';
-import type { CallerMeta } from '@portal/kit';
-import type { AuditChanges } from '../audit/audit-trail.ts';
-import { isoOf, isoOrNull, type SqlTimestamp } from '../persistence/sql-values.ts';
-import type { ImportedContactFields, RejectedRow } from './contact-csv.rules.ts';
+import type { AccessScope, AccessStatus } from '@portal/contracts';
+import type { ImportedContactFields } from './contact-csv.rules.ts';
 
 // Set-based SQL: each statement takes a whole batch as one jsonb parameter and expands it with
 // jsonb_to_recordset (em.execute inlines `?` values, so arrays cannot be bound as PostgreSQL arrays).
-
-interface ContactImportRow {
-  id: string;
-  status: ContactImport['status'];
-  total_rows: number | null;
-  processed_rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  errors: RejectedRow[];
-  failure: string | null;
-  started_at: SqlTimestamp;
-  finished_at: SqlTimestamp | null;
-}
-
-function toContactImport(row: ContactImportRow): ContactImport {
-  return {
-    id: row.id,
-    status: row.status,
-    totalRows: row.total_rows,
-    processedRows: row.processed_rows,
-    created: row.created,
-    updated: row.updated,
-    unchanged: row.unchanged,
-    rejected: row.rejected,
-    errors: row.errors,
-    failure: row.failure,
-    startedAt: isoOf(row.started_at),
-    finishedAt: isoOrNull(row.finished_at),
-  };
-}
-
-export async function insertImportJob(em: EntityManager, actor: Actor): Promise<ContactImport> {
-  const rows = await em.execute<ContactImportRow[]>(
-    `insert into contact_import (id, status, actor) values (?, 'running', ?::jsonb) returning *`,
-    [randomUUID(), JSON.stringify(actor)],
-  );
-  return toContactImport(rows[0]!);
-}
-
-/** A running job without progress for this long lost its process (a restart, a crash): it is failed, not left running. */
-export const stalledImportAfterSeconds = 600;
-
-export async function failStalledImports(em: EntityManager, id?: string): Promise<number> {
-  const rows = await em.execute<{ id: string }[]>(
-    `update contact_import set status = 'failed', finished_at = now(),
-       failure = 'The import stopped making progress (the directory service restarted or crashed); import the file again: rows already imported count as unchanged.'
-     where status = 'running' and progressed_at < now() - make_interval(secs => ?)${id ? ' and id = ?' : ''}
-     returning id`,
-    id ? [stalledImportAfterSeconds, id] : [stalledImportAfterSeconds],
-  );
-  return rows.length;
-}
-
-export async function findImportJob(em: EntityManager, id: string): Promise<ContactImport | null> {
-  await failStalledImports(em, id);
-  const rows = await em.execute<ContactImportRow[]>('select * from contact_import where id = ?', [id]);
-  return rows[0] ? toContactImport(rows[0]) : null;
-}
-
-export interface BatchCounts {
-  processed: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-}
-
-/** Adds a batch's counts and (capped) errors to the job, in the batch's own transaction. */
-export async function recordBatchProgress(
-  tx: EntityManager,
-  id: string,
-  counts: BatchCounts,
-  errors: readonly RejectedRow[],
-): Promise<void> {
-  await tx.execute(
-    `update contact_import set processed_rows = processed_rows + ?, created = created + ?, updated = updated + ?,
-       unchanged = unchanged + ?, rejected = rejected + ?, errors = errors || ?::jsonb, progressed_at = now()
-     where id = ?`,
-    [counts.processed, counts.created, counts.updated, counts.unchanged, counts.rejected, JSON.stringify(errors), id],
-  );
-}
-
-export async function finishImportJob(
-  em: EntityManager,
-  id: string,
-  outcome: { status: 'completed' } | { status: 'failed'; failure: string; error: RejectedRow },
-): Promise<void> {
-  const failed = outcome.status === 'failed';
-  await em.execute(
-    `update contact_import set status = ?, failure = ?, errors = errors || ?::jsonb,
-       total_rows = case when ? then total_rows else processed_rows end, finished_at = now()
-     where id = ? and status = 'running'`,
-    [outcome.status, failed ? outcome.failure : null, JSON.stringify(failed ? [outcome.error] : []), failed, id],
-  );
-}
 
 export interface ImportAccount {
   id: string;
@@ -157,6 +56,8 @@ export type ExistingContact = ImportedContactFields & {
   id: string;
   accountId: string;
   email: string;
+  accessStatus: AccessStatus;
+  scope: AccessScope;
 };
 
 export const contactKeyOf = (accountId: string, email: string) => `${accountId}\u0000${email}`;
@@ -177,9 +78,18 @@ export async function lockContactsByEmail(
       email: string;
       phone: string | null;
       title: string | null;
+      access_status: AccessStatus;
+      access_scope: AccessScope['kind'];
+      scope_site_ids: string[] | null;
+      scope_project_ids: string[] | null;
     }[]
   >(
-    `select c.id, c.account_id, c.site_id, c.first_name, c.last_name, c.email, c.phone, c.title
+    `select c.id, c.account_id, c.site_id, c.first_name, c.last_name, c.email, c.phone, c.title,
+       c.access_status, c.access_scope,
+       case when c.access_scope = 'selected' then
+         array(select s.site_id::text from access_scope_site s where s.contact_id = c.id order by 1) end as scope_site_ids,
+       case when c.access_scope = 'selected' then
+         array(select p.project_id::text from access_scope_project p where p.contact_id = c.id order by 1) end as scope_project_ids
      from contact c join jsonb_to_recordset(?::jsonb) as k(account_id uuid, email text)
        on c.account_id = k.account_id and c.email = k.email
      where c.archived_at is null
@@ -199,6 +109,11 @@ export async function lockContactsByEmail(
         lastName: row.last_name,
         phone: row.phone,
         title: row.title,
+        accessStatus: row.access_status,
+        scope:
+          row.access_scope === 'all'
+            ? { kind: 'all' }
+            : { kind: 'selected', siteIds: row.scope_site_ids ?? [], projectIds: row.scope_project_ids ?? [] },
       },
     ]),
   );
@@ -245,37 +160,5 @@ export async function updateContacts(tx: EntityManager, contacts: ContactWrite[]
        phone text, title text)
      where c.id = r.id`,
     [JSON.stringify(contacts.map(contactColumns))],
-  );
-}
-
-export interface ContactAudit {
-  accountId: string;
-  contactId: string;
-  action: 'created' | 'updated';
-  changes: AuditChanges;
-}
-
-/** The batch's audit entries in one statement; same columns as `recordAudit`. */
-export async function appendContactAudit(tx: EntityManager, caller: CallerMeta, entries: ContactAudit[]) {
-  if (entries.length === 0) return;
-  await tx.execute(
-    `insert into audit_entry (actor, source_ip, request_id, account_id, contact_id, entity, entity_id, action, changes)
-     select ?::jsonb, ?, ?, e.account_id, e.contact_id, 'contact', e.contact_id::text, e.action, e.changes
-     from jsonb_to_recordset(?::jsonb) as e(account_id uuid, contact_id uuid, action text, changes jsonb, ordinality int)
-     order by e.ordinality`,
-    [
-      JSON.stringify(caller.actor),
-      caller.sourceIp,
-      caller.requestId,
-      JSON.stringify(
-        entries.map((entry, ordinality) => ({
-          account_id: entry.accountId,
-          contact_id: entry.contactId,
-          action: entry.action,
-          changes: entry.changes,
-          ordinality,
-        })),
-      ),
-    ],
   );
 }

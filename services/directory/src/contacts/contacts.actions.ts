@@ -6,6 +6,7 @@ import { accountNotFound, archivedError, liveAccountForChange } from '../account
 import { findAccount } from '../accounts/accounts.repository.ts';
 import { changesBetween } from '../audit/audit-trail.ts';
 import { recordChange } from '../audit/record-change.ts';
+import { canonicalScope, siteMoveChangesScope } from '../domain/access-scope.rules.ts';
 import { definedFields } from '../domain/patch.ts';
 import type { DirectoryStore } from '../persistence/directory-store.ts';
 import { requireSiteOfAccount } from '../sites/sites.actions.ts';
@@ -117,6 +118,24 @@ export function contactActions(store: DirectoryStore): Record<string, moleculer.
             data: { contactId, accountId: before.accountId, changed: Object.keys(changes) },
           },
         );
+        if (siteMoveChangesScope(before.access.status, before.siteId, next.siteId)) {
+          await recordChange(
+            tx,
+            callerOf(ctx),
+            {
+              entity: 'access-scope',
+              entityId: contactId,
+              action: 'scope-changed',
+              accountId: before.accountId,
+              contactId,
+              changes: { siteId: { from: before.siteId, to: next.siteId } },
+            },
+            {
+              type: 'directory.access-scope.changed',
+              data: { contactId, accountId: before.accountId, scope: canonicalScope(before.access.scope) },
+            },
+          );
+        }
         return contactAfterChange(tx, contactId);
       }),
     ),

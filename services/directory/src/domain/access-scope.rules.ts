@@ -1,4 +1,4 @@
-import type { AccessScope } from '@portal/contracts';
+import type { AccessScope, AccessStatus } from '@portal/contracts';
 
 /** A scope in canonical form (ids unique and sorted), so equal scopes compare equal. */
 export function canonicalScope(scope: AccessScope): AccessScope {
@@ -12,4 +12,17 @@ export function canonicalScope(scope: AccessScope): AccessScope {
 
 export function sameScope(a: AccessScope, b: AccessScope): boolean {
   return JSON.stringify(canonicalScope(a)) === JSON.stringify(canonicalScope(b));
+}
+
+/**
+ * Moving a contact whose access is live (invited or enabled) to another site, or between site and
+ * account level, changes what it may see as much as a new scope does: the trail records it as a
+ * scope change.
+ */
+export function siteMoveChangesScope(
+  accessStatus: AccessStatus,
+  fromSiteId: string | null,
+  toSiteId: string | null,
+): boolean {
+  return (accessStatus === 'invited' || accessStatus === 'enabled') && fromSiteId !== toSiteId;
 }

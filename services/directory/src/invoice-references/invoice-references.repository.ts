@@ -33,14 +33,16 @@ interface InvoiceReferenceRow {
 const invoiceColumns = `id, number, account_id, quick_pay_code_hash, amount::text as amount, currency,
   to_char(issued_at, 'YYYY-MM-DD') as issued_at, created_at, updated_at, lower(number) as sort_key`;
 
-/** The stored references with these numbers (case-insensitive), keyed by lower-cased number. */
+/** The stored references with these numbers (case-insensitive), keyed by lower-cased number; locked with `forUpdate`. */
 export async function findInvoiceReferencesByNumber(
   em: EntityManager,
   numbers: string[],
+  options: { forUpdate: boolean },
 ): Promise<Map<string, StoredInvoiceReference>> {
   const rows = await em.execute<InvoiceReferenceRow[]>(
     `select ${invoiceColumns} from invoice_reference
-     where lower(number) in (select lower(value) from jsonb_array_elements_text(?::jsonb)) for update`,
+     where lower(number) in (select lower(value) from jsonb_array_elements_text(?::jsonb))
+     order by id${options.forUpdate ? ' for update' : ''}`,
     [JSON.stringify(numbers)],
   );
   return new Map(
@@ -69,22 +71,52 @@ export async function accountIdsByNumber(em: EntityManager, numbers: string[]): 
   return new Map(rows.map((row) => [row.number, row.id]));
 }
 
-export async function insertInvoiceReference(
-  em: EntityManager,
-  next: Omit<StoredInvoiceReference, 'id'>,
-): Promise<void> {
-  await em.execute(
+const invoiceColumnsOf = (reference: Omit<StoredInvoiceReference, 'id'> & { id: string }) => ({
+  id: reference.id,
+  number: reference.number,
+  account_id: reference.accountId,
+  quick_pay_code_hash: reference.quickPayCodeHash,
+  amount: reference.amount,
+  currency: reference.currency,
+  issued_at: reference.issuedAt,
+});
+
+/**
+ * Inserts new references in one statement; returns those actually inserted (a concurrent import
+ * may have taken a number meanwhile), with their new ids.
+ */
+export async function insertInvoiceReferences(
+  tx: EntityManager,
+  references: Omit<StoredInvoiceReference, 'id'>[],
+): Promise<StoredInvoiceReference[]> {
+  if (references.length === 0) return [];
+  const withIds = references.map((reference) => ({ ...reference, id: randomUUID() }));
+  const rows = await tx.execute<{ id: string }[]>(
     `insert into invoice_reference (id, number, account_id, quick_pay_code_hash, amount, currency, issued_at)
-     values (?, ?, ?, ?, ?::numeric, ?, ?::date)`,
-    [randomUUID(), next.number, next.accountId, next.quickPayCodeHash, next.amount, next.currency, next.issuedAt],
+     select r.id, r.number, r.account_id, r.quick_pay_code_hash, r.amount, r.currency, r.issued_at
+     from jsonb_to_recordset(?::jsonb) as r(id uuid, number text, account_id uuid, quick_pay_code_hash text,
+       amount numeric, currency text, issued_at date)
+     on conflict ((lower(number))) do nothing
+     returning id`,
+    [JSON.stringify(withIds.map(invoiceColumnsOf))],
   );
+  const inserted = new Set(rows.map((row) => row.id));
+  return withIds.filter((reference) => inserted.has(reference.id));
 }
 
-export async function updateInvoiceReferenceRow(em: EntityManager, next: StoredInvoiceReference): Promise<void> {
-  await em.execute(
-    `update invoice_reference set number = ?, account_id = ?, quick_pay_code_hash = ?, amount = ?::numeric,
-       currency = ?, issued_at = ?::date, updated_at = now() where id = ?`,
-    [next.number, next.accountId, next.quickPayCodeHash, next.amount, next.currency, next.issuedAt, next.id],
+export async function updateInvoiceReferenceRows(
+  tx: EntityManager,
+  references: StoredInvoiceReference[],
+): Promise<void> {
+  if (references.length === 0) return;
+  await tx.execute(
+    `update invoice_reference i set number = r.number, account_id = r.account_id,
+       quick_pay_code_hash = r.quick_pay_code_hash, amount = r.amount, currency = r.currency, issued_at = r.issued_at,
+       updated_at = now()
+     from jsonb_to_recordset(?::jsonb) as r(id uuid, number text, account_id uuid, quick_pay_code_hash text,
+       amount numeric, currency text, issued_at date)
+     where i.id = r.id`,
+    [JSON.stringify(references.map(invoiceColumnsOf))],
   );
 }
 

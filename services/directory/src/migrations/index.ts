@@ -2,10 +2,12 @@ import type { MigrationClass } from '@portal/kit';
 import { DirectoryModelMigration } from './20261122100000-directory-model.migration.ts';
 import { VisibilityMigration } from './20261122110000-visibility.migration.ts';
 import { ContactImportProgressMigration } from './20261122130000-contact-import-progress.migration.ts';
+import { ImportJobsAndIdentityLinkMigration } from './20261201100000-import-jobs-and-identity-link.migration.ts';
 
 /** Append-only, in order: a landed migration is never edited. The durable-event tables come from the kit. */
 export const directoryMigrations: MigrationClass[] = [
   DirectoryModelMigration,
   VisibilityMigration,
   ContactImportProgressMigration,
+  ImportJobsAndIdentityLinkMigration,
 ];

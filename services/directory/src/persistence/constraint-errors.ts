@@ -12,6 +12,7 @@ const constraintErrors: Record<string, () => DomainError> = {
   project_code_key: () => directoryError('PROJECT_CODE_TAKEN'),
   contact_email_key: () => directoryError('CONTACT_EMAIL_TAKEN'),
   contact_portal_login_key: () => directoryError('PORTAL_LOGIN_TAKEN'),
+  contact_identity_user_key: () => directoryError('IDENTITY_USER_TAKEN'),
   account_class_id_fkey: () => directoryError('ACCOUNT_CLASS_IN_USE'),
   contact_access_needs_email: () => directoryError('CONTACT_EMAIL_REQUIRED'),
   account_only_customers_consolidate: () =>

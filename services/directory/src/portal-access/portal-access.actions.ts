@@ -1,4 +1,5 @@
 import type moleculer from 'moleculer';
+import type { Contact } from '@portal/contracts';
 import { callerOf, contractAction } from '@portal/kit';
 import { accountNotFound } from '../accounts/accounts.actions.ts';
 import { findAccount } from '../accounts/accounts.repository.ts';
@@ -9,6 +10,7 @@ import { canonicalScope, sameScope } from '../domain/access-scope.rules.ts';
 import type { DirectoryStore } from '../persistence/directory-store.ts';
 import {
   idsOutsideReach,
+  inviteExpired,
   portalTabPage,
   replaceScope,
   setStoredMfaRequired,
@@ -60,37 +62,12 @@ export function portalAccessActions(store: DirectoryStore): Record<string, molec
       }),
     ),
 
-    setMfaRequired: contractAction('directory.setMfaRequired', ({ contactId, mfaRequired }, ctx) =>
-      store.change(async (tx) => {
-        const before = await liveContactForChange(tx, contactId);
-        const stored = await storedMfaRequired(tx, contactId);
-        if (stored === mfaRequired) return before;
-        await setStoredMfaRequired(tx, contactId, mfaRequired);
-        const after = await contactAfterChange(tx, contactId);
-        await recordChange(
-          tx,
-          callerOf(ctx),
-          {
-            entity: 'access',
-            entityId: contactId,
-            action: 'mfa-required-changed',
-            accountId: before.accountId,
-            contactId,
-            changes: { mfaRequired: { from: stored, to: mfaRequired } },
-          },
-          {
-            type: 'directory.access.changed',
-            data: {
-              contactId,
-              accountId: before.accountId,
-              from: before.access.status,
-              to: after.access.status,
-              mfaRequired: after.access.mfaRequired,
-            },
-          },
-        );
-        return after;
-      }),
+    requireMfa: contractAction('directory.requireMfa', ({ contactId }, ctx) =>
+      setContactMfaRequired(store, ctx, contactId, true),
+    ),
+
+    clearMfaRequirement: contractAction('directory.clearMfaRequirement', ({ contactId }, ctx) =>
+      setContactMfaRequired(store, ctx, contactId, false),
     ),
 
     applyAccessTransition: contractAction(
@@ -110,7 +87,14 @@ export function portalAccessActions(store: DirectoryStore): Record<string, molec
               message: 'A contact without an e-mail cannot get portal access.',
             });
           }
-          // The unique login index turns a second holder of this e-mail into 409 PORTAL_LOGIN_TAKEN.
+          if (from === 'invited' && to === 'enabled' && (await inviteExpired(tx, contactId))) {
+            throw directoryError('INVITE_EXPIRED', {
+              message: `The invitation expired at ${before.access.inviteExpiresAt}; send a new one.`,
+              details: { inviteExpiresAt: before.access.inviteExpiresAt },
+            });
+          }
+          // The unique login index turns a second holder of this e-mail into 409 PORTAL_LOGIN_TAKEN,
+          // the unique identity index a second contact linked to the same user into 409 IDENTITY_USER_TAKEN.
           await writeAccessMove(tx, contactId, { to, identityUserId, inviteExpiresAt });
           const after = await contactAfterChange(tx, contactId);
           const changes: Record<string, { from: unknown; to: unknown }> = { status: { from, to } };
@@ -140,4 +124,43 @@ export function portalAccessActions(store: DirectoryStore): Record<string, molec
         }),
     ),
   };
+}
+
+/** The contact's own MFA flag; requiring it and clearing it are separate actions (different permissions), one change. */
+function setContactMfaRequired(
+  store: DirectoryStore,
+  ctx: moleculer.Context,
+  contactId: string,
+  mfaRequired: boolean,
+): Promise<Contact> {
+  return store.change(async (tx) => {
+    const before = await liveContactForChange(tx, contactId);
+    const stored = await storedMfaRequired(tx, contactId);
+    if (stored === mfaRequired) return before;
+    await setStoredMfaRequired(tx, contactId, mfaRequired);
+    const after = await contactAfterChange(tx, contactId);
+    await recordChange(
+      tx,
+      callerOf(ctx),
+      {
+        entity: 'access',
+        entityId: contactId,
+        action: 'mfa-required-changed',
+        accountId: before.accountId,
+        contactId,
+        changes: { mfaRequired: { from: stored, to: mfaRequired } },
+      },
+      {
+        type: 'directory.access.changed',
+        data: {
+          contactId,
+          accountId: before.accountId,
+          from: before.access.status,
+          to: after.access.status,
+          mfaRequired: after.access.mfaRequired,
+        },
+      },
+    );
+    return after;
+  });
 }

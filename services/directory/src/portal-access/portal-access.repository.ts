@@ -150,3 +150,12 @@ export async function writeAccessMove(
   }
   await em.execute(`update contact set ${sets.join(', ')} where id = ?`, [...params, contactId]);
 }
+
+/** Whether the contact's pending invite has expired, by the database clock (the one every timestamp uses). */
+export async function inviteExpired(em: EntityManager, contactId: string): Promise<boolean> {
+  const [row] = await em.execute<{ expired: boolean }[]>(
+    'select coalesce(invite_expires_at <= now(), false) as expired from contact where id = ?',
+    [contactId],
+  );
+  return row?.expired ?? false;
+}

@@ -240,8 +240,73 @@ describe('contact CSV import', () => {
     expect(rows.every((line) => line.startsWith(`${one.number},`))).toBe(true);
   });
 
+  it('escapes formula-leading cells in the export and reads them back as stored', async () => {
+    const one = accounts[2]!;
+    const tricky = {
+      first: '-Minus',
+      last: "'t Hooft",
+      email: 'formula.person@example.test',
+      phone: '+49 30 1234',
+      title: '=HYPERLINK("http://x.test","click")',
+    };
+    await scratch.orm.em
+      .fork()
+      .execute(
+        `insert into contact (id, account_id, first_name, last_name, email, phone, title) values (?, ?, ?, ?, ?, ?, ?)`,
+        [randomUUID(), one.id, tricky.first, tricky.last, tricky.email, tricky.phone, tricky.title],
+      );
+    const csv = await text(
+      (await broker.call('directory.exportContacts', { accountId: one.id }, { meta: staff })) as Readable,
+    );
+    const line = csv.split('\n').find((row) => row.includes(tricky.email))!;
+    expect(line).toBe(
+      `${one.number},,'-Minus,''t Hooft,formula.person@example.test,'+49 30 1234,"'=HYPERLINK(""http://x.test"",""click"")"`,
+    );
+    // No cell of the export starts with a character a spreadsheet would evaluate.
+    for (const row of csv.trimEnd().split('\n').slice(1)) {
+      for (const cell of row.split(',')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    const job = await importAndWait(csv);
+    expect(job).toMatchObject({ status: 'completed', created: 0, updated: 0, rejected: 0 });
+    const [stored] = await scratch.orm.em
+      .fork()
+      .execute<Record<string, string>[]>('select first_name, last_name, phone, title from contact where email = ?', [
+        tricky.email,
+      ]);
+    expect(stored).toEqual({
+      first_name: tricky.first,
+      last_name: tricky.last,
+      phone: tricky.phone,
+      title: tricky.title,
+    });
+  });
+
+  it('stops a file with more rows than the cap at the first row beyond it', async () => {
+    const capped = new moleculer.ServiceBroker({ logger: false, transporter: null, nodeID: 'capped' });
+    capped.createService({
+      name: 'directory',
+      actions: contactImportActions({ orm: scratch.orm, importOptions: { maxRows: 3, batchSize: 2 } }),
+    });
+    await capped.start();
+    try {
+      const rows = [1, 2, 3, 4, 5].map((i) =>
+        csvLineOf([accounts[0]!.number, '', `Cap${i}`, 'Rows', `cap.${i}@example.test`, '', '']),
+      );
+      const started = contactImportSchema.parse(
+        await capped.call('directory.startContactImport', contactCsvHeaderLine + rows.join(''), { meta: staff }),
+      );
+      const job = await finished(started.id);
+      expect(job).toMatchObject({ status: 'failed', processedRows: 3, created: 3 });
+      expect(job.failure).toContain('more than 3 data rows');
+      expect(job.errors).toEqual([{ line: 5, messages: [expect.stringContaining('IMPORT_TOO_LARGE')] }]);
+      expect(await count(`contact where email like 'cap.%'`)).toBe(3);
+    } finally {
+      await capped.stop();
+    }
+  });
+
   it('refuses a file whose header is wrong with 400 CSV_INVALID, before any job starts', async () => {
-    const jobs = await count('contact_import');
+    const jobs = await count('import_job');
     const wrongHeader = 'account_number,first_name,last_name,mail,phone,title\nCSV-1000,Ann,Lee,ann@example.test,,\n';
     await expect(startImport(wrongHeader)).rejects.toMatchObject({
       code: 400,
@@ -249,7 +314,7 @@ describe('contact CSV import', () => {
       message: expect.stringMatching(/missing columns: site_code, email.*unknown columns: mail/),
     });
     await expect(startImport('')).rejects.toMatchObject({ code: 400, type: 'CSV_INVALID' });
-    expect(await count('contact_import')).toBe(jobs);
+    expect(await count('import_job')).toBe(jobs);
   });
 
   it('fails the job at the line where the file breaks, keeping the rows before it', async () => {
@@ -268,13 +333,14 @@ describe('contact CSV import', () => {
     const stalled = randomUUID();
     const slow = randomUUID();
     await scratch.orm.em.fork().execute(
-      `insert into contact_import (id, status, actor, progressed_at) values
-         (?, 'running', '{}', now() - interval '11 minutes'), (?, 'running', '{}', now() - interval '1 minute')`,
+      `insert into import_job (id, kind, status, actor, progressed_at) values
+         (?, 'contacts', 'running', '{}', now() - interval '11 minutes'),
+         (?, 'contacts', 'running', '{}', now() - interval '1 minute')`,
       [stalled, slow],
     );
     expect(await getImport(stalled)).toMatchObject({
       status: 'failed',
-      failure: expect.stringContaining('import the file again'),
+      failure: expect.stringContaining('import it again'),
     });
     expect(await getImport(slow)).toMatchObject({ status: 'running', failure: null });
   });

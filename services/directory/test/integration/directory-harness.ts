@@ -3,6 +3,7 @@ import { actionContracts, type ActionName, type ActionParams, type ActionResult,
 import { DurableEventsMigration, type DomainError } from '@portal/kit';
 import { openScratchSchema, type ScratchSchema } from '@portal/testing';
 import { directoryService } from '../../src/directory.service.ts';
+import { defaultImportLimits, type ImportLimits } from '../../src/imports/import-limits.ts';
 import { directoryMigrations } from '../../src/migrations/index.ts';
 
 export const staffActor: Actor = { kind: 'staff', userId: 'staff-user-1' };
@@ -13,34 +14,51 @@ export const staffActor: Actor = { kind: 'staff', userId: 'staff-user-1' };
  */
 export interface DirectoryHarness {
   scratch: ScratchSchema;
-  call<A extends ActionName>(action: A, params: ActionParams<A>): Promise<ActionResult<A>>;
+  /** `meta` overrides the caller (e.g. another staff user). */
+  call<A extends ActionName>(
+    action: A,
+    params: ActionParams<A>,
+    meta?: Record<string, unknown>,
+  ): Promise<ActionResult<A>>;
   /** The DomainError a call fails with (the test fails if it succeeds). */
-  failure<A extends ActionName>(action: A, params: ActionParams<A>): Promise<DomainError>;
+  failure<A extends ActionName>(
+    action: A,
+    params: ActionParams<A>,
+    meta?: Record<string, unknown>,
+  ): Promise<DomainError>;
   rows<T>(sql: string, params?: unknown[]): Promise<T[]>;
   count(sql: string, params?: unknown[]): Promise<number>;
   close(): Promise<void>;
 }
 
-export async function openDirectoryHarness(): Promise<DirectoryHarness> {
+export async function openDirectoryHarness(
+  options: { importLimits?: Partial<ImportLimits> } = {},
+): Promise<DirectoryHarness> {
   const scratch = await openScratchSchema({
     prefix: 'dir_it',
     migrations: [DurableEventsMigration, ...directoryMigrations],
   });
   const broker = new moleculer.ServiceBroker({ nodeID: `dir-it-${scratch.schema}`, logger: false });
-  broker.createService(directoryService({ orm: scratch.orm, readiness: {} }));
+  broker.createService(
+    directoryService({
+      orm: scratch.orm,
+      readiness: {},
+      importLimits: { ...defaultImportLimits, ...options.importLimits },
+    }),
+  );
   await broker.start();
   const meta = { actor: staffActor, requestId: 'req-test-1', sourceIp: '203.0.113.7' };
   const harness: DirectoryHarness = {
     scratch,
     // Params go as the caller wrote them, without the kit's client-side check, so tests can send
     // the invalid input a client might; results are checked against the contract.
-    async call(action, params) {
-      const result: unknown = await broker.call(action, params, { meta });
+    async call(action, params, callerMeta) {
+      const result: unknown = await broker.call(action, params, { meta: { ...meta, ...callerMeta } });
       return actionContracts[action].result.parse(result) as ActionResult<typeof action>;
     },
-    async failure(action, params) {
+    async failure(action, params, callerMeta) {
       try {
-        await harness.call(action, params);
+        await harness.call(action, params, callerMeta);
       } catch (error) {
         return error as DomainError;
       }

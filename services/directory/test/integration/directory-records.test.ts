@@ -328,7 +328,7 @@ describe('contacts', () => {
   });
 });
 
-describe('system options and invoice references', () => {
+describe('system options', () => {
   it('changes system options with an audit entry and an event, and skips a no-op', async () => {
     expect(await dir.call('directory.getSystemOptions', {})).toEqual({
       requestLoginButton: false,
@@ -341,57 +341,5 @@ describe('system options and invoice references', () => {
     await dir.call('directory.updateSystemOptions', { requestLoginButton: true });
     expect(await outboxEvents(dir, 'directory.system-options.changed')).toHaveLength(1);
     expect(await dir.count("select count(*) from audit_entry where entity = 'system-options'")).toBe(1);
-  });
-
-  it('imports invoice references idempotently, never returns the quick-pay code, and names unknown accounts', async () => {
-    const account = await dir.call('directory.createAccount', { number: 'INV-ACC', name: 'Invoiced' });
-    const items = [
-      {
-        number: 'INV-1',
-        accountNumber: 'inv-acc',
-        quickPayCode: 'QP-1234',
-        amount: '1250',
-        currency: 'EUR',
-        issuedAt: '2026-01-31',
-      },
-      { number: 'INV-2', accountNumber: 'INV-ACC', amount: '-10.5', currency: 'EUR', issuedAt: '2026-02-01' },
-    ];
-    expect(await dir.call('directory.importInvoiceReferences', { items })).toEqual({
-      created: 2,
-      updated: 0,
-      unchanged: 0,
-    });
-    expect(await dir.call('directory.importInvoiceReferences', { items })).toEqual({
-      created: 0,
-      updated: 0,
-      unchanged: 2,
-    });
-    const changed = [
-      { ...items[0]!, quickPayCode: 'QP-9999' },
-      { ...items[1]!, amount: '-10.50' },
-    ];
-    expect(await dir.call('directory.importInvoiceReferences', { items: changed })).toEqual({
-      created: 0,
-      updated: 1,
-      unchanged: 1,
-    });
-    const listed = await dir.call('directory.listInvoiceReferences', { accountId: account.id });
-    expect(listed.items).toMatchObject([
-      { number: 'INV-1', amount: '1250.00', issuedAt: '2026-01-31', hasQuickPayCode: true },
-      { number: 'INV-2', amount: '-10.50', issuedAt: '2026-02-01', hasQuickPayCode: false },
-    ]);
-    expect(JSON.stringify(listed)).not.toContain('QP-');
-    const [stored] = await dir.rows<{ quick_pay_code_hash: string }>(
-      "select quick_pay_code_hash from invoice_reference where number = 'INV-1'",
-    );
-    expect(stored?.quick_pay_code_hash).toMatch(/^scrypt\$/);
-
-    const unknown = await dir.failure('directory.importInvoiceReferences', {
-      items: [{ ...items[0]!, number: 'INV-3', accountNumber: 'NOPE' }],
-    });
-    expect([unknown.code, unknown.type]).toEqual([422, 'INVOICE_ACCOUNT_UNKNOWN']);
-    expect(unknown.details).toEqual([{ path: 'items.0.accountNumber', message: 'no live account NOPE' }]);
-    const repeated = await dir.failure('directory.importInvoiceReferences', { items: [items[0]!, items[0]!] });
-    expect(repeated.type).toBe('VALIDATION_FAILED');
   });
 });

@@ -188,7 +188,7 @@ describe('access lifecycle', () => {
 
     const contact = await newContact();
     expect(contact.access.mfaRequired).toBe(false);
-    const required = await dir.call('directory.setMfaRequired', { contactId: contact.id, mfaRequired: true });
+    const required = await dir.call('directory.requireMfa', { contactId: contact.id });
     expect(required.access.mfaRequired).toBe(true);
     const [event] = (await outboxEvents(dir, 'directory.access.changed')).filter(
       (entry) => entry.data.contactId === contact.id,
@@ -234,5 +234,86 @@ describe('portal tab', () => {
       cursor: paged.nextCursor ?? '',
     });
     expect([...paged.items, ...next.items].map((row) => row.name)).toEqual(['Ada Lovelace', 'Alan Turing']);
+  });
+});
+
+describe('hardening: links, expiry and moves', () => {
+  it('links one identity user to one contact only (409 IDENTITY_USER_TAKEN), writing nothing', async () => {
+    const first = await newContact();
+    const second = await newContact();
+    await dir.call('directory.applyAccessTransition', { contactId: first.id, to: 'enabled', identityUserId: 'kc-one' });
+    const audit = await dir.count('select count(*) from audit_entry where contact_id = ?', [second.id]);
+    const taken = await dir.failure('directory.applyAccessTransition', {
+      contactId: second.id,
+      to: 'enabled',
+      identityUserId: 'kc-one',
+    });
+    expect([taken.code, taken.type]).toEqual([409, 'IDENTITY_USER_TAKEN']);
+    expect((await dir.call('directory.getContact', { contactId: second.id })).access).toMatchObject({
+      status: 'none',
+      identityUserId: null,
+    });
+    expect(await dir.count('select count(*) from audit_entry where contact_id = ?', [second.id])).toBe(audit);
+  });
+
+  it('refuses invited → enabled after the invite expired (422 INVITE_EXPIRED), not before', async () => {
+    const late = await newContact();
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await dir.call('directory.applyAccessTransition', { contactId: late.id, to: 'invited', inviteExpiresAt: past });
+    const expired = await dir.failure('directory.applyAccessTransition', { contactId: late.id, to: 'enabled' });
+    expect([expired.code, expired.type]).toEqual([422, 'INVITE_EXPIRED']);
+    expect((await dir.call('directory.getContact', { contactId: late.id })).access.status).toBe('invited');
+    // A new invite with a new expiry opens the way again.
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    await dir.call('directory.applyAccessTransition', { contactId: late.id, to: 'invited', inviteExpiresAt: future });
+    expect(
+      (await dir.call('directory.applyAccessTransition', { contactId: late.id, to: 'enabled' })).access.status,
+    ).toBe('enabled');
+  });
+
+  it('records moving a contact with live access to another site as a scope change (PATCH and CSV import)', async () => {
+    const north = await dir.call('directory.createSite', { accountId: account.id, code: 'MV-N', name: 'North' });
+    const south = await dir.call('directory.createSite', { accountId: account.id, code: 'MV-S', name: 'South' });
+    const enabled = await newContact({ siteId: north.id });
+    await dir.call('directory.applyAccessTransition', { contactId: enabled.id, to: 'enabled' });
+    const bystander = await newContact({ siteId: north.id });
+
+    await dir.call('directory.updateContact', { contactId: enabled.id, siteId: south.id });
+    await dir.call('directory.updateContact', { contactId: bystander.id, siteId: south.id });
+    const scopeEntries = async (contactId: string) =>
+      (await dir.call('directory.listContactAudit', { contactId })).items.filter(
+        (entry) => entry.entity === 'access-scope',
+      );
+    expect(await scopeEntries(enabled.id)).toMatchObject([
+      { action: 'scope-changed', actor: staffActor, changes: { siteId: { from: north.id, to: south.id } } },
+    ]);
+    expect(await scopeEntries(bystander.id)).toEqual([]);
+    const scopeEvents = async (contactId: string) =>
+      (await outboxEvents(dir, 'directory.access-scope.changed')).filter((event) => event.data.contactId === contactId);
+    expect(await scopeEvents(enabled.id)).toMatchObject([{ data: { scope: { kind: 'all' } } }]);
+
+    // The same move by CSV: back to North, and to account level.
+    const invited = await newContact({ siteId: south.id });
+    await dir.call('directory.applyAccessTransition', { contactId: invited.id, to: 'invited' });
+    const csv = [
+      'account_number,site_code,first_name,last_name,email,phone,title',
+      `${account.number},MV-N,${enabled.firstName},${enabled.lastName},${enabled.email},,`,
+      `${account.number},,${invited.firstName},${invited.lastName},${invited.email},,`,
+      '',
+    ].join('\n');
+    let job = await dir.call('directory.startContactImport', csv as never);
+    while (job.status === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      job = await dir.call('directory.getContactImport', { importId: job.id });
+    }
+    expect(job).toMatchObject({ status: 'completed', updated: 2, rejected: 0 });
+    expect((await scopeEntries(enabled.id)).map((entry) => entry.changes.siteId)).toEqual([
+      { from: south.id, to: north.id },
+      { from: north.id, to: south.id },
+    ]);
+    expect((await scopeEntries(invited.id)).map((entry) => entry.changes.siteId)).toEqual([
+      { from: south.id, to: null },
+    ]);
+    expect(await scopeEvents(invited.id)).toHaveLength(1);
   });
 });

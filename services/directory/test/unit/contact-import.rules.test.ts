@@ -5,9 +5,9 @@ import {
   checkContactCsvHeader,
   checkContactCsvRow,
   DuplicateEmailGuard,
-  ImportErrorLog,
   type ContactCsvHeader,
 } from '../../src/contact-import/contact-csv.rules.ts';
+import { ImportErrorLog } from '../../src/imports/import-job.repository.ts';
 
 const header = (() => {
   const checked = checkContactCsvHeader([...contactCsvColumns]);

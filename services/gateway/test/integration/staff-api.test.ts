@@ -400,7 +400,7 @@ describe('gateway staff API', () => {
 
   describe('CSV', () => {
     it('streams an export as a text/csv attachment', async () => {
-      const response = await fetch(`${base}/admin/contacts/export`, { headers: bearer('staffViewer') });
+      const response = await fetch(`${base}/admin/contacts/export`, { headers: bearer('staffManager') });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(response.headers.get('content-disposition')).toMatch(

@@ -7,16 +7,24 @@ describe('staff role → permission map', () => {
     expect(Object.keys(staffRolePermissions).sort()).toEqual([...staffRoles].sort());
   });
 
-  it('grants admins everything, managers no settings, viewers read only', () => {
+  it('grants admins everything, managers no settings, viewers read only (not even the export)', () => {
     expect([...permissionsOfRoles(['portal-admin'])].sort()).toEqual([...staffPermissions].sort());
-    expect([...permissionsOfRoles(['portal-manager'])].sort()).toEqual(['directory:read', 'directory:write']);
+    expect([...permissionsOfRoles(['portal-manager'])].sort()).toEqual([
+      'directory:export',
+      'directory:read',
+      'directory:write',
+    ]);
     expect([...permissionsOfRoles(['viewer'])]).toEqual(['directory:read']);
   });
 
   it('ignores roles the portal does not know and unions the ones it does', () => {
     expect(permissionsOfRoles(['offline_access', 'default-roles-staff', 'uma_authorization']).size).toBe(0);
     expect(permissionsOfRoles(['toString', '__proto__', 'constructor']).size).toBe(0);
-    expect([...permissionsOfRoles(['viewer', 'portal-manager'])].sort()).toEqual(['directory:read', 'directory:write']);
+    expect([...permissionsOfRoles(['viewer', 'portal-manager'])].sort()).toEqual([
+      'directory:export',
+      'directory:read',
+      'directory:write',
+    ]);
   });
 
   it('every permission an HTTP contract requires is held by the admin role', () => {
