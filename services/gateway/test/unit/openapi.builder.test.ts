@@ -124,7 +124,7 @@ describe('OpenAPI document', () => {
     for (const { method, operation } of operations) {
       if (method !== 'delete') continue;
       const description = (operation as { description?: string }).description ?? '';
-      expect(description, operation.operationId).toMatch(/DELETE never erases|Unlike other DELETE routes this removes/);
+      expect(description, operation.operationId).toMatch(/DELETE never erases|unlike other DELETE routes this removes/i);
     }
   });
 
