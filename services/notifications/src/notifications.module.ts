@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { postgresUrl, url } from '@portal/config';
 import { defineServiceModule, openServiceStore } from '@portal/kit';
-import { checkMailRelay, createMailTransport } from './adapters/smtp.adapter.ts';
+import { createMailTransport, mailRelayCheck } from './adapters/smtp.adapter.ts';
 import { notificationsService } from './notifications.service.ts';
 import { notificationsMigrations } from './migrations/index.ts';
 
@@ -20,7 +20,7 @@ export const notificationsModule = defineServiceModule({
       nats,
       logger,
     });
-    const readiness = { ...store.readiness, smtp: () => checkMailRelay(mail) };
+    const readiness = { ...store.readiness, smtp: mailRelayCheck(mail) };
     return {
       schemas: [notificationsService(readiness)],
       readiness,
