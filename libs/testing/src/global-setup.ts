@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { devLoginToken } from './dev-tokens.ts';
 import { dockerEngineAnswers, startDockerStack } from './docker-stack.ts';
 import { isolateTestDatabase } from './test-database.ts';
 
@@ -75,18 +76,11 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
 
 /** The suites log in as the dev seed's users: fail at once, and say how, when that Keycloak lacks them. */
 async function requireDevSeed(keycloakUrl: string): Promise<void> {
-  const { devCliClientId, devLogins } = await import('../../../deploy/local/dev-logins.ts');
-  const { realm, username, password } = devLogins.staffAdmin;
-  const response = await fetch(`${keycloakUrl}/realms/${realm}/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'password', client_id: devCliClientId, username, password }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  await response.body?.cancel();
-  if (!response.ok) {
+  const { status } = await devLoginToken(keycloakUrl, 'staffAdmin');
+  if (status !== 200) {
     throw new Error(
       `[testing] the Keycloak at ${keycloakUrl} was not started by the launcher and has no dev seed ` +
-        `(login of ${username} via ${devCliClientId}: HTTP ${response.status}). If it is a throwaway Keycloak, ` +
+        `(password grant of a seeded staff login: HTTP ${status}). If it is a throwaway Keycloak, ` +
         'run again with PORTAL_SEED_EXTERNAL_KEYCLOAK=1; otherwise stop it or point the tests at their own stack.',
     );
   }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireStackVar } from '@portal/testing';
+import { devLoginToken, requireStackVar } from '@portal/testing';
 import { keycloakAdminToken } from '../../../deploy/local/components.ts';
 import { devCredentials } from '../../../deploy/local/config.ts';
-import { devCliClientId, devLogins } from '../../../deploy/local/dev-logins.ts';
+import { devLogins } from '../../../deploy/local/dev-logins.ts';
 import { startStack } from '../../../deploy/local/stack.ts';
 import { requireComponent } from './component-probes.ts';
 
@@ -16,20 +16,7 @@ describe('launcher: the dev seed and a Keycloak it did not start', () => {
   let keycloakUrl: string;
   const saved = { url: process.env['KEYCLOAK_URL'], seed: process.env['PORTAL_SEED_EXTERNAL_KEYCLOAK'] };
 
-  const viewerLogin = async () => {
-    const response = await fetch(`${keycloakUrl}/realms/${viewer.realm}/protocol/openid-connect/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'password',
-        client_id: devCliClientId,
-        username: viewer.username,
-        password: viewer.password,
-      }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    await response.body?.cancel();
-    return response.status;
-  };
+  const viewerLogin = async () => (await devLoginToken(keycloakUrl, 'staffViewer')).status;
 
   const launch = async (seedExternalKeycloak?: boolean) => {
     const lines: string[] = [];

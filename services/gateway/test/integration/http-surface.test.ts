@@ -3,8 +3,8 @@ import { connect, type NatsConnection } from 'nats';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerOf, contractAction, createBroker } from '@portal/kit';
-import { freePort, stackEnv } from '@portal/testing';
-import { devCliClientId, devLogins, type DevLoginKey } from '../../../../deploy/local/dev-logins.ts';
+import { devLoginToken, freePort, stackEnv } from '@portal/testing';
+import type { DevLoginKey } from '../../../../deploy/local/dev-logins.ts';
 import { gatewayModule } from '../../src/gateway.module.ts';
 
 /**
@@ -44,18 +44,9 @@ const standInDirectory: moleculer.ServiceSchema = {
 };
 
 async function tokenOf(key: DevLoginKey): Promise<string> {
-  const login = devLogins[key];
-  const response = await fetch(`${stackEnv().KEYCLOAK_URL}/realms/${login.realm}/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: devCliClientId,
-      username: login.username,
-      password: login.password,
-    }),
-  });
-  expect(response.status, `login ${key}`).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
+  const { status, accessToken } = await devLoginToken(stackEnv().KEYCLOAK_URL ?? '', key);
+  expect(status, `login ${key}`).toBe(200);
+  return accessToken ?? '';
 }
 
 async function errorOf(response: Response) {
