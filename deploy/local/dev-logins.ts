@@ -60,16 +60,32 @@ export const devLogins = {
 export type DevLoginKey = keyof typeof devLogins;
 
 /**
- * An access token for a seeded login, by the password grant of the dev-only `portal-cli` client:
- * the one way tests, benchmarks and the demo loader sign in.
+ * The password-grant answer for a dev-seed login through the dev-only `portal-cli` client: the
+ * HTTP status and, when it worked, the access token. Callers decide what a failure means.
  */
-export async function devAccessToken(keycloakUrl: string, login: DevLoginKey): Promise<string> {
+export async function devLoginToken(
+  keycloakUrl: string,
+  login: DevLoginKey,
+): Promise<{ status: number; accessToken: string | null }> {
   const { realm, username, password } = devLogins[login];
   const response = await fetch(`${keycloakUrl}/realms/${realm}/protocol/openid-connect/token`, {
     method: 'POST',
     body: new URLSearchParams({ grant_type: 'password', client_id: devCliClientId, username, password }),
     signal: AbortSignal.timeout(10_000),
   });
-  if (!response.ok) throw new Error(`sign-in of ${login} failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { access_token: string }).access_token;
+  if (!response.ok) {
+    await response.body?.cancel();
+    return { status: response.status, accessToken: null };
+  }
+  return { status: response.status, accessToken: ((await response.json()) as { access_token: string }).access_token };
+}
+
+/**
+ * An access token for a seeded login: the one way tests, benchmarks and the demo loader sign in.
+ * Throws when the seed is missing or the login is refused.
+ */
+export async function devAccessToken(keycloakUrl: string, login: DevLoginKey): Promise<string> {
+  const { status, accessToken } = await devLoginToken(keycloakUrl, login);
+  if (!accessToken) throw new Error(`sign-in of ${login} at ${keycloakUrl} failed: HTTP ${status}`);
+  return accessToken;
 }

@@ -1,4 +1,4 @@
-// Local infrastructure CLI.   node deploy/local/infra.ts [up|down|status|install|env] [--no-seed] [--only=a,b]
+// Local infrastructure CLI.   node deploy/local/infra.ts [up|down|status|install|env] [--no-seed] [--seed-external-keycloak] [--only=a,b]
 //   up       (default) start/reuse the stack in the foreground; Ctrl-C stops what it started
 //   down     stop every process recorded in .local/stack.json
 //   status   probe each component
@@ -42,7 +42,11 @@ async function up(): Promise<void> {
 
   let stack: RunningStack;
   try {
-    stack = await startStack({ ...(only ? { only } : {}), devSeed: flag('no-seed') === undefined });
+    stack = await startStack({
+      ...(only ? { only } : {}),
+      devSeed: flag('no-seed') === undefined,
+      ...(flag('seed-external-keycloak') !== undefined ? { seedExternalKeycloak: true } : {}),
+    });
   } catch (err) {
     console.error(errorText(err));
     process.exitCode = 1;
@@ -57,7 +61,7 @@ async function up(): Promise<void> {
     console.log(
       `Keycloak admin console: ${env['KEYCLOAK_URL']}/admin/  (login ${env['KEYCLOAK_ADMIN_USERNAME']} / ${env['KEYCLOAK_ADMIN_PASSWORD']})`,
     );
-    if (flag('no-seed') === undefined) {
+    if (stack.components.find((c) => c.name === 'keycloak')?.devSeedApplied) {
       console.log(`Dev logins (client ${devCliClientId}, password grant):`);
       for (const l of Object.values(devLogins))
         console.log(`  realm ${l.realm.padEnd(6)} ${l.username.padEnd(24)} ${l.password}`);
@@ -183,7 +187,7 @@ async function main(): Promise<void> {
       return printEnv();
     default:
       console.error(
-        `usage: node deploy/local/infra.ts [up|down|status|install|env] [--no-seed] [--only=postgres,nats,…]\nports: ${JSON.stringify(ports)}`,
+        `usage: node deploy/local/infra.ts [up|down|status|install|env] [--no-seed] [--seed-external-keycloak] [--only=postgres,nats,…]\nports: ${JSON.stringify(ports)}`,
       );
       process.exitCode = 2;
   }

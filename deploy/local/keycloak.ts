@@ -99,6 +99,11 @@ export function realmSecrets(env: Record<string, string | undefined> = process.e
   };
 }
 
+/** The client-secret variables not set in `env` (their realms would get the dev defaults). */
+function missingClientSecrets(env: Record<string, string | undefined> = process.env): string[] {
+  return ['KEYCLOAK_GATEWAY_CLIENT_SECRET', 'KEYCLOAK_IDENTITY_CLIENT_SECRET'].filter((name) => !env[name]);
+}
+
 class Admin {
   private token = '';
   private tokenAt = 0;
@@ -136,11 +141,94 @@ class Admin {
   }
 }
 
+// ---------------------------------------------------------------- whose Keycloak, and the dev seed
+
+/**
+ * How the launcher came by a Keycloak: it `started` it, or found one a launcher of this checkout
+ * started earlier (`recorded` in .local/stack.json, pid and command line checked), or it was given
+ * one (`external`: KEYCLOAK_URL) or found one listening on its port that it has no record of
+ * (`adopted`). Only the first two are ours.
+ */
+export type KeycloakOrigin = 'started' | 'recorded' | 'external' | 'adopted';
+
+export const seedExternalKeycloakFlag = '--seed-external-keycloak';
+export const seedExternalKeycloakVar = 'PORTAL_SEED_EXTERNAL_KEYCLOAK';
+
+/** `PORTAL_SEED_EXTERNAL_KEYCLOAK=1` (or `true`): the explicit request to seed a Keycloak we did not start. */
+export function seedExternalKeycloakRequested(env: Record<string, string | undefined> = process.env): boolean {
+  return ['1', 'true'].includes((env[seedExternalKeycloakVar] ?? '').trim().toLowerCase());
+}
+
+export interface DevSeedDecision {
+  apply: boolean;
+  /** Realms may be created with the published dev client secrets (when no secret is given in env). */
+  allowDevSecrets: boolean;
+  /** The one line the launcher prints about it. */
+  line: string;
+}
+
+/**
+ * Whether to apply deploy/keycloak/dev-seed (test users with published passwords, the public
+ * `portal-cli` client with direct password grants) to this Keycloak. Never to one the launcher
+ * did not start, unless asked explicitly: an operator's Keycloak must not grow test logins.
+ */
+export function devSeedDecision(input: {
+  /** The run wants the seed at all (false with --no-seed). */
+  wanted: boolean;
+  origin: KeycloakOrigin;
+  /** --seed-external-keycloak / PORTAL_SEED_EXTERNAL_KEYCLOAK=1. */
+  seedExternal: boolean;
+  url: string;
+  port?: number;
+}): DevSeedDecision {
+  const ours = input.origin === 'started' || input.origin === 'recorded';
+  const allowDevSecrets = ours || input.seedExternal;
+  const why =
+    input.origin === 'external'
+      ? 'given by KEYCLOAK_URL'
+      : `found listening on port ${input.port ?? '?'} with no record in .local/stack.json`;
+  if (!input.wanted) {
+    return {
+      apply: false,
+      allowDevSecrets,
+      line: `[infra] keycloak dev seed: not applied to ${input.url} (--no-seed)`,
+    };
+  }
+  if (ours) {
+    return {
+      apply: true,
+      allowDevSecrets,
+      line:
+        input.origin === 'started'
+          ? `[infra] keycloak dev seed: applied to ${input.url}, a Keycloak this launcher started (test users, client portal-cli)`
+          : `[infra] keycloak dev seed: applied to ${input.url}, a Keycloak this checkout's launcher started (recorded in .local/stack.json)`,
+    };
+  }
+  if (input.seedExternal) {
+    return {
+      apply: true,
+      allowDevSecrets,
+      line: `[infra] keycloak dev seed: applied to ${input.url}, a Keycloak this launcher did not start (${why}), as ${seedExternalKeycloakFlag} / ${seedExternalKeycloakVar}=1 asked`,
+    };
+  }
+  return {
+    apply: false,
+    allowDevSecrets,
+    line: `[infra] keycloak dev seed: NOT applied to ${input.url}: this launcher did not start it (${why}); pass ${seedExternalKeycloakFlag} or set ${seedExternalKeycloakVar}=1 to add the test users and the portal-cli client`,
+  };
+}
+
 export interface ApplyRealmsOptions {
   baseUrl: string;
   adminUser: string;
   adminPassword: string;
   devSeed: boolean;
+  /**
+   * A missing realm may be created with the published dev client secrets when
+   * KEYCLOAK_GATEWAY_CLIENT_SECRET / KEYCLOAK_IDENTITY_CLIENT_SECRET are not set. Only for a
+   * Keycloak the launcher started (or when the dev seed is explicitly wanted there).
+   */
+  allowDevSecrets: boolean;
   /** SMTP server the realms should send mail through (dev seed only). */
   smtp?: { host: string; port: number };
   env?: Record<string, string | undefined>;
@@ -161,6 +249,13 @@ export async function applyRealms(opts: ApplyRealmsOptions): Promise<string[]> {
     const existing = await admin.call('GET', `/realms/${realmName}`);
     await existing.body?.cancel();
     if (existing.status === 404) {
+      const defaulted = missingClientSecrets(opts.env);
+      if (defaulted.length > 0 && !opts.allowDevSecrets) {
+        throw new InfraError(
+          `keycloak: realm ${realmName} does not exist at ${opts.baseUrl}, and creating it now would give its clients the ` +
+            `published dev secrets. Set ${defaulted.join(' and ')} (or pass ${seedExternalKeycloakFlag} if this is a throwaway Keycloak).`,
+        );
+      }
       await admin.ok('POST', '/realms', rep);
       summary.push(`${realmName}: created`);
     } else if (existing.ok) {

@@ -17,7 +17,10 @@ import { keycloakVersion, probe, urlVar } from './components.ts';
 import { ensureKeycloak, ensureNatsServer, ensureVersitygw, goModuleVersion, postgresBinDir } from './install.ts';
 import {
   applyRealms,
+  devSeedDecision,
   keycloakEnv,
+  seedExternalKeycloakRequested,
+  type KeycloakOrigin,
   keycloakHealthUrl,
   keycloakStartArgs,
   keycloakUrl,
@@ -57,6 +60,8 @@ export interface ComponentInfo {
   url: string;
   startedByUs: boolean;
   pid?: number;
+  /** Keycloak only: whether the dev seed was applied in this run (see `devSeedDecision`). */
+  devSeedApplied?: boolean;
 }
 
 export interface RunningStack {
@@ -71,8 +76,14 @@ export interface StartStackOptions {
   only?: ComponentInfo['name'][];
   /** Receives the readiness lines and progress; default console.log. */
   log?: (line: string) => void;
-  /** Apply deploy/keycloak/dev-seed (portal-cli client + seeded users). Default true; false for a production-like run. */
+  /**
+   * Apply deploy/keycloak/dev-seed (portal-cli client + seeded users). Default true; false for a
+   * production-like run. Applied only to a Keycloak this launcher started (now, or recorded in
+   * .local/stack.json), unless `seedExternalKeycloak`.
+   */
   devSeed?: boolean;
+  /** Also seed a Keycloak given by KEYCLOAK_URL or found on the port. Default: PORTAL_SEED_EXTERNAL_KEYCLOAK=1. */
+  seedExternalKeycloak?: boolean;
 }
 
 interface Started {
@@ -111,6 +122,7 @@ const mailCatcherScript = fileURLToPath(new URL('./mail-catcher.ts', import.meta
 export async function startStack(options: StartStackOptions = {}): Promise<RunningStack> {
   const log = options.log ?? ((line: string) => console.log(line));
   const devSeed = options.devSeed ?? true;
+  const seedExternal = options.seedExternalKeycloak ?? seedExternalKeycloakRequested();
   const wanted = new Set<ComponentName>(options.only && options.only.length > 0 ? options.only : componentNames);
   if (wanted.has('keycloak') && !process.env[urlVar.keycloak]) wanted.add('postgres');
   mkdirSync(localDir, { recursive: true });
@@ -134,7 +146,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       if (wanted.has('keycloak')) {
         const pgTask = tasks.get('postgres');
         const smtpTask = tasks.get('smtp');
-        tasks.set('keycloak', track(resolveKeycloak(log, pgTask, smtpTask, devSeed)));
+        tasks.set('keycloak', track(resolveKeycloak(log, pgTask, smtpTask, devSeed, seedExternal)));
       }
       const settled = await Promise.allSettled(tasks.values());
       const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -221,6 +233,9 @@ interface StartResult {
   how?: string;
 }
 
+/** How the launcher came by a running component (see `KeycloakOrigin`). */
+type ComponentOrigin = KeycloakOrigin;
+
 interface ComponentSpec {
   name: ComponentName;
   /** Public URL (ComponentInfo.url) from an env map. */
@@ -232,14 +247,19 @@ interface ComponentSpec {
   port: number;
   start(): Promise<StartResult>;
   /** Idempotent provisioning once the component answers (schemas, realms); runs when reused too. */
-  afterReady?(env: Record<string, string>): Promise<void>;
+  afterReady?(env: Record<string, string>, origin: ComponentOrigin): Promise<void>;
   version(env: Record<string, string>, pid: number | undefined): Promise<{ version: string; server?: string }>;
 }
 
 async function resolveComponent(spec: ComponentSpec, log: (l: string) => void): Promise<Outcome> {
   const { name } = spec;
-  const reuse = async (env: Record<string, string>, how: string, pid?: number): Promise<Outcome> => {
-    await spec.afterReady?.(env);
+  const reuse = async (
+    env: Record<string, string>,
+    how: string,
+    origin: ComponentOrigin,
+    pid?: number,
+  ): Promise<Outcome> => {
+    await spec.afterReady?.(env, origin);
     const v = await spec.version(env, pid);
     return {
       info: { name, version: v.version, url: spec.url(env), startedByUs: false, ...(pid !== undefined ? { pid } : {}) },
@@ -253,7 +273,7 @@ async function resolveComponent(spec: ComponentSpec, log: (l: string) => void): 
   const ext = spec.externalEnv();
   if (ext) {
     await probe(name, ext, 5000);
-    return reuse(ext, `reused from ${urlVar[name]}`);
+    return reuse(ext, `reused from ${urlVar[name]}`, 'external');
   }
 
   // 2. A live process of ours recorded in .local/stack.json.
@@ -264,7 +284,7 @@ async function resolveComponent(spec: ComponentSpec, log: (l: string) => void): 
         timeoutMs: name === 'keycloak' ? 60_000 : 10_000,
         what: name,
       });
-      return await reuse(rec.env, 'reused', rec.pid);
+      return await reuse(rec.env, 'reused', 'recorded', rec.pid);
     } catch (err) {
       log(
         `[infra] WARNING: recorded ${name} (pid ${rec.pid}) does not answer (${errorText(err).split('\n')[0]}); restarting it`,
@@ -285,7 +305,7 @@ async function resolveComponent(spec: ComponentSpec, log: (l: string) => void): 
           `(${(err as Error).message.split(' — ')[0]}). Free the port (ss -ltnp 'sport = :${spec.port}') or run "npm run infra down".`,
       );
     }
-    return reuse(localEnv, `reused: unrecorded process already on port ${spec.port}`);
+    return reuse(localEnv, `reused: unrecorded process already on port ${spec.port}`, 'adopted');
   }
 
   // 4. Start it.
@@ -304,7 +324,7 @@ async function resolveComponent(spec: ComponentSpec, log: (l: string) => void): 
         log: r.spawned.log.path,
       };
     });
-    await spec.afterReady?.(localEnv);
+    await spec.afterReady?.(localEnv, 'started');
     const v = await spec.version(localEnv, r.spawned.pid);
     updateStackFile((s) => {
       const c = s.components[name];
@@ -587,7 +607,9 @@ function resolveKeycloak(
   pgTask: Promise<Outcome> | undefined,
   smtpTask: Promise<Outcome> | undefined,
   devSeed: boolean,
+  seedExternal: boolean,
 ): Promise<Outcome> {
+  let devSeedApplied = false;
   const adminUser = (): string => process.env['KEYCLOAK_ADMIN_USERNAME'] || devCredentials.keycloakAdminUser;
   const adminPassword = (): string => process.env['KEYCLOAK_ADMIN_PASSWORD'] || devCredentials.keycloakAdminPassword;
   const secrets = realmSecrets();
@@ -651,17 +673,28 @@ function resolveKeycloak(
           how: `started in ${secs}s on Java ${java.version}`,
         };
       },
-      async afterReady(env) {
+      async afterReady(env, origin) {
+        const baseUrl = env['KEYCLOAK_URL'] ?? keycloakUrl;
+        const decision = devSeedDecision({
+          wanted: devSeed,
+          origin,
+          seedExternal,
+          url: baseUrl,
+          port: ports.keycloakHttp,
+        });
+        log(decision.line);
         const smtp = smtpTask ? await smtpTask.catch(() => undefined) : undefined;
         const smtpUrl = smtp?.env['SMTP_URL'] ? new URL(smtp.env['SMTP_URL']) : undefined;
         const summary = await applyRealms({
-          baseUrl: env['KEYCLOAK_URL'] ?? keycloakUrl,
+          baseUrl,
           adminUser: env['KEYCLOAK_ADMIN_USERNAME'] ?? adminUser(),
           adminPassword: env['KEYCLOAK_ADMIN_PASSWORD'] ?? adminPassword(),
-          devSeed,
+          devSeed: decision.apply,
+          allowDevSecrets: decision.allowDevSecrets,
           ...(smtpUrl ? { smtp: { host: smtpUrl.hostname, port: Number(smtpUrl.port || 25) } } : {}),
           env: process.env,
         });
+        devSeedApplied = decision.apply;
         log(`[infra] keycloak realms: ${summary.join('; ')}`);
       },
       async version(env) {
@@ -677,7 +710,7 @@ function resolveKeycloak(
       },
     },
     log,
-  );
+  ).then((outcome) => ({ ...outcome, info: { ...outcome.info, devSeedApplied } }));
 }
 
 /** Names of the PID-owning processes currently recorded and alive (for `infra status`). */

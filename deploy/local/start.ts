@@ -24,7 +24,12 @@ const processPlan = allInOne
   ? [{ name: 'all-in-one', healthPort: ports.healthBase }]
   : serviceNames.map((name, index) => ({ name, healthPort: ports.healthBase + 1 + index }));
 
-const stack = await startStack({ log: (line) => console.log(line) });
+const stack = await startStack({
+  log: (line) => console.log(line),
+  ...(process.argv.includes('--seed-external-keycloak') ? { seedExternalKeycloak: true } : {}),
+});
+// The dev seed goes only into a Keycloak the launcher started (or one it was explicitly told to seed).
+const devSeeded = stack.components.find((component) => component.name === 'keycloak')?.devSeedApplied === true;
 mkdirSync(logsDir, { recursive: true });
 
 const running: ServiceProcess[] = processPlan.map(({ name, healthPort }) => {
@@ -139,6 +144,12 @@ try {
   );
 } catch (error) {
   console.error((error as Error).message);
+  if (!devSeeded) {
+    console.error(
+      'The demo data is loaded as a seeded staff login, and this Keycloak was not seeded by this run: ' +
+        'run `npm start -- --seed-external-keycloak` (or PORTAL_SEED_EXTERNAL_KEYCLOAK=1) if it is a throwaway one.',
+    );
+  }
   await stopAll(1);
 }
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(28)} ${value}`);
@@ -155,6 +166,8 @@ line('NATS', env.NATS_URL ?? '');
 line('PostgreSQL (superuser)', env.PG_ADMIN_URL ?? '');
 console.log('\nLogins (local development only)');
 line('Keycloak admin (master)', `${devCredentials.keycloakAdminUser} / ${devCredentials.keycloakAdminPassword}`);
+if (!devSeeded)
+  console.log('  (dev seed not applied by this run: the logins below work if that Keycloak already has it)');
 for (const login of Object.values(devLogins)) {
   line(`${login.realm} realm: ${login.roles[0] ?? 'contact'}`, `${login.username} / ${login.password}`);
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceNames, type ServiceName } from '@portal/contracts';
 import { freePort, spawnNode, stackEnv, waitForHttp, type NodeProcess } from '@portal/testing';
 import { serviceMainPath } from '../support/service-mains.ts';
+import { tokenFor } from './support/system-under-test.ts';
 
 const mainOf = (service: ServiceName) => serviceMainPath(service);
 const allInOneMain = serviceMainPath('all-in-one');
@@ -28,7 +29,12 @@ function serviceEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 async function expectSystemUp(gatewayPort: number, describe: () => string) {
-  const response = await waitForHttp(`http://127.0.0.1:${gatewayPort}/api/v1/status`, 200, 30_000, describe);
+  const url = `http://127.0.0.1:${gatewayPort}/api/v1/status`;
+  await (await waitForHttp(url, 200, 30_000, describe)).body?.cancel();
+  // Without a token the status is the verdict alone; nodes and dependencies need a staff token.
+  expect(await (await fetch(url)).json()).toEqual({ status: 'ok' });
+  const response = await fetch(url, { headers: { authorization: `Bearer ${await tokenFor('staffViewer')}` } });
+  expect(response.status).toBe(200);
   const body = (await response.json()) as {
     status: string;
     services: Record<string, { dependencies?: Record<string, string> }>;
@@ -107,7 +113,9 @@ describe('each service as its own process', () => {
   it('reports a stopped service as unreachable, then every process stops cleanly on SIGTERM', async () => {
     const submittals = processes.find((p) => p.name === 'submittals');
     expect(await submittals?.stop()).toBe(0);
-    const degraded = await waitForHttp(`http://127.0.0.1:${gatewayPort}/api/v1/status`, 503, 15_000, outputs);
+    const url = `http://127.0.0.1:${gatewayPort}/api/v1/status`;
+    await (await waitForHttp(url, 503, 15_000, outputs)).body?.cancel();
+    const degraded = await fetch(url, { headers: { authorization: `Bearer ${await tokenFor('staffViewer')}` } });
     const body = (await degraded.json()) as { services: Record<string, { state?: string }> };
     expect(body.services.submittals?.state).toBe('unreachable');
 

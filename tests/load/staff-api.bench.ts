@@ -264,12 +264,13 @@ async function startSystem(
   const gatewayUrl = `http://${loopback}:${gatewayPort}`;
   for (const port of health) await waitForHttp(`http://${loopback}:${port}/readyz`, 200, 60_000, outputs);
   // Ready is per process; the gateway learns of the directory node over NATS a moment later.
+  // The status details (which services answer) need a staff token.
+  const viewer = await devAccessToken(stack['KEYCLOAK_URL'] ?? '', 'staffViewer');
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const status = (await (await fetch(`${gatewayUrl}/api/v1/status`)).json()) as {
-      services: Record<string, { dependencies?: unknown }>;
-    };
-    if (status.services.directory?.dependencies) break;
+    const response = await fetch(`${gatewayUrl}/api/v1/status`, { headers: { authorization: `Bearer ${viewer}` } });
+    const status = (await response.json()) as { services?: Record<string, { dependencies?: unknown }> };
+    if (status.services?.directory?.dependencies) break;
     if (Date.now() > deadline) throw new Error(`the gateway does not see the directory\n${outputs()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

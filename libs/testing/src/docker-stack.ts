@@ -261,7 +261,9 @@ export async function startDockerStack(log: (line: string) => void): Promise<Doc
         baseUrl: env['KEYCLOAK_URL'] ?? '',
         adminUser: devCredentials.keycloakAdminUser,
         adminPassword: devCredentials.keycloakAdminPassword,
+        // A Keycloak container this run started itself: the dev seed and dev secrets belong there.
         devSeed: true,
+        allowDevSecrets: true,
         smtp: { host: 'host.testcontainers.internal', port: smtpPort },
         env: process.env,
       });

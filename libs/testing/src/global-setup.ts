@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { devLoginToken } from '@portal/deploy/local/dev-logins';
 import { dockerEngineAnswers, startDockerStack } from './docker-stack.ts';
 import { isolateTestDatabase } from './test-database.ts';
 
@@ -58,9 +59,29 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   }
   log('[testing] stack: no Docker engine (or PORTAL_TEST_DOCKER=off): native launcher (deploy/local)');
   const { startStack } = await import('@portal/deploy/local/stack');
+  // No seedExternalKeycloak here: the suites never put test users into a Keycloak the launcher did
+  // not start unless PORTAL_SEED_EXTERNAL_KEYCLOAK=1 says so; they check that the seed is there instead.
   const stack = await startStack({ log });
+  if (!stack.components.find((component) => component.name === 'keycloak')?.devSeedApplied) {
+    await requireDevSeed(stack.env['KEYCLOAK_URL'] ?? '').catch(async (error: unknown) => {
+      await stack.stop();
+      throw error;
+    });
+  }
   project.provide('stackEnv', await isolateTestDatabase({ ...given, ...stack.env }));
   return async () => {
     await stack.stop();
   };
+}
+
+/** The suites log in as the dev seed's users: fail at once, and say how, when that Keycloak lacks them. */
+async function requireDevSeed(keycloakUrl: string): Promise<void> {
+  const { status } = await devLoginToken(keycloakUrl, 'staffAdmin');
+  if (status !== 200) {
+    throw new Error(
+      `[testing] the Keycloak at ${keycloakUrl} was not started by the launcher and has no dev seed ` +
+        `(password grant of a seeded staff login: HTTP ${status}). If it is a throwaway Keycloak, ` +
+        'run again with PORTAL_SEED_EXTERNAL_KEYCLOAK=1; otherwise stop it or point the tests at their own stack.',
+    );
+  }
 }

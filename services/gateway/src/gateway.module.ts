@@ -3,6 +3,7 @@ import { port, url } from '@portal/config';
 import { defineServiceModule } from '@portal/kit';
 import { staffTokenVerifier } from './adapters/staff-token.verifier.ts';
 import { gatewayService } from './gateway.service.ts';
+import { invalidProxyEntries, trustedProxiesOf } from './http/client-address.ts';
 import { parseByteSize } from './http/request-body.ts';
 
 const byteSize = z.string().regex(/^\d+(kb|mb)$/, 'a size such as 512kb or 1mb');
@@ -15,8 +16,24 @@ export const gatewayModule = defineServiceModule({
     GATEWAY_PORT: port.default(8080),
     GATEWAY_BODY_LIMIT: byteSize.default('1mb'),
     GATEWAY_CSV_BODY_LIMIT: byteSize.default('50mb'),
-    // Kept as text: the process parses its environment, then each module parses that result again.
-    GATEWAY_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+    // Kept as text (a module may parse its environment again); every bad entry is named at once.
+    GATEWAY_TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .superRefine((list, issues) => {
+        const invalid = invalidProxyEntries(list);
+        if (invalid.length > 0) {
+          issues.addIssue({
+            code: 'custom',
+            message: `not an IP address or CIDR block: ${invalid.map((entry) => JSON.stringify(entry)).join(', ')}`,
+          });
+        }
+      }),
+    // The boolean it replaced trusted any peer; refusing it beats silently trusting nobody after an upgrade.
+    GATEWAY_TRUST_PROXY: z
+      .undefined({ error: 'replaced by GATEWAY_TRUSTED_PROXIES (the proxies’ addresses or CIDR blocks)' })
+      .optional(),
+    GATEWAY_STATUS_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
     GATEWAY_RATE_LIMIT_PER_MINUTE: perMinute.default(600),
     GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE: perMinute.default(60),
     KEYCLOAK_URL: url(['http', 'https']),
@@ -38,7 +55,8 @@ export const gatewayModule = defineServiceModule({
         port: env.GATEWAY_PORT,
         jsonBodyLimitBytes: parseByteSize(env.GATEWAY_BODY_LIMIT),
         csvBodyLimitBytes: parseByteSize(env.GATEWAY_CSV_BODY_LIMIT),
-        trustProxy: env.GATEWAY_TRUST_PROXY === 'true' || env.GATEWAY_TRUST_PROXY === '1',
+        trustedProxies: trustedProxiesOf(env.GATEWAY_TRUSTED_PROXIES),
+        statusCacheMs: env.GATEWAY_STATUS_CACHE_SECONDS * 1000,
         rateLimitPerMinute: env.GATEWAY_RATE_LIMIT_PER_MINUTE,
         anonymousRateLimitPerMinute: env.GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE,
       },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { postgresUrl, url } from '@portal/config';
 import { defineServiceModule, openServiceStore } from '@portal/kit';
-import { checkMailRelay, createMailTransport } from './adapters/smtp.adapter.ts';
+import { createMailTransport, mailRelayCheck } from './adapters/smtp.adapter.ts';
 import { notificationsService } from './notifications.service.ts';
 import { notificationsMigrations } from './migrations/index.ts';
 
@@ -21,7 +21,7 @@ export const notificationsModule = defineServiceModule({
       logger,
       durable,
     });
-    const readiness = { ...store.readiness, smtp: () => checkMailRelay(mail) };
+    const readiness = { ...store.readiness, smtp: mailRelayCheck(mail) };
     return {
       schemas: [notificationsService(readiness, store.durableStatus)],
       readiness,

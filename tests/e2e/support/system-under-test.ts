@@ -70,12 +70,14 @@ export async function startServices(
 
 /** Ready is per process; the gateway learns of the other nodes over NATS a moment later. */
 async function waitForGatewayToSee(gatewayUrl: string, services: readonly ServiceName[], outputs: () => string) {
+  // Which services answer is a detail of the status that only staff tokens see.
+  const headers = { authorization: `Bearer ${await tokenFor('staffViewer')}` };
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const status = (await (await fetch(`${gatewayUrl}/api/v1/status`)).json()) as {
-      services: Record<string, { dependencies?: unknown }>;
+    const status = (await (await fetch(`${gatewayUrl}/api/v1/status`, { headers })).json()) as {
+      services?: Record<string, { dependencies?: unknown }>;
     };
-    if (services.every((service) => status.services[service]?.dependencies)) return;
+    if (services.every((service) => status.services?.[service]?.dependencies)) return;
     if (Date.now() > deadline) throw new Error(`the gateway does not see ${services.join(', ')}\n${outputs()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

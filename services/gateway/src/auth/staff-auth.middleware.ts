@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StaffPermission } from '@portal/contracts';
-import { DomainError } from '@portal/kit';
 import type { TokenVerifier } from '../adapters/staff-token.verifier.ts';
 import { rateLimited, unauthenticated } from '../errors.ts';
 import type { RequestWithClientAddress } from '../http/client-address.ts';
-import { chargeClientAddress } from '../http/rate-limit.middleware.ts';
+import { chargeClientAddress, clientBucketOf } from '../http/rate-limit.middleware.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import { permissionsOfRoles } from './staff-permissions.ts';
 
@@ -35,24 +34,18 @@ export interface StaffAuthDependencies {
 
 /**
  * Authenticates every request of the staff route before anything else happens (so unknown admin
- * paths answer 401 to strangers, not 404). A request without a valid token is charged to its
- * client address (429 takes over once that is spent), one with a valid token to its principal.
+ * paths answer 401 to strangers, not 404). Every request is first charged to its client address,
+ * before any token work (signature check, key fetch): a flood of bad tokens from one address is
+ * refused with 429 once that budget is spent, without verifying each. A token that verifies gets
+ * its charge back and is charged to its principal instead, so signed-in users behind one address
+ * do not share the anonymous budget (though they do meet its 429 while their address is flooding).
  */
 export async function authenticateStaff(request: StaffRequest, deps: StaffAuthDependencies): Promise<StaffPrincipal> {
+  chargeClientAddress(request, deps.anonymousLimiter);
   const token = bearerTokenOf(request);
-  if (!token) {
-    chargeClientAddress(request, deps.anonymousLimiter);
-    throw unauthenticated('missing_token');
-  }
-  let verified;
-  try {
-    verified = await deps.verifier.verify(token);
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === 'unauthenticated') {
-      chargeClientAddress(request, deps.anonymousLimiter);
-    }
-    throw error;
-  }
+  if (!token) throw unauthenticated('missing_token');
+  const verified = await deps.verifier.verify(token);
+  deps.anonymousLimiter.refund(clientBucketOf(request));
   const decision = deps.principalLimiter.take(`sub:${verified.subject}`);
   if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
   return { userId: verified.subject, username: verified.username, permissions: permissionsOfRoles(verified.roles) };

@@ -20,3 +20,6 @@ export function permissionsOfRoles(roles: readonly string[]): ReadonlySet<StaffP
   }
   return granted;
 }
+
+/** Whether the roles include any staff role at all (a staff realm user may hold none). */
+export const hasStaffRole = (roles: readonly string[]): boolean => roles.some(isStaffRole);

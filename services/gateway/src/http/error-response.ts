@@ -6,7 +6,7 @@ import { gatewayError } from '../errors.ts';
 export interface ErrorResponse {
   status: number;
   body: ErrorBody;
-  /** Headers the status calls for: `WWW-Authenticate` on 401, `Retry-After` on 429. */
+  /** Headers the status calls for: `WWW-Authenticate` on 401, `Allow` on 405, `Retry-After` on 429. */
   headers?: Record<string, string>;
 }
 
@@ -21,6 +21,10 @@ function headersOf(error: DomainError): Record<string, string> | undefined {
   if (error.kind === 'unauthenticated') {
     const reason = (error.details as { reason?: unknown } | undefined)?.reason;
     return { 'www-authenticate': reason === 'invalid_token' ? 'Bearer error="invalid_token"' : 'Bearer' };
+  }
+  if (error.kind === 'method_not_allowed') {
+    const allow = (error.details as { allow?: unknown } | undefined)?.allow;
+    return Array.isArray(allow) ? { allow: allow.map(String).join(', ') } : undefined;
   }
   if (error.kind === 'rate_limited') {
     return { 'retry-after': String(Math.max(1, Math.ceil(numberIn(error.details, 'retryAfterSeconds') ?? 1))) };

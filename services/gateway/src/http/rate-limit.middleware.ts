@@ -1,11 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { rateLimited } from '../errors.ts';
-import type { RequestWithClientAddress } from './client-address.ts';
+import { rateLimitKeyOf, type RequestWithClientAddress } from './client-address.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+
+/** The anonymous bucket of a request: its IPv4 address or its IPv6 /64. */
+export const clientBucketOf = (request: RequestWithClientAddress) => `ip:${rateLimitKeyOf(request.clientAddress)}`;
 
 /** Charges one request to the client's address; throws 429 when its bucket is empty. */
 export function chargeClientAddress(request: RequestWithClientAddress, limiter: RateLimiter): void {
-  const decision = limiter.take(`ip:${request.clientAddress ?? 'unknown'}`);
+  const decision = limiter.take(clientBucketOf(request));
   if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
 }
 

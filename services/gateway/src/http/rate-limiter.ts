@@ -3,6 +3,8 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 
 export interface RateLimiter {
   take(key: string): RateDecision;
+  /** Gives back a token taken in advance for a request that turned out not to count (never beyond the burst). */
+  refund(key: string): void;
 }
 
 export interface TokenBucketOptions {
@@ -59,6 +61,10 @@ export function tokenBucketLimiter(options: TokenBucketOptions): RateLimiter {
         return { allowed: true };
       }
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000)) };
+    },
+    refund(key) {
+      const bucket = buckets.get(key);
+      if (bucket) bucket.tokens = Math.min(capacity, bucket.tokens + 1);
     },
   };
 }

@@ -478,6 +478,33 @@ describe('gateway staff API', () => {
       expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(await errorOf(refused)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
       expect((await fetch(`${limited.base}/openapi.json`)).status).toBe(429);
+      // No proxy is trusted here: a forged X-Forwarded-For does not buy a fresh budget.
+      const forged = await fetch(`${limited.base}/openapi.json`, { headers: { 'x-forwarded-for': '198.51.100.1' } });
+      expect(forged.status).toBe(429);
+    });
+
+    it('behind a trusted proxy, limits the forwarded client: per IPv4 address, per IPv6 /64', async () => {
+      const proxied = await startGateway(nats, {
+        GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1',
+        GATEWAY_TRUSTED_PROXIES: '10.9.0.0/16, 127.0.0.1',
+      });
+      try {
+        const via = (forwardedFor: string) =>
+          fetch(`${proxied.base}/openapi.json`, { headers: { 'x-forwarded-for': forwardedFor } }).then((response) => {
+            void response.body?.cancel();
+            return response.status;
+          });
+        expect(await via('203.0.113.5')).toBe(200);
+        expect(await via('203.0.113.5')).toBe(429);
+        // The client's own claims left of what our proxies appended do not count.
+        expect(await via('198.51.100.1, 203.0.113.5, 10.9.0.4')).toBe(429);
+        expect(await via('203.0.113.6')).toBe(200);
+        expect(await via('2001:db8:5:5::1')).toBe(200);
+        expect(await via('2001:db8:5:5:ffff::2')).toBe(429);
+        expect(await via('::ffff:203.0.113.6')).toBe(429);
+      } finally {
+        await proxied.broker.stop();
+      }
     });
   });
 });

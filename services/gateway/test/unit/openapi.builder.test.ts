@@ -124,7 +124,9 @@ describe('OpenAPI document', () => {
     for (const { method, operation } of operations) {
       if (method !== 'delete') continue;
       const description = (operation as { description?: string }).description ?? '';
-      expect(description, operation.operationId).toMatch(/DELETE never erases|unlike other DELETE routes this removes/i);
+      expect(description, operation.operationId).toMatch(
+        /DELETE never erases|unlike other DELETE routes this removes/i,
+      );
     }
   });
 

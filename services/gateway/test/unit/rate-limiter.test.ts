@@ -49,3 +49,21 @@ describe('token bucket rate limiter', () => {
     expect(limiter.take('b').allowed).toBe(false);
   });
 });
+
+describe('token bucket refunds', () => {
+  it('gives a token back, never beyond the burst size', () => {
+    const clock = fakeClock();
+    const limiter = tokenBucketLimiter({ perMinute: 2, now: clock.now });
+    limiter.take('a');
+    limiter.take('a');
+    expect(limiter.take('a').allowed).toBe(false);
+    limiter.refund('a');
+    expect(limiter.take('a').allowed).toBe(true);
+    limiter.refund('a');
+    limiter.refund('a');
+    limiter.refund('a');
+    expect(limiter.take('a').allowed).toBe(true);
+    expect(limiter.take('a').allowed).toBe(true);
+    expect(limiter.take('a').allowed).toBe(false);
+  });
+});

@@ -10,7 +10,6 @@ import {
   queryParamsOf,
   refuseUnknownBodyFields,
 } from '../../src/http/request-params.ts';
-import { clientAddressOf } from '../../src/http/client-address.ts';
 
 const id = '6b1f8a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
 
@@ -115,20 +114,6 @@ describe('request bodies', () => {
     expect(() => limitedCsvStream(fakeRequest('a', { 'content-type': 'application/json' }), 10)).toThrow(
       expect.objectContaining({ code: 415 }),
     );
-  });
-});
-
-describe('client address', () => {
-  const request = (forwarded?: string) =>
-    ({
-      headers: forwarded ? { 'x-forwarded-for': forwarded } : {},
-      socket: { remoteAddress: '::ffff:10.0.0.7' },
-    }) as unknown as IncomingMessage;
-
-  it('ignores X-Forwarded-For unless the proxy is trusted, then takes the entry the proxy appended', () => {
-    expect(clientAddressOf(request('1.2.3.4'), false)).toBe('10.0.0.7');
-    expect(clientAddressOf(request('6.6.6.6, 203.0.113.9'), true)).toBe('203.0.113.9');
-    expect(clientAddressOf(request(), true)).toBe('10.0.0.7');
   });
 });
 

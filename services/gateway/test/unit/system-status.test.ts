@@ -2,7 +2,7 @@ import moleculer from 'moleculer';
 import { describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '@portal/contracts';
 import type { Caller } from '@portal/kit';
-import { collectSystemStatus } from '../../src/system-status.ts';
+import { cachedStatus, collectSystemStatus, publicStatusOf } from '../../src/system-status.ts';
 
 const statusOf = (service: ServiceStatus['service'], dependencies: Record<string, 'up' | 'down'>): ServiceStatus => ({
   service,
@@ -57,5 +57,32 @@ describe('collectSystemStatus', () => {
       state: 'unreachable',
       reason: 'ServiceNotFoundError',
     });
+  });
+});
+
+describe('cachedStatus', () => {
+  it('asks the services once per period, sharing a collection in progress', async () => {
+    let now = 0;
+    let collections = 0;
+    const status = cachedStatus(
+      async (caller) => {
+        collections++;
+        return collectSystemStatus(caller);
+      },
+      { ttlMs: 5_000, now: () => now },
+    );
+    const caller = fakeCaller(allUp);
+    await Promise.all(Array.from({ length: 20 }, () => status(caller)));
+    expect(collections).toBe(1);
+    now = 4_999;
+    expect((await status(caller)).status).toBe('ok');
+    expect(collections).toBe(1);
+    now = 5_000;
+    await status(caller);
+    expect(collections).toBe(2);
+  });
+
+  it('shows only the verdict to the public', async () => {
+    expect(publicStatusOf(await collectSystemStatus(fakeCaller(allUp)))).toEqual({ status: 'ok' });
   });
 });
