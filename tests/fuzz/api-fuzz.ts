@@ -7,7 +7,7 @@
  *
  *   node tests/fuzz/api-fuzz.ts          (npm run fuzz:api: the long run, ≥ 20,000 requests)
  *
- * Environment: FUZZ_MAX_EXAMPLES (test cases per operation and phase, default 600), FUZZ_SEED
+ * Environment: FUZZ_MAX_EXAMPLES (test cases per operation and phase, default 700), FUZZ_SEED
  * (default random, always printed: re-run with it to reproduce), FUZZ_WORKERS (default 2),
  * FUZZ_PHASES (default examples,coverage,fuzzing). The stack is reused if one is running (or named
  * by URLs in the environment) and started otherwise; what this run starts it stops. Reports go to
@@ -529,7 +529,7 @@ export function seedFromEnv(): number {
 }
 
 async function main(): Promise<void> {
-  const maxExamples = Number(process.env.FUZZ_MAX_EXAMPLES ?? 600);
+  const maxExamples = Number(process.env.FUZZ_MAX_EXAMPLES ?? 700);
   const seedValue = seedFromEnv();
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`[fuzz] seed ${seedValue} (FUZZ_SEED=${seedValue} reproduces this run), max examples ${maxExamples}`);
