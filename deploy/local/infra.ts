@@ -8,7 +8,7 @@ import type { ComponentName } from './config.ts';
 import { cacheDir, componentNames, localDir, ports } from './config.ts';
 import { probe } from './components.ts';
 import { devCliClientId, devLogins } from './dev-logins.ts';
-import { ensureKeycloak, ensureNatsServer, ensureVersitygw, postgresBinDir } from './install.ts';
+import { ensureKeycloak, ensureNatsServer, ensureSchemathesis, ensureVersitygw, postgresBinDir } from './install.ts';
 import { errorText, isAlive, liveRecorded, rssKb } from './proc.ts';
 import type { RunningStack } from './stack.ts';
 import { startStack, stopRecorded } from './stack.ts';
@@ -151,10 +151,12 @@ async function install(): Promise<void> {
     const n = await ensureNatsServer(log);
     return { nats: n.path + (n.fallback ? ' (FALLBACK)' : ''), s3: await ensureVersitygw(log) };
   };
-  const [tools, kc] = await Promise.all([goTools(), ensureKeycloak(log)]);
+  // schemathesis (PyPI, for the API fuzzing in npm test) beside them: pip mostly waits on the network.
+  const [tools, kc, fuzzer] = await Promise.all([goTools(), ensureKeycloak(log), ensureSchemathesis(log)]);
   console.log(`[infra] nats-server: ${tools.nats}`);
   console.log(`[infra] versitygw:   ${tools.s3}`);
   console.log(`[infra] keycloak:    ${kc.home} (Java ${kc.java.version} from ${kc.java.home})`);
+  console.log(`[infra] schemathesis: ${fuzzer.version} in ${fuzzer.venv}`);
   console.log(`[infra] install done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { cacheDir, pins } from './config.ts';
+import { cacheDir, pins, repoRoot } from './config.ts';
 import { InfraError, runToCompletion } from './proc.ts';
 
 type Log = (line: string) => void;
@@ -279,4 +279,83 @@ export function osUser(name: string): { uid: number; gid: number } | undefined {
   const g = spawnSync('id', ['-g', name], { encoding: 'utf8' });
   if (r.status !== 0 || g.status !== 0) return undefined;
   return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
+}
+
+// ---------------------------------------------------------------- schemathesis (API fuzzing)
+
+/** The lock file of the fuzzer's Python environment: schemathesis and every dependency at an exact version. */
+export const schemathesisLockFile = join(repoRoot, 'tests', 'fuzz', 'requirements.txt');
+
+export interface PythonTool {
+  /** The virtual environment's interpreter; run the tool as `<python> -m <module>`. */
+  python: string;
+  version: string;
+  venv: string;
+}
+
+/** The pinned schemathesis version, read from the lock file (the one place it is written). */
+export function schemathesisVersion(lock: string = readFileSync(schemathesisLockFile, 'utf8')): string {
+  const version = /^schemathesis==(\S+)$/m.exec(lock)?.[1];
+  if (!version)
+    throw new InfraError(`${schemathesisLockFile} does not pin schemathesis (a line "schemathesis==<version>")`);
+  return version;
+}
+
+/**
+ * A virtual environment with the locked schemathesis in the cache, created once per lock file
+ * (`venv-schemathesis-<version>-<hash>`), so a repeat run only checks a marker file. Built in a
+ * private temp dir and renamed into place (an interrupted or concurrent install never leaves a
+ * half-made one); the tool is run as `python -m schemathesis.cli`, because pip's console scripts
+ * carry the temp dir's absolute path in their shebang.
+ */
+export async function ensureSchemathesis(log: Log): Promise<PythonTool> {
+  const lock = readFileSync(schemathesisLockFile, 'utf8');
+  const version = schemathesisVersion(lock);
+  const hash = createHash('sha256').update(lock).digest('hex').slice(0, 8);
+  const venv = join(cacheDir(), `venv-schemathesis-${version}-${hash}`);
+  const python = join(venv, 'bin', 'python');
+  if (existsSync(join(venv, builtMarker))) return { python, version, venv };
+
+  const base = process.env['PORTAL_PYTHON'] || which('python3');
+  if (!base)
+    throw new InfraError('python3 is not installed: schemathesis needs Python 3.9+ (apt-get install python3-venv)');
+  const tmp = `${venv}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(cacheDir(), { recursive: true });
+  log(`[infra] installing schemathesis ${version} from PyPI into ${venv} (one-time)…`);
+  const started = Date.now();
+  const venvCheck = spawnSync(base, ['-c', 'import ensurepip, venv'], { encoding: 'utf8' });
+  if (venvCheck.status !== 0) {
+    throw new InfraError(
+      `${base} cannot create virtual environments (${venvCheck.stderr.trim().split('\n').at(-1) ?? 'no ensurepip'}); ` +
+        'on Debian: apt-get install python3-venv',
+    );
+  }
+  try {
+    await runToCompletion(base, ['-m', 'venv', tmp], {
+      logName: 'install-schemathesis',
+      cwd: cacheDir(),
+      timeoutMs: 2 * 60_000,
+      what: `${base} -m venv`,
+    });
+    await runToCompletion(
+      join(tmp, 'bin', 'python'),
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '-r', schemathesisLockFile],
+      {
+        logName: 'install-schemathesis',
+        cwd: cacheDir(),
+        env: { PIP_CACHE_DIR: join(cacheDir(), 'pip') },
+        timeoutMs: 10 * 60_000,
+        what: `pip install -r ${schemathesisLockFile}`,
+      },
+    );
+    writeFileSync(join(tmp, builtMarker), `schemathesis ${version}\ninstalled ${new Date().toISOString()}\n`);
+    rmSync(venv, { recursive: true, force: true }); // a half-made one from an older launcher, if any
+    renameSync(tmp, venv);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(join(venv, builtMarker))) throw err;
+  }
+  log(`[infra] schemathesis ${version} installed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return { python, version, venv };
 }
