@@ -7,6 +7,8 @@ import {
   type ContactCsvPlan,
   type SeededAccount,
 } from '@portal/directory/test-fixtures';
+import { apiClient, type ApiClient } from '@portal/testing';
+import { undocumentedErrors } from '../support/documented-errors.ts';
 import { startServices, tokenFor, type SystemUnderTest } from './support/system-under-test.ts';
 
 interface Answer {
@@ -20,37 +22,16 @@ interface Answer {
 describe('staff API through the gateway', () => {
   let system: SystemUnderTest;
   const tokens: Record<'admin' | 'manager' | 'viewer', string> = { admin: '', manager: '', viewer: '' };
-  const statuses: { request: string; status: number }[] = [];
   const run = randomUUID().slice(0, 6).toUpperCase();
 
-  async function api(
+  const clients = {} as Record<keyof typeof tokens, ApiClient>;
+  const api = (
     who: keyof typeof tokens,
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ): Promise<Answer> {
-    const isText = typeof body === 'string';
-    const response = await fetch(`${system.gatewayUrl}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${tokens[who]}`,
-        ...(body === undefined ? {} : { 'content-type': isText ? 'text/csv' : 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: isText ? body : JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    statuses.push({ request: `${method} ${path}`, status: response.status });
-    let parsed: Answer['body'] = {};
-    try {
-      parsed = JSON.parse(text) as Answer['body'];
-    } catch {
-      // CSV and empty bodies stay as text
-    }
-    return { status: response.status, body: parsed, text };
-  }
+  ): Promise<Answer> => clients[who].request<Answer['body']>(method, path, { body, headers });
   const created = async (path: string, body: unknown) => {
     const answer = await api('admin', 'POST', path, body);
     expect(answer.status, answer.text).toBe(201);
@@ -62,6 +43,9 @@ describe('staff API through the gateway', () => {
     tokens.admin = await tokenFor('staffAdmin');
     tokens.manager = await tokenFor('staffManager');
     tokens.viewer = await tokenFor('staffViewer');
+    for (const who of ['admin', 'manager', 'viewer'] as const) {
+      clients[who] = apiClient(system.gatewayUrl, () => tokens[who]);
+    }
   });
 
   afterAll(async () => {
@@ -416,8 +400,12 @@ describe('staff API through the gateway', () => {
     expect(managerExport.text).toContain(`mia.${run.toLowerCase()}@customer.test`);
   });
 
-  it('never answered with a 5xx', () => {
-    expect(statuses.length).toBeGreaterThan(50);
-    expect(statuses.filter((entry) => entry.status >= 500)).toEqual([]);
+  it('never answered with a 5xx, nor with an error code its OpenAPI document does not list', async () => {
+    const answered = Object.values(clients).flatMap((client) => client.answered);
+    expect(answered.length).toBeGreaterThan(50);
+    expect(answered.filter((entry) => entry.status >= 500)).toEqual([]);
+    // Every error an integrator met here is one the OpenAPI document lists for that operation.
+    const document = (await clients.viewer.request('GET', '/openapi.json')).body;
+    expect(undocumentedErrors(document as never, answered)).toEqual([]);
   });
 });

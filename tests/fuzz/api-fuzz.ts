@@ -18,11 +18,12 @@ import { spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, spawnNode, waitForHttp, type NodeProcess } from '../../libs/testing/src/processes.ts';
-import { isolateTestDatabase } from '../../libs/testing/src/test-database.ts';
-import { localDir, repoRoot, serviceNames } from '../../deploy/local/config.ts';
-import { devCliClientId, devLogins } from '../../deploy/local/dev-logins.ts';
-import { ensureSchemathesis } from '../../deploy/local/install.ts';
+import { serviceNames } from '@portal/contracts';
+import { localDir } from '@portal/deploy/local/config';
+import { devAccessToken, devCliClientId, devLogins } from '@portal/deploy/local/dev-logins';
+import { ensureSchemathesis } from '@portal/deploy/local/install';
+import { freePort, isolateTestDatabase, spawnNode, waitForHttp, type NodeProcess } from '@portal/testing';
+import { serviceMainPath } from '../support/service-mains.ts';
 
 /** What must hold for every response; a failure of any of them fails the run. */
 export const fuzzChecks = [
@@ -31,6 +32,7 @@ export const fuzzChecks = [
   'content_type_conformance',
   'response_headers_conformance',
   'response_schema_conformance',
+  'unsupported_method',
 ] as const;
 
 export interface FuzzOptions {
@@ -120,7 +122,7 @@ async function startSystem(stack: Record<string, string>): Promise<System> {
     const port = await freePort();
     health.push(port);
     processes.push(
-      spawnNode(service, join(repoRoot, 'services', service, 'src', 'main.ts'), {
+      spawnNode(service, serviceMainPath(service), {
         ...shared,
         HEALTH_PORT: String(port),
       }),
@@ -157,15 +159,8 @@ function tokenEndpoint(stack: Record<string, string>): string {
   return `${stack.KEYCLOAK_URL}/realms/${devLogins.staffAdmin.realm}/protocol/openid-connect/token`;
 }
 
-async function adminToken(stack: Record<string, string>): Promise<string> {
-  const { username, password } = devLogins.staffAdmin;
-  const response = await fetch(tokenEndpoint(stack), {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'password', client_id: devCliClientId, username, password }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!response.ok) throw new Error(`staff admin token: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { access_token: string }).access_token;
+function adminToken(stack: Record<string, string>): Promise<string> {
+  return devAccessToken(stack.KEYCLOAK_URL ?? '', 'staffAdmin');
 }
 
 /** Ids that exist, by the path parameter name that takes them. */
@@ -533,7 +528,7 @@ async function main(): Promise<void> {
   const seedValue = seedFromEnv();
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`[fuzz] seed ${seedValue} (FUZZ_SEED=${seedValue} reproduces this run), max examples ${maxExamples}`);
-  const { startStack } = await import('../../deploy/local/stack.ts');
+  const { startStack } = await import('@portal/deploy/local/stack');
   const stack = await startStack({ log });
   try {
     const result = await runApiFuzz({

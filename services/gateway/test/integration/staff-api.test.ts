@@ -13,7 +13,7 @@ import {
   type CallerMeta,
 } from '@portal/kit';
 import { freePort, stackEnv } from '@portal/testing';
-import { devCliClientId, devLogins, type DevLoginKey } from '@portal/deploy/local/dev-logins';
+import { devAccessToken, type DevLoginKey } from '@portal/deploy/local/dev-logins';
 import { gatewayModule } from '../../src/gateway.module.ts';
 
 /**
@@ -108,18 +108,7 @@ const standInDirectory: moleculer.ServiceSchema = {
 const tokens = {} as Record<DevLoginKey, { accessToken: string; subject: string }>;
 
 async function login(key: DevLoginKey) {
-  const login = devLogins[key];
-  const response = await fetch(`${stackEnv().KEYCLOAK_URL}/realms/${login.realm}/protocol/openid-connect/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: devCliClientId,
-      username: login.username,
-      password: login.password,
-    }),
-  });
-  expect(response.status, `login ${key}`).toBe(200);
-  const { access_token: accessToken } = (await response.json()) as { access_token: string };
+  const accessToken = await devAccessToken(stackEnv().KEYCLOAK_URL ?? '', key);
   const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as { sub: string };
   tokens[key] = { accessToken, subject: payload.sub };
 }
