@@ -18,12 +18,11 @@ import { spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serviceNames } from '@portal/contracts';
 import { localDir } from '@portal/deploy/local/config';
 import { devAccessToken, devCliClientId, devLogins } from '@portal/deploy/local/dev-logins';
 import { ensureSchemathesis } from '@portal/deploy/local/install';
-import { freePort, isolateTestDatabase, spawnNode, waitForHttp, type NodeProcess } from '@portal/testing';
-import { serviceMainPath } from '../support/service-mains.ts';
+import { isolateTestDatabase } from '@portal/testing';
+import { startServiceSystem, type ServiceSystem } from '../support/service-system.ts';
 
 /** What must hold for every response; a failure of any of them fails the run. */
 export const fuzzChecks = [
@@ -77,86 +76,21 @@ export interface FuzzResult {
   command: string;
 }
 
-const loopback = '127.0.0.1';
 const hooksFile = join(import.meta.dirname, 'schemathesis_hooks.py');
 
 // ---------------------------------------------------------------- the system under test
-
-interface System {
-  baseUrl: string;
-  processes: NodeProcess[];
-  stop(): Promise<void>;
-}
 
 /**
  * Directory and gateway as real processes in a Moleculer namespace of their own; the gateway's rate
  * limits are lifted so the fuzzer tests the API rather than 429s.
  */
-async function startSystem(stack: Record<string, string>): Promise<System> {
-  const gatewayPort = await freePort();
-  const shared: Record<string, string> = {
-    NATS_URL: stack.NATS_URL!,
-    KEYCLOAK_URL: stack.KEYCLOAK_URL!,
-    S3_ENDPOINT: stack.S3_ENDPOINT!,
-    S3_ACCESS_KEY: stack.S3_ACCESS_KEY!,
-    S3_SECRET_KEY: stack.S3_SECRET_KEY!,
-    S3_REGION: stack.S3_REGION!,
-    SMTP_URL: stack.SMTP_URL!,
-    ...Object.fromEntries(
-      serviceNames.map((name) => {
-        const key = `${name.toUpperCase()}_DATABASE_URL`;
-        return [key, stack[key]!];
-      }),
-    ),
-    MOLECULER_NAMESPACE: `fuzz-${randomUUID().slice(0, 8)}`,
-    LOG_LEVEL: 'warn',
-    HEALTH_HOST: loopback,
-    GATEWAY_HOST: loopback,
-    GATEWAY_PORT: String(gatewayPort),
-    GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
-    GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000',
-  };
-  const processes: NodeProcess[] = [];
-  const health: number[] = [];
-  for (const service of ['directory', 'gateway'] as const) {
-    const port = await freePort();
-    health.push(port);
-    processes.push(
-      spawnNode(service, serviceMainPath(service), {
-        ...shared,
-        HEALTH_PORT: String(port),
-      }),
-    );
-  }
-  const system: System = {
-    baseUrl: `http://${loopback}:${gatewayPort}`,
-    processes,
-    async stop() {
-      await Promise.all(processes.map((p) => p.stop(10_000)));
-    },
-  };
-  const outputs = () => processes.map((p) => `--- ${p.name}\n${p.output().slice(-1500)}`).join('\n');
-  try {
-    for (const port of health) await waitForHttp(`http://${loopback}:${port}/readyz`, 200, 60_000, outputs);
-    // Ready is per process; the gateway learns of the directory node over NATS a moment later.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const status = (await (await fetch(`${system.baseUrl}/api/v1/status`)).json()) as {
-        services: Record<string, { dependencies?: unknown }>;
-      };
-      if (status.services.directory?.dependencies) break;
-      if (Date.now() > deadline) throw new Error(`the gateway does not see the directory\n${outputs()}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  } catch (error) {
-    await system.stop();
-    throw error;
-  }
-  return system;
-}
-
-function tokenEndpoint(stack: Record<string, string>): string {
-  return `${stack.KEYCLOAK_URL}/realms/${devLogins.staffAdmin.realm}/protocol/openid-connect/token`;
+function startSystem(stack: Record<string, string>): Promise<ServiceSystem> {
+  return startServiceSystem({
+    stack,
+    entries: ['directory', 'gateway'],
+    namespacePrefix: 'fuzz',
+    env: { GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000', GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000' },
+  });
 }
 
 function adminToken(stack: Record<string, string>): Promise<string> {
@@ -287,7 +221,7 @@ async function runSchemathesis(
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? options.reportDir,
     SCHEMATHESIS_HOOKS: hooksFile,
-    FUZZ_TOKEN_URL: tokenEndpoint(options.stack),
+    FUZZ_TOKEN_URL: `${options.stack.KEYCLOAK_URL}/realms/${devLogins.staffAdmin.realm}/protocol/openid-connect/token`,
     FUZZ_CLIENT_ID: devCliClientId,
     FUZZ_USERNAME: devLogins.staffAdmin.username,
     FUZZ_PASSWORD: devLogins.staffAdmin.password,
@@ -464,16 +398,16 @@ export async function runApiFuzz(options: FuzzOptions): Promise<FuzzResult> {
   mkdirSync(options.reportDir, { recursive: true });
   const system = await startSystem(options.stack);
   try {
-    const ids = await seed(system.baseUrl, await adminToken(options.stack));
+    const ids = await seed(system.gatewayUrl, await adminToken(options.stack));
     const seedFile = join(options.reportDir, 'seed-ids.json');
     writeFileSync(seedFile, `${JSON.stringify(ids, null, 2)}\n`);
     options.log(
-      `[fuzz] gateway ${system.baseUrl}; seeded (twice: kept, and disposable for DELETE) ${Object.entries(ids.kept)
+      `[fuzz] gateway ${system.gatewayUrl}; seeded (twice: kept, and disposable for DELETE) ${Object.entries(ids.kept)
         .map(([name, list]) => `${list.length} ${name}`)
         .join(', ')}`,
     );
     const began = performance.now();
-    const run = await runSchemathesis(options, system.baseUrl, seedFile);
+    const run = await runSchemathesis(options, system.gatewayUrl, seedFile);
     const durationMs = performance.now() - began;
     let events = '';
     try {

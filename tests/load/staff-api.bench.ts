@@ -18,11 +18,10 @@ import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort, isolateTestDatabase, spawnNode, waitForHttp, type NodeProcess } from '@portal/testing';
-import { serviceNames } from '@portal/contracts';
 import { componentNames, repoRoot } from '@portal/deploy/local/config';
 import { devAccessToken } from '@portal/deploy/local/dev-logins';
 import { liveRecorded } from '@portal/deploy/local/proc';
-import { serviceMainPath } from '../support/service-mains.ts';
+import { startServiceSystem, type ServiceEntry, type ServiceSystem } from '../support/service-system.ts';
 
 const seconds = Number(process.env.STAFF_API_BENCH_SECONDS ?? 10);
 /** Writes run shorter: every request leaves an account, an audit entry and an outbox event behind. */
@@ -221,60 +220,15 @@ async function baselineServer(port: number, body: string): Promise<void> {
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
 }
 
-interface System {
-  gatewayUrl: string;
-  processes: NodeProcess[];
-}
-
-/** Starts `entries` (service main files) with the stack's settings in a namespace of their own. */
-async function startSystem(
-  stack: Record<string, string>,
-  entries: readonly Parameters<typeof serviceMainPath>[0][],
-): Promise<System> {
-  const gatewayPort = await freePort();
-  const shared: Record<string, string> = {
-    NATS_URL: stack.NATS_URL!,
-    KEYCLOAK_URL: stack.KEYCLOAK_URL!,
-    S3_ENDPOINT: stack.S3_ENDPOINT!,
-    S3_ACCESS_KEY: stack.S3_ACCESS_KEY!,
-    S3_SECRET_KEY: stack.S3_SECRET_KEY!,
-    S3_REGION: stack.S3_REGION!,
-    SMTP_URL: stack.SMTP_URL!,
-    ...Object.fromEntries(
-      serviceNames.map((name) => {
-        const key = `${name.toUpperCase()}_DATABASE_URL`;
-        return [key, stack[key]!];
-      }),
-    ),
-    MOLECULER_NAMESPACE: `bench-${randomUUID().slice(0, 8)}`,
-    LOG_LEVEL: 'warn',
-    HEALTH_HOST: loopback,
-    GATEWAY_HOST: loopback,
-    GATEWAY_PORT: String(gatewayPort),
-    GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
-  };
-  const processes: NodeProcess[] = [];
-  const health: number[] = [];
-  for (const entry of entries) {
-    const port = await freePort();
-    health.push(port);
-    processes.push(start(entry, serviceMainPath(entry), { ...shared, HEALTH_PORT: String(port) }));
-  }
-  const outputs = () => processes.map((p) => `--- ${p.name}\n${p.output().slice(-1500)}`).join('\n');
-  const gatewayUrl = `http://${loopback}:${gatewayPort}`;
-  for (const port of health) await waitForHttp(`http://${loopback}:${port}/readyz`, 200, 60_000, outputs);
-  // Ready is per process; the gateway learns of the directory node over NATS a moment later.
-  // The status details (which services answer) need a staff token.
-  const viewer = await devAccessToken(stack['KEYCLOAK_URL'] ?? '', 'staffViewer');
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const response = await fetch(`${gatewayUrl}/api/v1/status`, { headers: { authorization: `Bearer ${viewer}` } });
-    const status = (await response.json()) as { services?: Record<string, { dependencies?: unknown }> };
-    if (status.services?.directory?.dependencies) break;
-    if (Date.now() > deadline) throw new Error(`the gateway does not see the directory\n${outputs()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { gatewayUrl, processes };
+/** Starts `entries` with the stack's settings in a namespace of their own; the bench tracks the processes. */
+function startSystem(stack: Record<string, string>, entries: readonly ServiceEntry[]): Promise<ServiceSystem> {
+  return startServiceSystem({
+    stack,
+    entries,
+    namespacePrefix: 'bench',
+    env: { GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000' },
+    spawn: start,
+  });
 }
 
 async function api(url: string, token: string, init: RequestInit = {}): Promise<{ status: number; text: string }> {

@@ -4,23 +4,23 @@ import { z } from 'zod';
  * What a staff role may do. Roles (Keycloak realm roles in `staff`) map to permissions in one
  * place, the gateway's `staff-permissions.ts`; actions name the permission they need.
  */
-export const staffPermissions = ['directory:read', 'directory:write', 'directory:export', 'settings:write'] as const;
+export const staffPermissions = [
+  'directory:read',
+  'directory:write',
+  'directory:export',
+  'access:write',
+  'settings:write',
+] as const;
 export type StaffPermission = (typeof staffPermissions)[number];
 
 export const staffRoles = ['portal-admin', 'portal-manager', 'viewer'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
-/**
- * How an action is exposed over HTTP. The gateway builds its routes and the OpenAPI document from
- * these bindings, so a contract is the single source of the path, the permission and the schemas.
- * Params are assembled from path parameters, the query string (GET, DELETE) and the JSON body.
- */
-export interface HttpBinding {
+/** What every HTTP binding says, whoever calls it. */
+interface HttpBindingBase {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Under `/api/v1`, with `:name` path parameters, e.g. `/admin/accounts/:accountId`. */
   path: string;
-  audience: 'staff' | 'portal';
-  permission: StaffPermission;
   successStatus?: 200 | 201 | 202 | 204;
   /** `csv`: the raw text/csv body arrives as the call's stream, `ctx.stream` (params hold the path params). */
   body?: 'json' | 'csv';
@@ -29,6 +29,33 @@ export interface HttpBinding {
   tag: string;
   summary: string;
 }
+
+/** `/admin/*`: a staff token from realm `staff`, and the named permission. */
+export interface StaffHttpBinding extends HttpBindingBase {
+  audience: 'staff';
+  permission: StaffPermission;
+}
+
+/**
+ * `/portal/*`: a contact's token from realm `portal`. The principal (the contact) comes from the
+ * verified token and travels in the call's meta, never in params.
+ */
+export interface PortalHttpBinding extends HttpBindingBase {
+  audience: 'portal';
+}
+
+/** `/public/*`: no token (login-page forms); always rate-limited per client address. */
+export interface PublicHttpBinding extends HttpBindingBase {
+  audience: 'public';
+}
+
+/**
+ * How an action is exposed over HTTP. The gateway builds its routes and the OpenAPI document from
+ * these bindings, so a contract is the single source of the path, who may call it and the schemas.
+ * Params are assembled from path parameters, the query string (GET, DELETE) and the JSON body.
+ */
+export type HttpBinding = StaffHttpBinding | PortalHttpBinding | PublicHttpBinding;
+export type HttpAudience = HttpBinding['audience'];
 
 export const maxPageSize = 100;
 

@@ -56,6 +56,7 @@ function sendJsonText(response: ServerResponse, status: number, json: string): v
 function authorizeStaff(request: IncomingMessage, binding: HttpBinding) {
   const principal = (request as StaffRequest).principal;
   if (!principal) throw unauthenticated('missing_token');
+  if (binding.audience !== 'staff') throw new Error(`${binding.path} is not a staff route`);
   if (!principal.permissions.has(binding.permission)) throw lacksPermission(binding.permission);
   return { kind: 'staff' as const, userId: principal.userId };
 }

@@ -6,7 +6,7 @@ import { staffPermissions, type StaffPermission, type StaffRole } from '@portal/
  */
 export const staffRolePermissions = {
   'portal-admin': staffPermissions,
-  'portal-manager': ['directory:read', 'directory:write', 'directory:export'],
+  'portal-manager': ['directory:read', 'directory:write', 'directory:export', 'access:write'],
   viewer: ['directory:read'],
 } as const satisfies Record<StaffRole, readonly StaffPermission[]>;
 

@@ -31,6 +31,8 @@ export function audiencePrefix(audience: HttpBinding['audience']): string {
       return '/admin';
     case 'portal':
       return '/portal';
+    case 'public':
+      return '/public';
   }
 }
 

@@ -173,7 +173,7 @@ function operationOf(
     summary: binding.summary,
     description: contract.description,
     security: [{ bearerAuth: [] }],
-    'x-required-permission': binding.permission,
+    ...(binding.audience === 'staff' ? { 'x-required-permission': binding.permission } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
   };
 
