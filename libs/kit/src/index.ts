@@ -110,3 +110,14 @@ export {
 } from './runtime/service-store.ts';
 export { runServiceProcess, type RunningProcess } from './runtime/run-service-process.ts';
 export { statusActionOf } from './runtime/status-action.ts';
+
+// ---- revocation
+export {
+  REVOCATION_BUCKET,
+  openRevocationList,
+  watchRevocations,
+  type RevocationList,
+  type RevocationListOptions,
+  type RevocationRealm,
+  type RevocationWatcher,
+} from './revocation/revocation-list.ts';
