@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { statusAction } from './common/status.ts';
 import { directoryActions } from './directory/actions.ts';
+import { directoryPortalActions } from './directory/portal-actions.ts';
+import { identityActions } from './identity/actions.ts';
 
 /**
  * Every action any service publishes, by its full Moleculer name. Callers go through the kit's
@@ -14,6 +16,8 @@ export const actionContracts = {
   'submittals.status': statusAction,
   'notifications.status': statusAction,
   ...directoryActions,
+  ...directoryPortalActions,
+  ...identityActions,
 } as const;
 
 export type ActionMap = typeof actionContracts;

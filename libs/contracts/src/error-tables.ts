@@ -1,15 +1,17 @@
 import { commonErrors, type CommonErrorCode, type ErrorSpec, type ErrorTable } from './errors.ts';
 import { directoryErrors, type DirectoryErrorCode } from './directory/errors.ts';
 import { gatewayErrors, type GatewayErrorCode } from './gateway/errors.ts';
+import { identityErrors, type IdentityErrorCode } from './identity/errors.ts';
 
 /** Every error table, by owner. A code appears in exactly one table (a unit test walks them). */
 export const errorTables = {
   common: commonErrors,
   gateway: gatewayErrors,
   directory: directoryErrors,
+  identity: identityErrors,
 } as const satisfies Record<string, ErrorTable>;
 
-export type ErrorCode = CommonErrorCode | GatewayErrorCode | DirectoryErrorCode;
+export type ErrorCode = CommonErrorCode | GatewayErrorCode | DirectoryErrorCode | IdentityErrorCode;
 
 const specByCode = new Map<string, ErrorSpec>(
   Object.values(errorTables).flatMap((table) => Object.entries(table) as [string, ErrorSpec][]),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventContract } from './contract.ts';
 import { directoryEvents } from './directory/events.ts';
+import { identityEvents } from './identity/events.ts';
 
 /**
  * Every durable event, by type (`<service>.<aggregate>.<past-tense>`). Emitters and consumers
@@ -10,6 +11,7 @@ import { directoryEvents } from './directory/events.ts';
  */
 export const eventContracts = {
   ...directoryEvents,
+  ...identityEvents,
 } as const satisfies Record<string, EventContract>;
 
 export type EventMap = typeof eventContracts;

@@ -9,4 +9,5 @@ export * from './action-map.ts';
 export * from './event-map.ts';
 export * from './http.ts';
 export * from './directory/index.ts';
+export * from './identity/index.ts';
 export * from './text.ts';

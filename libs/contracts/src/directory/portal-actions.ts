@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { defineAction } from '../contract.ts';
+import { idSchema, pageOf, pageParamsSchema } from '../http.ts';
+import { searchText } from '../text.ts';
+import { accessScopeSchema, accessStatusSchema, accountKindSchema } from './models.ts';
+
+/** A project as a contact sees it: no staff flags (hidden, completed, archived). */
+export const portalProjectSchema = z.object({
+  id: z.uuid(),
+  accountId: z.uuid(),
+  siteId: z.uuid().nullable(),
+  code: z.string(),
+  name: z.string(),
+});
+
+export const listPortalProjects = defineAction({
+  description:
+    'The projects the signed-in contact may see, by the one visibility rule. `accountId` narrows to one of the accounts it reaches; any other id answers 404.',
+  errors: ['ACCOUNT_NOT_FOUND'],
+  params: pageParamsSchema.extend({ search: searchText.optional(), accountId: idSchema.optional() }),
+  result: pageOf(portalProjectSchema),
+  http: {
+    audience: 'portal',
+    method: 'GET',
+    path: '/portal/projects',
+    tag: 'Portal',
+    summary: 'My projects',
+  },
+});
+
+/** Internal: who a portal token's subject is, for the gateway (cached there, invalidated by events). */
+export const resolvePortalPrincipal = defineAction({
+  description: 'The contact linked to a portal login, with its access status; 404 when none is.',
+  errors: ['CONTACT_NOT_FOUND'],
+  params: z.object({ identityUserId: z.string().min(1).max(100) }),
+  result: z.object({ contactId: z.uuid(), accountId: z.uuid(), accessStatus: accessStatusSchema }),
+});
+
+/** Internal: what `/portal/me` shows of the directory (the identity service adds the MFA state). */
+export const getPortalProfileFacts = defineAction({
+  description: "A contact's portal facts: name, e-mail, the accounts it reaches, its scope and MFA requirement.",
+  errors: ['CONTACT_NOT_FOUND'],
+  params: z.object({ contactId: idSchema }),
+  result: z.object({
+    contact: z.object({
+      id: z.uuid(),
+      firstName: z.string(),
+      lastName: z.string(),
+      email: z.string(),
+      siteId: z.uuid().nullable(),
+    }),
+    accounts: z.array(z.object({ id: z.uuid(), number: z.string(), name: z.string(), kind: accountKindSchema })),
+    scope: accessScopeSchema,
+    mfaRequired: z.boolean().describe("The contact's own requirement or its account class's."),
+  }),
+});
+
+export const directoryPortalActions = {
+  'directory.listPortalProjects': listPortalProjects,
+  'directory.resolvePortalPrincipal': resolvePortalPrincipal,
+  'directory.getPortalProfileFacts': getPortalProfileFacts,
+} as const;

@@ -1,0 +1,4 @@
+export * from './models.ts';
+export * from './actions.ts';
+export * from './events.ts';
+export * from './errors.ts';
