@@ -23,6 +23,16 @@ function matches(template: readonly string[], segments: readonly string[]): bool
   );
 }
 
+/** Literal segments beat parameters, compared from the left (`/contacts/export` before `/contacts/:id`). */
+function moreSpecificFirst(a: readonly string[], b: readonly string[]): number {
+  for (let index = 0; index < a.length; index++) {
+    const aParam = a[index]?.startsWith(':') ?? false;
+    const bParam = b[index]?.startsWith(':') ?? false;
+    if (aParam !== bParam) return aParam ? 1 : -1;
+  }
+  return 0;
+}
+
 /**
  * The table of a route mounted at `routePath` with aliases keyed `METHOD /relative/path` (the
  * same keys moleculer-web reads, so the table cannot drift from the routes).
@@ -42,13 +52,13 @@ export function methodTableOf(routePath: string, aliases: Readonly<Record<string
   return {
     allowedMethods(pathname) {
       const segments = segmentsOf(pathname);
-      const allowed = new Set<string>();
       // Several templates can match one path (`/contacts/export` and `/contacts/:contactId`): the
-      // router dispatches any method of any of them, so all of them are allowed.
-      for (const template of templates.values()) {
-        if (matches(template.segments, segments)) for (const method of template.methods) allowed.add(method);
-      }
-      return allowed.size > 0 ? [...allowed].sort() : null;
+      // most specific one names the resource, as the OpenAPI document does, so `PATCH
+      // /contacts/export` is a 405 rather than a PATCH of a contact whose id is "export".
+      const resource = [...templates.values()]
+        .filter((template) => matches(template.segments, segments))
+        .sort((a, b) => moreSpecificFirst(a.segments, b.segments))[0];
+      return resource ? [...resource.methods].sort() : null;
     },
   };
 }

@@ -25,13 +25,19 @@ describe('method table', () => {
     expect(staff.allowedMethods('/api/v1/admin/nothing-here')).toBeNull();
   });
 
-  it('unions templates that match the same path (a literal beside a parameter)', () => {
+  it('lets the most specific template name the resource when a literal sits beside a parameter', () => {
     const table = methodTableOf('/api', {
       'GET /contacts/export': 1,
       'PATCH /contacts/:id': 1,
       'GET /contacts/:id': 1,
+      'POST /contacts/:id/notes': 1,
+      'DELETE /contacts/export/:format': 1,
     });
-    expect(table.allowedMethods('/api/contacts/export')).toEqual(['GET', 'PATCH']);
+    // Found by the fuzzer: PATCH /contacts/export was taken for a contact whose id is "export".
+    expect(table.allowedMethods('/api/contacts/export')).toEqual(['GET']);
+    expect(table.allowedMethods('/api/contacts/c-1')).toEqual(['GET', 'PATCH']);
+    expect(table.allowedMethods('/api/contacts/export/notes')).toEqual(['DELETE']);
+    expect(table.allowedMethods('/api/contacts/c-1/notes')).toEqual(['POST']);
   });
 });
 
