@@ -53,4 +53,3 @@ export function rateLimitKeyOf(address: string | null | undefined): string {
     .map((group) => group.toString(16))
     .join(':')}::/64`;
 }
-
