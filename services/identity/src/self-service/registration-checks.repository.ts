@@ -30,15 +30,18 @@ interface RegistrationCheckRow {
   attempts: number;
 }
 
+/** Queues a check, due after `delayMs` (see `RegistrationWorkerOptions.checkDelayMs`). */
 export async function enqueueRegistrationCheck(
   tx: EntityManager,
   input: ActionArgs<'identity.registerWithInvoice'>,
   caller: CallerMeta,
+  delayMs: number,
 ): Promise<void> {
   await tx.execute(
     `insert into self_registration_check
-       (id, email, invoice_number, quick_pay_code, account_number, first_name, last_name, source_ip, request_id)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       (id, email, invoice_number, quick_pay_code, account_number, first_name, last_name, source_ip, request_id,
+        due_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))`,
     [
       randomUUID(),
       input.email,
@@ -49,6 +52,7 @@ export async function enqueueRegistrationCheck(
       input.lastName ?? null,
       caller.sourceIp,
       caller.requestId,
+      delayMs / 1000,
     ],
   );
 }

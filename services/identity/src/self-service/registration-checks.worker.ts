@@ -24,6 +24,12 @@ export interface RegistrationWorkerOptions {
   maxAttempts: number;
   /** Seconds before the next try, by attempt. */
   retryDelaysSeconds: readonly number[];
+  /**
+   * A queued check waits a random time within this range (ms) before it is due. The work a match
+   * causes (a contact created, Keycloak's invite) would otherwise follow its answer at once and
+   * slow the same client's next request: a timing signal about the previous one.
+   */
+  checkDelayMs: readonly [number, number];
 }
 
 export const defaultRegistrationWorkerOptions: RegistrationWorkerOptions = {
@@ -31,11 +37,10 @@ export const defaultRegistrationWorkerOptions: RegistrationWorkerOptions = {
   leaseSeconds: 120,
   maxAttempts: 5,
   retryDelaysSeconds: [5, 30, 120, 600],
+  checkDelayMs: [1_000, 5_000],
 };
 
 export interface RegistrationWorker {
-  /** A check was queued: look now rather than at the next poll. */
-  wake(): void;
   stop(): Promise<void>;
 }
 
@@ -151,7 +156,6 @@ export function startRegistrationWorker(deps: {
     logger.error({ err: errorText(error) }, 'self-registration checks stopped'),
   );
   return {
-    wake: () => wakeUp?.(),
     async stop() {
       stopping.abort();
       wakeUp?.();

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type moleculer from 'moleculer';
 import { callerOf, contractAction } from '@portal/kit';
 import { addressKey, chargeAttempts, invoiceKey, type AttemptLimits } from './attempt-limits.ts';
@@ -13,12 +14,13 @@ export const selfRegistrationReceipt = {
 /**
  * Invoice-verified self-registration. The answer does the same work every time (count the attempt
  * per address and per invoice, queue the check) and never waits for the check: the directory's
- * hash comparison, a contact created and Keycloak's invite all happen after it, in the worker.
+ * hash comparison, a contact created and Keycloak's invite all happen after it, in the worker,
+ * after a random delay: the load a match causes must not land on the next request of the same client.
  */
 export function selfRegistrationActions(
   store: SelfServiceStore,
   limits: AttemptLimits,
-  queued: () => void,
+  checkDelayMs: readonly [number, number],
 ): Record<string, moleculer.ActionSchema> {
   return {
     registerWithInvoice: contractAction('identity.registerWithInvoice', async (input, ctx) => {
@@ -29,9 +31,8 @@ export function selfRegistrationActions(
           [addressKey('self-registration', caller.sourceIp, limits), invoiceKey(input.invoiceNumber, limits)],
           limits.windowSeconds,
         );
-        await enqueueRegistrationCheck(tx, input, caller);
+        await enqueueRegistrationCheck(tx, input, caller, randomInt(checkDelayMs[0], checkDelayMs[1] + 1));
       });
-      queued();
       return selfRegistrationReceipt;
     }),
   };

@@ -3,6 +3,7 @@ import type { ServiceOrm } from '@portal/kit';
 import { accessRequestActions } from './access-requests.actions.ts';
 import { purgeAttemptCounters, type AttemptLimits } from './attempt-limits.ts';
 import {
+  defaultRegistrationWorkerOptions,
   startRegistrationWorker,
   type RegistrationWorker,
   type RegistrationWorkerOptions,
@@ -26,15 +27,16 @@ export function selfServiceOf(
   workerOptions: Partial<RegistrationWorkerOptions> = {},
 ): SelfService {
   const store = selfServiceStoreOf(orm);
+  const options = { ...defaultRegistrationWorkerOptions, ...workerOptions };
   let worker: RegistrationWorker | null = null;
   let purgeTimer: NodeJS.Timeout | null = null;
   return {
     actions: {
       ...accessRequestActions(store, limits),
-      ...selfRegistrationActions(store, limits, () => worker?.wake()),
+      ...selfRegistrationActions(store, limits, options.checkDelayMs),
     },
     start(broker, logger) {
-      worker ??= startRegistrationWorker({ store, broker, logger, options: workerOptions });
+      worker ??= startRegistrationWorker({ store, broker, logger, options });
       purgeTimer ??= setInterval(() => {
         purgeAttemptCounters(store.read(), limits.windowSeconds).catch((error: unknown) =>
           logger.warn('attempt counter purge failed', error),
