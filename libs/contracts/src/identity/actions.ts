@@ -24,7 +24,13 @@ export const enableAccess = defineAction({
   description:
     'Gives a contact portal access now: creates (or enables) its login with a generated password that satisfies the policy. ' +
     'The password is in this answer only; the portal keeps no copy.',
-  errors: ['ACCESS_EMAIL_REQUIRED', 'ACCESS_NOT_ALLOWED'],
+  errors: [
+    'ACCESS_EMAIL_REQUIRED',
+    'ACCESS_NOT_ALLOWED',
+    'CONTACT_NOT_FOUND',
+    'PORTAL_LOGIN_TAKEN',
+    'IDENTITY_USER_TAKEN',
+  ],
   params: contactParams.extend({
     temporary: z.boolean().default(false).describe('The contact must choose a new password at the first login.'),
   }),
@@ -42,7 +48,13 @@ export const inviteContact = defineAction({
   description:
     'Sends the contact an invitation e-mail whose link sets a password (and sets up TOTP when MFA is required). ' +
     'The invitation expires; an expired one returns the contact to `none`.',
-  errors: ['ACCESS_EMAIL_REQUIRED', 'ACCESS_NOT_ALLOWED'],
+  errors: [
+    'ACCESS_EMAIL_REQUIRED',
+    'ACCESS_NOT_ALLOWED',
+    'CONTACT_NOT_FOUND',
+    'PORTAL_LOGIN_TAKEN',
+    'IDENTITY_USER_TAKEN',
+  ],
   params: contactParams.extend({
     lifespanHours: z.int().min(1).max(720).default(72).describe('How long the link works.'),
   }),
@@ -59,7 +71,7 @@ export const inviteContact = defineAction({
 });
 export const resendInvitation = defineAction({
   description: 'Sends the pending invitation again with a fresh link and lifespan.',
-  errors: ['INVITATION_NOT_PENDING'],
+  errors: ['INVITATION_NOT_PENDING', 'CONTACT_NOT_FOUND'],
   params: contactParams.extend({ lifespanHours: z.int().min(1).max(720).default(72) }),
   result: invitationSchema,
   http: {
@@ -74,7 +86,7 @@ export const resendInvitation = defineAction({
 export const cancelInvitation = defineAction({
   description:
     'Cancels the pending invitation (unlike other DELETE routes this removes an invitation, not a resource kept for history); the contact returns to `none`.',
-  errors: ['INVITATION_NOT_PENDING'],
+  errors: ['INVITATION_NOT_PENDING', 'CONTACT_NOT_FOUND'],
   params: contactParams,
   result: contactSchema,
   http: {
@@ -105,7 +117,7 @@ export const listInvitations = defineAction({
 export const resetPassword = defineAction({
   description:
     'Resets the contact’s password: a new generated one (in this answer only), or an e-mail whose link sets one.',
-  errors: ['ACCESS_NOT_ALLOWED'],
+  errors: ['ACCESS_NOT_ALLOWED', 'CONTACT_NOT_FOUND'],
   params: contactParams.extend({
     delivery: z.enum(['generated', 'email']),
     temporary: z.boolean().default(false),
@@ -122,9 +134,9 @@ export const resetPassword = defineAction({
 });
 export const setPassword = defineAction({
   description: 'Sets a password chosen by staff; refused with the rule it breaks when it does not meet the policy.',
-  errors: ['ACCESS_NOT_ALLOWED', 'PASSWORD_POLICY_VIOLATION'],
+  errors: ['ACCESS_NOT_ALLOWED', 'PASSWORD_POLICY_VIOLATION', 'CONTACT_NOT_FOUND'],
   params: contactParams.extend({
-    password: z.string().min(1).max(200),
+    password: text({ max: 200, trim: false }),
     temporary: z.boolean().default(true),
   }),
   result: z.object({ contactId: z.uuid(), temporary: z.boolean() }),
@@ -139,7 +151,7 @@ export const setPassword = defineAction({
 });
 export const resetMfa = defineAction({
   description: 'Removes the contact’s TOTP credentials, so the next login asks to set up MFA again.',
-  errors: ['ACCESS_NOT_ALLOWED'],
+  errors: ['ACCESS_NOT_ALLOWED', 'CONTACT_NOT_FOUND'],
   params: contactParams,
   result: contactSchema,
   http: {
@@ -154,7 +166,7 @@ export const resetMfa = defineAction({
 export const revokeAccess = defineAction({
   description:
     'Revokes portal access: disables the login, ends its sessions, and every gateway refuses its already-issued tokens within seconds.',
-  errors: ['ACCESS_NOT_ALLOWED'],
+  errors: ['ACCESS_NOT_ALLOWED', 'CONTACT_NOT_FOUND'],
   params: contactParams,
   result: contactSchema,
   http: {
@@ -168,7 +180,7 @@ export const revokeAccess = defineAction({
 });
 export const reenableAccess = defineAction({
   description: 'Restores revoked portal access: the login works again with its existing password.',
-  errors: ['ACCESS_NOT_ALLOWED', 'ACCESS_EMAIL_REQUIRED'],
+  errors: ['ACCESS_NOT_ALLOWED', 'ACCESS_EMAIL_REQUIRED', 'CONTACT_NOT_FOUND'],
   params: contactParams,
   result: contactSchema,
   http: {

@@ -272,3 +272,17 @@ async function reconcileUserProfile(kc: KcAdminClient, realm: PortalRealm, note:
   });
   for (const name of missing) note(`realm ${realm}: user profile attribute ${name} added (admin only)`);
 }
+
+/** The longest access token the realm files allow (revocation entries must outlive it). */
+export function longestAccessTokenSeconds(dir = defaultRealmsDir): number {
+  const vars = new Proxy({}, { get: () => 'placeholder' }) as Record<string, string>;
+  return Math.max(
+    ...portalRealms.map((realm) => {
+      const file = readRealmFile(realm, vars, dir);
+      return Math.max(
+        Number(file['accessTokenLifespan'] ?? 300),
+        Number(file['accessTokenLifespanForImplicitFlow'] ?? 0),
+      );
+    }),
+  );
+}
