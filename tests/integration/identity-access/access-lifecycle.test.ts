@@ -112,7 +112,10 @@ describe('access lifecycle against real Keycloak', () => {
     await harness.call('identity.resetPassword', { contactId: person.id, delivery: 'email', temporary: false });
     const mail = await waitForMail(requireStackVar('MAIL_CATCHER_URL'), person.email as string);
     expect(`${mail.text}${mail.html ?? ''}`).toMatch(/login-actions\/action-token\?key=/);
-    await eventually(async () => ((await auditActions(person.id)).includes('password-reset') ? true : undefined), 'audit');
+    await eventually(
+      async () => ((await auditActions(person.id)).includes('password-reset') ? true : undefined),
+      'audit',
+    );
   });
 
   it('reset MFA removes OTP credentials and asks for setup again when MFA is required', async () => {
@@ -122,21 +125,18 @@ describe('access lifecycle against real Keycloak', () => {
     const user = await kcUser(person.id);
     expect(user?.requiredActions).toContain('CONFIGURE_TOTP');
     // An OTP credential as a finished TOTP setup leaves it (imported through the admin API).
-    await admin.users.update(
-      { id: user?.id as string },
-      {
-        ...user,
-        requiredActions: [],
-        credentials: [
-          {
-            type: 'otp',
-            userLabel: 'phone',
-            secretData: JSON.stringify({ value: 'JBSWY3DPEHPK3PXP' }),
-            credentialData: JSON.stringify({ subType: 'totp', digits: 6, period: 30, algorithm: 'HmacSHA1', counter: 0 }),
-          },
-        ],
-      } as never,
-    );
+    await admin.users.update({ id: user?.id as string }, {
+      ...user,
+      requiredActions: [],
+      credentials: [
+        {
+          type: 'otp',
+          userLabel: 'phone',
+          secretData: JSON.stringify({ value: 'JBSWY3DPEHPK3PXP' }),
+          credentialData: JSON.stringify({ subType: 'totp', digits: 6, period: 30, algorithm: 'HmacSHA1', counter: 0 }),
+        },
+      ],
+    } as never);
     const before = await admin.users.getCredentials({ id: user?.id as string });
     expect(before.some((c) => c.type === 'otp')).toBe(true);
     await harness.call('identity.resetMfa', { contactId: person.id });
@@ -177,7 +177,9 @@ describe('access lifecycle against real Keycloak', () => {
     await client.end();
     await eventually(
       async () =>
-        (await harness.call('directory.getContact', { contactId: person.id })).access.status === 'none' ? true : undefined,
+        (await harness.call('directory.getContact', { contactId: person.id })).access.status === 'none'
+          ? true
+          : undefined,
       'the expired invitation to return the contact to none',
     );
     expect((await kcUser(person.id))?.enabled).toBe(false);
@@ -229,9 +231,9 @@ describe('access lifecycle against real Keycloak', () => {
 
     // Archiving needs revoked access first; archiving then keeps the login shut (and cancels nothing left).
     await harness.call('identity.revokeAccess', { contactId: classOff.id });
-    await harness.call('identity.reenableAccess', { contactId: classOff.id }).then(() =>
-      harness.call('identity.revokeAccess', { contactId: classOff.id }),
-    );
+    await harness
+      .call('identity.reenableAccess', { contactId: classOff.id })
+      .then(() => harness.call('identity.revokeAccess', { contactId: classOff.id }));
     await harness.call('directory.archiveContact', { contactId: classOff.id });
     expect(await portalLogin(keycloakUrl, newEmail, credentials.password)).not.toBe(200);
   });

@@ -16,16 +16,32 @@ export const staffActor: Actor = { kind: 'staff', userId: 'staff-identity-it' };
  * Keycloak, PostgreSQL, NATS JetStream and SMTP capture.
  */
 export interface IdentityHarness {
-  call<A extends ActionName>(action: A, params: ActionParams<A>, meta?: Record<string, unknown>): Promise<ActionResult<A>>;
-  failure<A extends ActionName>(action: A, params: ActionParams<A>, meta?: Record<string, unknown>): Promise<DomainError>;
+  call<A extends ActionName>(
+    action: A,
+    params: ActionParams<A>,
+    meta?: Record<string, unknown>,
+  ): Promise<ActionResult<A>>;
+  failure<A extends ActionName>(
+    action: A,
+    params: ActionParams<A>,
+    meta?: Record<string, unknown>,
+  ): Promise<DomainError>;
   env: Record<string, string>;
   close(): Promise<void>;
 }
 
 export async function openIdentityHarness(overrides: Record<string, string> = {}): Promise<IdentityHarness> {
-  const env: Record<string, string> = { ...stackEnv(), IDENTITY_INVITATION_SWEEP_SECONDS: '1', LOG_LEVEL: 'warn', ...overrides };
+  const env: Record<string, string> = {
+    ...stackEnv(),
+    IDENTITY_INVITATION_SWEEP_SECONDS: '1',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
   const nats: NatsConnection = await connect({ servers: env.NATS_URL });
-  const broker = new moleculer.ServiceBroker({ nodeID: `identity-it-${randomUUID().slice(0, 8)}`, logger: false });
+  const broker = new moleculer.ServiceBroker({
+    nodeID: `identity-it-${randomUUID().slice(0, 8)}`,
+    logger: process.env.IDENTITY_IT_LOG ? { type: 'Console', options: { level: 'warn' } } : false,
+  });
   const logger = broker.getLogger('identity-it');
   const instances: ServiceInstance[] = [];
   for (const module of [directoryModule, identityModule] as const) {
