@@ -16,7 +16,7 @@ import { devLogins } from './dev-logins.ts';
 import type { DevLogin } from './dev-logins.ts';
 import { keycloakAdminToken } from './components.ts';
 import { InfraError } from './proc.ts';
-import { defaultMailFrom, reconcileRealms } from '@portal/identity/realms';
+import { defaultMailFrom, reconcileClients, reconcileRealms } from '@portal/identity/realms';
 
 export const keycloakLocalDir = join(localDir, 'keycloak');
 
@@ -284,7 +284,15 @@ export async function applyRealms(opts: ApplyRealmsOptions): Promise<string[]> {
       users,
     });
     const result = (await res.json()) as { added?: number; skipped?: number };
-    summary.push(`${realmName} dev seed: ${result.added ?? 0} added, ${result.skipped ?? 0} skipped`);
+    // SKIP leaves an existing seed client as it was: bring its settings and mappers (audiences) in line.
+    const clientChanges = await reconcileClients(
+      { keycloakUrl: baseUrl, admin: { username: opts.adminUser, password: opts.adminPassword } },
+      realmName,
+      seed.clients ?? [],
+    );
+    summary.push(
+      `${realmName} dev seed: ${result.added ?? 0} added, ${result.skipped ?? 0} skipped, ${clientChanges.length} client setting(s) reconciled`,
+    );
     if (realmName === 'staff') {
       // Staff must set up TOTP (a default required action of the realm); the seeded logins are for
       // tests and demos, so the seed takes it off them, and says so.

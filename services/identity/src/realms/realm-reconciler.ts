@@ -95,11 +95,26 @@ export async function reconcileRealms(options: RealmReconcileOptions): Promise<s
     }
     await reconcileRealmSettings(kc, realm, file, { ...options, themes }, note);
     await reconcileRoles(kc, realm, file, note);
-    await reconcileClients(kc, realm, file, note);
+    await reconcileRealmClients(kc, realm, file, note);
     await reconcileServiceAccountRoles(kc, realm, file, note);
     await reconcileRequiredActions(kc, realm, note);
     await reconcileUserProfile(kc, realm, note);
   }
+  return lines;
+}
+
+/**
+ * Brings clients that are not in the realm files (the dev seed's `portal-cli`) to their given
+ * shape with the same comparison: created if missing, named settings and mappers reconciled.
+ */
+export async function reconcileClients(
+  options: Pick<RealmReconcileOptions, 'keycloakUrl' | 'admin'>,
+  realm: PortalRealm,
+  clients: readonly Json[],
+): Promise<string[]> {
+  const lines: string[] = [];
+  const kc = keycloakAdminClient(options.keycloakUrl, realm, { kind: 'master-admin', ...options.admin });
+  await reconcileRealmClients(kc, realm, { clients }, (line) => lines.push(line));
   return lines;
 }
 
@@ -152,7 +167,7 @@ async function reconcileRoles(kc: KcAdminClient, realm: PortalRealm, file: Json,
 
 const clientItemKeys = new Set(['secret', 'protocolMappers']);
 
-async function reconcileClients(kc: KcAdminClient, realm: PortalRealm, file: Json, note: (line: string) => void) {
+async function reconcileRealmClients(kc: KcAdminClient, realm: PortalRealm, file: Json, note: (line: string) => void) {
   for (const desired of (file['clients'] ?? []) as Json[]) {
     const clientId = String(desired['clientId']);
     const scope = `realm ${realm} client ${clientId}`;
