@@ -16,6 +16,7 @@ import { devLogins } from './dev-logins.ts';
 import type { DevLogin } from './dev-logins.ts';
 import { keycloakAdminToken } from './components.ts';
 import { InfraError } from './proc.ts';
+import { defaultMailFrom, reconcileClients, reconcileRealms } from '@portal/identity/realms';
 
 export const keycloakLocalDir = join(localDir, 'keycloak');
 
@@ -80,17 +81,7 @@ export const keycloakHealthUrl = `http://${host}:${ports.keycloakManagement}/hea
 
 type Json = Record<string, unknown>;
 
-const realmsDir = join(deployDir, 'keycloak', 'realms');
 const seedDir = join(deployDir, 'keycloak', 'dev-seed');
-
-/** Replaces ${VAR} / ${VAR:default} placeholders (same syntax as Keycloak's --import-realm). */
-function substitute(text: string, vars: Record<string, string | undefined>): string {
-  return text.replace(/\$\{([A-Z0-9_]+)(?::([^}]*))?\}/g, (whole, name: string, def: string | undefined) => {
-    const v = vars[name] ?? def;
-    if (v === undefined) throw new InfraError(`realm file placeholder ${whole} has no value (set ${name})`);
-    return v;
-  });
-}
 
 export function realmSecrets(env: Record<string, string | undefined> = process.env): Record<string, string> {
   return {
@@ -235,34 +226,46 @@ export interface ApplyRealmsOptions {
 }
 
 /**
- * Creates each realm from deploy/keycloak/realms/*.realm.json if it does not exist (an existing realm is
- * left alone), then — with devSeed — partial-imports deploy/keycloak/dev-seed/<realm>.seed.json with
- * ifResourceExists=SKIP, adding the passwords from dev-logins.ts. Returns a summary per realm.
+ * Brings the realms to what deploy/keycloak/realms plus the identity service's code say, with the
+ * identity service's own reconciliation (`@portal/identity/realms`: the same code runs at every
+ * identity start), then — with devSeed — partial-imports deploy/keycloak/dev-seed/<realm>.seed.json
+ * with ifResourceExists=SKIP, adding the passwords from dev-logins.ts. Returns a summary per realm.
  */
 export async function applyRealms(opts: ApplyRealmsOptions): Promise<string[]> {
-  const admin = new Admin(opts.baseUrl.replace(/\/+$/, ''), opts.adminUser, opts.adminPassword);
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const admin = new Admin(baseUrl, opts.adminUser, opts.adminPassword);
   const secrets = realmSecrets(opts.env);
   const summary: string[] = [];
+  const missingRealms: string[] = [];
   for (const realmName of ['staff', 'portal'] as const) {
-    const file = join(realmsDir, `${realmName}.realm.json`);
-    const rep = JSON.parse(substitute(readFileSync(file, 'utf8'), secrets)) as Json;
     const existing = await admin.call('GET', `/realms/${realmName}`);
     await existing.body?.cancel();
-    if (existing.status === 404) {
-      const defaulted = missingClientSecrets(opts.env);
-      if (defaulted.length > 0 && !opts.allowDevSecrets) {
-        throw new InfraError(
-          `keycloak: realm ${realmName} does not exist at ${opts.baseUrl}, and creating it now would give its clients the ` +
-            `published dev secrets. Set ${defaulted.join(' and ')} (or pass ${seedExternalKeycloakFlag} if this is a throwaway Keycloak).`,
-        );
-      }
-      await admin.ok('POST', '/realms', rep);
-      summary.push(`${realmName}: created`);
-    } else if (existing.ok) {
-      summary.push(`${realmName}: exists`);
-    } else {
+    if (existing.status === 404) missingRealms.push(realmName);
+    else if (!existing.ok)
       throw new InfraError(`Keycloak admin GET /realms/${realmName} failed: HTTP ${existing.status}`);
-    }
+  }
+  const defaulted = missingClientSecrets(opts.env);
+  if (missingRealms.length > 0 && defaulted.length > 0 && !opts.allowDevSecrets) {
+    throw new InfraError(
+      `keycloak: realm ${missingRealms.join(' and ')} does not exist at ${opts.baseUrl}, and creating it now would give its clients the ` +
+        `published dev secrets. Set ${defaulted.join(' and ')} (or pass ${seedExternalKeycloakFlag} if this is a throwaway Keycloak).`,
+    );
+  }
+  const changes = await reconcileRealms({
+    keycloakUrl: baseUrl,
+    admin: { username: opts.adminUser, password: opts.adminPassword },
+    vars: { ...secrets, PORTAL_PUBLIC_URL: opts.env?.['PORTAL_PUBLIC_URL'] },
+    ...(opts.smtp ? { smtp: { url: `smtp://${opts.smtp.host}:${opts.smtp.port}`, from: defaultMailFrom } } : {}),
+    log: () => undefined,
+    warn: () => undefined,
+  });
+  for (const realmName of ['staff', 'portal'] as const) {
+    const own = changes.filter((line) => line.startsWith(`realm ${realmName}`)).length;
+    summary.push(
+      `${realmName}: ${missingRealms.includes(realmName) ? 'created' : 'exists'}, ${own} setting(s) reconciled`,
+    );
+  }
+  for (const realmName of ['staff', 'portal'] as const) {
     if (!opts.devSeed) continue;
 
     const seedFile = join(seedDir, `${realmName}.seed.json`);
@@ -281,20 +284,33 @@ export async function applyRealms(opts: ApplyRealmsOptions): Promise<string[]> {
       users,
     });
     const result = (await res.json()) as { added?: number; skipped?: number };
-    if (opts.smtp) {
-      await admin.ok('PUT', `/realms/${realmName}`, {
-        smtpServer: {
-          host: opts.smtp.host,
-          port: String(opts.smtp.port),
-          from: `no-reply@${realmName}.portal.test`,
-          fromDisplayName: 'Customer portal (dev)',
-          auth: 'false',
-          ssl: 'false',
-          starttls: 'false',
-        },
-      });
+    // SKIP leaves an existing seed client as it was: bring its settings and mappers (audiences) in line.
+    const clientChanges = await reconcileClients(
+      { keycloakUrl: baseUrl, admin: { username: opts.adminUser, password: opts.adminPassword } },
+      realmName,
+      seed.clients ?? [],
+    );
+    summary.push(
+      `${realmName} dev seed: ${result.added ?? 0} added, ${result.skipped ?? 0} skipped, ${clientChanges.length} client setting(s) reconciled`,
+    );
+    if (realmName === 'staff') {
+      // Staff must set up TOTP (a default required action of the realm); the seeded logins are for
+      // tests and demos, so the seed takes it off them, and says so.
+      for (const login of logins) {
+        const found = await admin.ok(
+          'GET',
+          `/realms/staff/users?exact=true&username=${encodeURIComponent(login.username)}`,
+        );
+        const [user] = (await found.json()) as { id: string; requiredActions?: string[] }[];
+        if (!user?.requiredActions?.includes('CONFIGURE_TOTP')) continue;
+        await admin.ok('PUT', `/realms/staff/users/${user.id}`, {
+          requiredActions: user.requiredActions.filter((action) => action !== 'CONFIGURE_TOTP'),
+        });
+      }
+      summary.push(
+        'staff dev seed: TOTP NOT required for the seeded staff logins (every other staff user must set up TOTP)',
+      );
     }
-    summary.push(`${realmName} dev seed: ${result.added ?? 0} added, ${result.skipped ?? 0} skipped`);
   }
   return summary;
 }

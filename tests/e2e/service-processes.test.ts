@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceNames, type ServiceName } from '@portal/contracts';
+import { devCliClientId } from '@portal/deploy/local/dev-logins';
 import { freePort, spawnNode, stackEnv, waitForHttp, type NodeProcess } from '@portal/testing';
 import { serviceMainPath } from '../support/service-mains.ts';
 import { tokenFor } from './support/system-under-test.ts';
@@ -14,6 +15,10 @@ function serviceEnv(extra: Record<string, string>): Record<string, string> {
   const keys = [
     'NATS_URL',
     'KEYCLOAK_URL',
+    'KEYCLOAK_ADMIN_USERNAME',
+    'KEYCLOAK_ADMIN_PASSWORD',
+    'KEYCLOAK_IDENTITY_CLIENT_SECRET',
+    'KEYCLOAK_GATEWAY_CLIENT_SECRET',
     'S3_ENDPOINT',
     'S3_ACCESS_KEY',
     'S3_SECRET_KEY',
@@ -24,6 +29,7 @@ function serviceEnv(extra: Record<string, string>): Record<string, string> {
   return {
     ...Object.fromEntries(keys.filter((key) => env[key]).map((key) => [key, env[key] as string])),
     LOG_LEVEL: 'warn',
+    GATEWAY_ALLOWED_CLIENTS: `portal-gateway,${devCliClientId}`,
     ...extra,
   };
 }

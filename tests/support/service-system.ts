@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { serviceNames, type ServiceName } from '@portal/contracts';
-import { devAccessToken } from '@portal/deploy/local/dev-logins';
+import { devAccessToken, devCliClientId } from '@portal/deploy/local/dev-logins';
 import { freePort, spawnNode, waitForHttp, type NodeProcess } from '@portal/testing';
 import { serviceMainPath } from './service-mains.ts';
 
@@ -41,6 +41,11 @@ export async function startServiceSystem(options: ServiceSystemOptions): Promise
   const shared: Record<string, string> = {
     NATS_URL: stack.NATS_URL ?? '',
     KEYCLOAK_URL: stack.KEYCLOAK_URL ?? '',
+    // The identity service reconciles the realms (master admin) and manages users (its service account).
+    KEYCLOAK_ADMIN_USERNAME: stack.KEYCLOAK_ADMIN_USERNAME ?? '',
+    KEYCLOAK_ADMIN_PASSWORD: stack.KEYCLOAK_ADMIN_PASSWORD ?? '',
+    KEYCLOAK_IDENTITY_CLIENT_SECRET: stack.KEYCLOAK_IDENTITY_CLIENT_SECRET ?? '',
+    KEYCLOAK_GATEWAY_CLIENT_SECRET: stack.KEYCLOAK_GATEWAY_CLIENT_SECRET ?? '',
     S3_ENDPOINT: stack.S3_ENDPOINT ?? '',
     S3_ACCESS_KEY: stack.S3_ACCESS_KEY ?? '',
     S3_SECRET_KEY: stack.S3_SECRET_KEY ?? '',
@@ -57,6 +62,8 @@ export async function startServiceSystem(options: ServiceSystemOptions): Promise
     HEALTH_HOST: loopback,
     GATEWAY_HOST: loopback,
     GATEWAY_PORT: String(gatewayPort),
+    // Tests sign in through the dev seed's password-grant client.
+    GATEWAY_ALLOWED_CLIENTS: `portal-gateway,${devCliClientId}`,
     ...options.env,
   };
   const processes: NodeProcess[] = [];

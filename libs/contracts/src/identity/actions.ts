@@ -24,7 +24,13 @@ export const enableAccess = defineAction({
   description:
     'Gives a contact portal access now: creates (or enables) its login with a generated password that satisfies the policy. ' +
     'The password is in this answer only; the portal keeps no copy.',
-  errors: ['ACCESS_EMAIL_REQUIRED', 'ACCESS_NOT_ALLOWED'],
+  errors: [
+    'ACCESS_EMAIL_REQUIRED',
+    'ACCESS_NOT_ALLOWED',
+    'CONTACT_NOT_FOUND',
+    'PORTAL_LOGIN_TAKEN',
+    'IDENTITY_USER_TAKEN',
+  ],
   params: contactParams.extend({
     temporary: z.boolean().default(false).describe('The contact must choose a new password at the first login.'),
   }),
@@ -42,7 +48,13 @@ export const inviteContact = defineAction({
   description:
     'Sends the contact an invitation e-mail whose link sets a password (and sets up TOTP when MFA is required). ' +
     'The invitation expires; an expired one returns the contact to `none`.',
-  errors: ['ACCESS_EMAIL_REQUIRED', 'ACCESS_NOT_ALLOWED'],
+  errors: [
+    'ACCESS_EMAIL_REQUIRED',
+    'ACCESS_NOT_ALLOWED',
+    'CONTACT_NOT_FOUND',
+    'PORTAL_LOGIN_TAKEN',
+    'IDENTITY_USER_TAKEN',
+  ],
   params: contactParams.extend({
     lifespanHours: z.int().min(1).max(720).default(72).describe('How long the link works.'),
   }),
@@ -59,7 +71,7 @@ export const inviteContact = defineAction({
 });
 export const resendInvitation = defineAction({
   description: 'Sends the pending invitation again with a fresh link and lifespan.',
-  errors: ['INVITATION_NOT_PENDING'],
+  errors: ['INVITATION_NOT_PENDING', 'CONTACT_NOT_FOUND'],
   params: contactParams.extend({ lifespanHours: z.int().min(1).max(720).default(72) }),
   result: invitationSchema,
   http: {
@@ -74,7 +86,7 @@ export const resendInvitation = defineAction({
 export const cancelInvitation = defineAction({
   description:
     'Cancels the pending invitation (unlike other DELETE routes this removes an invitation, not a resource kept for history); the contact returns to `none`.',
-  errors: ['INVITATION_NOT_PENDING'],
+  errors: ['INVITATION_NOT_PENDING', 'CONTACT_NOT_FOUND'],
   params: contactParams,
   result: contactSchema,
   http: {
@@ -105,7 +117,7 @@ export const listInvitations = defineAction({
 export const resetPassword = defineAction({
   description:
     'Resets the contact’s password: a new generated one (in this answer only), or an e-mail whose link sets one.',
-  errors: ['ACCESS_NOT_ALLOWED'],
+  errors: ['ACCESS_NOT_ALLOWED', 'CONTACT_NOT_FOUND'],
   params: contactParams.extend({
     delivery: z.enum(['generated', 'email']),
     temporary: z.boolean().default(false),
@@ -122,9 +134,9 @@ export const resetPassword = defineAction({
 });
 export const setPassword = defineAction({
   description: 'Sets a password chosen by staff; refused with the rule it breaks when it does not meet the policy.',
-  errors: ['ACCESS_NOT_ALLOWED', 'PASSWORD_POLICY_VIOLATION'],
+  errors: ['ACCESS_NOT_ALLOWED', 'PASSWORD_POLICY_VIOLATION', 'CONTACT_NOT_FOUND'],
   params: contactParams.extend({
-    password: z.string().min(1).max(200),
+    password: text({ max: 200, trim: false }),
     temporary: z.boolean().default(true),
   }),
   result: z.object({ contactId: z.uuid(), temporary: z.boolean() }),
@@ -139,7 +151,7 @@ export const setPassword = defineAction({
 });
 export const resetMfa = defineAction({
   description: 'Removes the contact’s TOTP credentials, so the next login asks to set up MFA again.',
-  errors: ['ACCESS_NOT_ALLOWED'],
+  errors: ['ACCESS_NOT_ALLOWED', 'CONTACT_NOT_FOUND'],
   params: contactParams,
   result: contactSchema,
   http: {
@@ -154,7 +166,7 @@ export const resetMfa = defineAction({
 export const revokeAccess = defineAction({
   description:
     'Revokes portal access: disables the login, ends its sessions, and every gateway refuses its already-issued tokens within seconds.',
-  errors: ['ACCESS_NOT_ALLOWED'],
+  errors: ['ACCESS_NOT_ALLOWED', 'CONTACT_NOT_FOUND'],
   params: contactParams,
   result: contactSchema,
   http: {
@@ -168,7 +180,7 @@ export const revokeAccess = defineAction({
 });
 export const reenableAccess = defineAction({
   description: 'Restores revoked portal access: the login works again with its existing password.',
-  errors: ['ACCESS_NOT_ALLOWED', 'ACCESS_EMAIL_REQUIRED'],
+  errors: ['ACCESS_NOT_ALLOWED', 'ACCESS_EMAIL_REQUIRED', 'CONTACT_NOT_FOUND'],
   params: contactParams,
   result: contactSchema,
   http: {
@@ -198,8 +210,21 @@ export const listAccessRequests = defineAction({
 });
 export const approveAccessRequest = defineAction({
   description:
-    'Approves a request: links it to an existing contact of the account (by `contactId`) or creates one, then invites it.',
-  errors: ['ACCESS_REQUEST_NOT_FOUND', 'ACCESS_REQUEST_DECIDED', 'ACCESS_NOT_ALLOWED'],
+    'Approves a request: links it to an existing contact of the account (by `contactId`) or creates one ' +
+    '(at account level, or at `siteId`; name and e-mail from the request), then invites it. ' +
+    'A contact e-mail already in the account is a 409 CONTACT_EMAIL_TAKEN: approve again with that `contactId`.',
+  errors: [
+    'ACCESS_REQUEST_NOT_FOUND',
+    'ACCESS_REQUEST_DECIDED',
+    'ACCESS_REQUEST_CONTACT_MISMATCH',
+    'ACCESS_NOT_ALLOWED',
+    'ACCESS_EMAIL_REQUIRED',
+    'ACCOUNT_NOT_FOUND',
+    'CONTACT_NOT_FOUND',
+    'ARCHIVED',
+    'SITE_NOT_IN_ACCOUNT',
+    'CONTACT_EMAIL_TAKEN',
+  ],
   params: z.object({
     requestId: idSchema,
     accountId: idSchema,
@@ -232,8 +257,10 @@ export const rejectAccessRequest = defineAction({
 });
 export const requestAccess = defineAction({
   description:
-    'The login page\'s "Request access" form: queues the request for staff. Refused while the system option is off.',
-  errors: ['ACCESS_REQUESTS_DISABLED', 'REGISTRATION_RATE_LIMITED'],
+    'The login page\'s "Request access" form: queues the request for staff (one pending request per e-mail; ' +
+    'a repeat gets the same answer). Refused while the system option `requestLoginButton` is off. ' +
+    'Limited per client address (429 with `Retry-After`).',
+  errors: ['ACCESS_REQUESTS_DISABLED', 'REGISTRATION_RATE_LIMITED', 'DEPENDENCY_UNAVAILABLE'],
   params: accessRequestInputSchema,
   result: publicFormReceiptSchema,
   http: {
@@ -247,8 +274,11 @@ export const requestAccess = defineAction({
 });
 export const registerWithInvoice = defineAction({
   description:
-    'Invoice-verified self-registration: when the invoice matches and the account class allows it, the contact gets an invitation e-mail. ' +
-    'The answer, its status and its timing are the same whatever the outcome.',
+    'Invoice-verified self-registration: when the invoice matches (its quick-pay code, or its account number), the ' +
+    "account class allows it and the system option `selfRegistration` is on, the contact (the account's contact with " +
+    'this e-mail, or a new account-level one) gets an invitation e-mail. The answer, its status and its timing are ' +
+    'the same whatever the outcome: the check runs after the answer. Attempts are limited per client address and ' +
+    'per invoice number (429 with `Retry-After`).',
   errors: ['REGISTRATION_RATE_LIMITED'],
   params: selfRegistrationInputSchema,
   result: publicFormReceiptSchema,

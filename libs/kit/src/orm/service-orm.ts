@@ -46,6 +46,9 @@ export async function createServiceOrm(options: ServiceOrmOptions): Promise<Serv
     // Unqualified SQL (raw queries, migrations) must land in the service's schema whatever the role's defaults.
     driverOptions: { options: `-c search_path=${options.schema}` },
     allowGlobalContext: false,
+    // MikroORM finds a running transaction by context name: one name per service, so a handler of one
+    // service calling another in the same process (all-in-one) never runs its SQL in the caller's transaction.
+    contextName: options.schema,
   });
 }
 

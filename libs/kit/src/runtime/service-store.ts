@@ -82,6 +82,14 @@ export async function openServiceStore(options: {
       purgePublishedAfterDays: 7,
     });
     for (const definition of options.consumers ?? []) {
+      // The producer's stream may not exist yet (its service starts later): create it as the
+      // producer would, so services start in any order.
+      const producer = definition.filterSubjects[0]?.split('.')[0];
+      if (producer) {
+        await ensureServiceStream(await options.nats.jetstreamManager(), producer, {
+          maxAgeMs: options.durable.streamMaxAgeMs,
+        });
+      }
       consumers.push(
         await startConsumer(definition, {
           orm,

@@ -1,0 +1,513 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type moleculer from 'moleculer';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionParams, Invitation } from '@portal/contracts';
+import { call, createBroker, DomainError } from '@portal/kit';
+import { apiClient, requireStackVar, stackEnv, type ApiClient } from '@portal/testing';
+import { startServices, tokenFor, type SystemUnderTest } from './support/system-under-test.ts';
+
+// The login page's self-service as it runs: gateway, identity, directory and notifications as real
+// processes over NATS, PostgreSQL, Keycloak's staff realm, and the SMTP capture. Staff act over
+// HTTP. The public forms are called on the bus, as the gateway's public route will call them
+// (that route comes with the portal-gateway branch); `identity.inviteContact` comes with the
+// identity-access branch, so a stand-in peer answers it here and records whom it was asked to invite.
+
+interface CapturedMessage {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string | null;
+}
+
+const run = randomUUID().slice(0, 6).toLowerCase();
+const namespace = `e2e-self-${run}`;
+const perInvoice = 4;
+const perAddress = 6;
+// Attempt counters live in PostgreSQL for their window: each run counts from its own addresses.
+const net = `10.${randomInt(0, 256)}.${randomInt(0, 256)}`;
+
+let system: SystemUnderTest;
+let staff: ApiClient;
+let bus: moleculer.ServiceBroker;
+let db: pg.Pool;
+const invited: { contactId: string }[] = [];
+let openAccount: { id: string };
+let closedAccount: { id: string };
+
+const mailCatcher = () => requireStackVar('MAIL_CATCHER_URL');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function messagesTo(address: string): Promise<CapturedMessage[]> {
+  const response = await fetch(`${mailCatcher()}/api/messages?to=${encodeURIComponent(address)}`);
+  return (await response.json()) as CapturedMessage[];
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${system.outputs()}`);
+    await sleep(100);
+  }
+}
+
+/** A public form as the gateway's public route calls it: no actor, the client's address and request id. */
+function publicCall<A extends 'identity.requestAccess' | 'identity.registerWithInvoice'>(
+  action: A,
+  params: ActionParams<A>,
+  sourceIp = `${net}.1`,
+) {
+  return call(bus, action, params, { meta: { requestId: `req-${randomUUID()}`, sourceIp } });
+}
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+async function identityEvents(
+  type: string,
+): Promise<{ actor: unknown; requestId?: string; data: Record<string, unknown> }[]> {
+  const { rows } = await db.query<{ envelope: { actor: unknown; requestId?: string; data: Record<string, unknown> } }>(
+    'select envelope from identity.outbox where type = $1 order by created_at',
+    [type],
+  );
+  return rows.map((row) => row.envelope);
+}
+
+async function checksPending(): Promise<number> {
+  const { rows } = await db.query<{ count: string }>('select count(*) from identity.self_registration_check');
+  return Number(rows[0]?.count ?? 0);
+}
+
+async function staffOk<T = Record<string, unknown>>(method: string, path: string, body?: unknown, status = 200) {
+  const answer = await staff.request<T>(method, path, { body });
+  expect(answer.status, `${method} ${path}: ${answer.text}`).toBe(status);
+  return answer.body;
+}
+
+beforeAll(async () => {
+  system = await startServices(['gateway', 'identity', 'directory', 'notifications'], {
+    MOLECULER_NAMESPACE: namespace,
+    IDENTITY_SELF_SERVICE_ATTEMPTS_PER_ADDRESS: String(perAddress),
+    IDENTITY_SELF_REGISTRATION_ATTEMPTS_PER_INVOICE: String(perInvoice),
+    GATEWAY_RATE_LIMIT_PER_MINUTE: '100000',
+  });
+  const token = await tokenFor('staffAdmin');
+  staff = apiClient(system.gatewayUrl, () => token);
+  db = new pg.Pool({ connectionString: stackEnv().IDENTITY_DATABASE_URL, max: 2 });
+
+  bus = createBroker({
+    nodeID: `self-service-test-${run}`,
+    natsUrl: requireStackVar('NATS_URL'),
+    logLevel: 'warn',
+    namespace,
+  });
+  // Stand-in for identity-access's invite: records the call, answers like the contract says.
+  bus.createService({
+    name: 'identity',
+    actions: {
+      async inviteContact(ctx: moleculer.Context<{ contactId: string }>): Promise<Invitation> {
+        invited.push({ contactId: ctx.params.contactId });
+        const contact = await call(ctx, 'directory.getContact', { contactId: ctx.params.contactId });
+        const now = new Date();
+        return {
+          contactId: contact.id,
+          accountId: contact.accountId,
+          email: contact.email ?? '',
+          status: 'pending',
+          invitedBy: { kind: 'system', component: 'stand-in' },
+          invitedAt: now.toISOString(),
+          expiresAt: new Date(now.getTime() + 72 * 3_600_000).toISOString(),
+          resentAt: null,
+          sends: 1,
+        };
+      },
+    },
+  });
+  await bus.start();
+  await bus.waitForServices(['directory', 'identity'], 20_000);
+
+  const open = await staffOk<{ id: string }>(
+    'POST',
+    '/admin/account-classes',
+    { name: `Open ${run}`, allowSelfRegistration: true },
+    201,
+  );
+  const closed = await staffOk<{ id: string }>(
+    'POST',
+    '/admin/account-classes',
+    { name: `Closed ${run}`, allowSelfRegistration: false },
+    201,
+  );
+  openAccount = await staffOk('POST', '/admin/accounts', { number: `OPEN-${run}`, name: `Open ${run}` }, 201);
+  closedAccount = await staffOk('POST', '/admin/accounts', { number: `CLOSED-${run}`, name: `Closed ${run}` }, 201);
+  await staffOk('PUT', `/admin/accounts/${openAccount.id}/class`, { classId: open.id });
+  await staffOk('PUT', `/admin/accounts/${closedAccount.id}/class`, { classId: closed.id });
+  const invoice = { amount: '10.00', currency: 'EUR', issuedAt: '2026-03-01' };
+  const items = [
+    { ...invoice, number: `INV-${run}-CODE`, accountNumber: `OPEN-${run}`, quickPayCode: `QP-${run}-1` },
+    { ...invoice, number: `INV-${run}-ACC`, accountNumber: `OPEN-${run}` },
+    { ...invoice, number: `INV-${run}-CLOSED`, accountNumber: `CLOSED-${run}`, quickPayCode: `QP-${run}-C` },
+    ...Array.from({ length: 24 }, (_, index) => ({
+      ...invoice,
+      number: `INV-${run}-T${index}`,
+      accountNumber: `OPEN-${run}`,
+      quickPayCode: `QP-${run}-T${index}`,
+    })),
+  ];
+  const job = await staffOk<{ id: string }>('POST', '/admin/invoice-references/import', { items }, 202);
+  await eventually('invoice import', async () => {
+    const seen = await staffOk<{ status: string }>('GET', `/admin/invoice-references/imports/${job.id}`);
+    return seen.status === 'running' ? undefined : seen;
+  });
+});
+
+afterAll(async () => {
+  await staff?.request('PUT', '/admin/system-options', {
+    body: { requestLoginButton: false, selfRegistration: false },
+  });
+  await bus?.stop();
+  await db?.end();
+  await system?.stop();
+});
+
+describe('Request access', () => {
+  const email = `requester-${run}@prospect.test`;
+  const form = { name: 'Grace Brewster Hopper', email, company: `Prospect ${run}`, message: 'We buy your valves.' };
+
+  it('is refused while the system option is off', async () => {
+    await staffOk('PUT', '/admin/system-options', { requestLoginButton: false });
+    const error = await refusal(publicCall('identity.requestAccess', form));
+    expect(error).toMatchObject({ type: 'ACCESS_REQUESTS_DISABLED', code: 403 });
+    const queue = await staffOk<{ items: { email: string }[] }>('GET', '/admin/access-requests');
+    expect(queue.items.filter((item) => item.email === email)).toEqual([]);
+  });
+
+  it('reaches the staff queue once the option is on; a repeat gets the same answer and no second entry', async () => {
+    await staffOk('PUT', '/admin/system-options', { requestLoginButton: true });
+    const first = await publicCall('identity.requestAccess', form);
+    const again = await publicCall('identity.requestAccess', { ...form, message: 'Again.' });
+    expect(again).toEqual(first);
+    const queue = await staffOk<{ items: { email: string; status: string; company: string; message: string }[] }>(
+      'GET',
+      '/admin/access-requests?limit=100',
+    );
+    const mine = queue.items.filter((item) => item.email === email);
+    expect(mine).toMatchObject([{ status: 'pending', company: form.company, message: form.message }]);
+    const received = (await identityEvents('identity.access-request.received')).filter(
+      (event) => event.data.company === form.company,
+    );
+    expect(received).toHaveLength(1);
+  });
+
+  async function queued(address: string): Promise<{ id: string }> {
+    await publicCall('identity.requestAccess', { ...form, email: address, name: 'Katherine Johnson' });
+    const queue = await staffOk<{ items: { id: string; email: string }[] }>('GET', '/admin/access-requests?limit=100');
+    const request = queue.items.find((item) => item.email === address);
+    if (!request) throw new Error(`${address} is not in the queue`);
+    return request;
+  }
+
+  it('rejects with a polite e-mail to the requester, audited, and refuses a second decision', async () => {
+    const request = (
+      await staffOk<{ items: { id: string; email: string }[] }>('GET', '/admin/access-requests?limit=100')
+    ).items.find((item) => item.email === email)!;
+    const rejected = await staffOk<Record<string, unknown>>('POST', `/admin/access-requests/${request.id}/reject`, {
+      reason: 'internal note: competitor',
+    });
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      decisionReason: 'internal note: competitor',
+      contactId: null,
+    });
+    expect(rejected.decidedBy).toMatchObject({ kind: 'staff' });
+
+    const [mail] = await eventually('the rejection e-mail', async () => {
+      const messages = await messagesTo(email);
+      return messages.length > 0 ? messages : undefined;
+    });
+    expect(mail!.subject).toBe('Your request for access to Customer Portal');
+    expect(mail!.text).toContain('Dear Grace Brewster Hopper,');
+    expect(mail!.text).toContain(`on behalf of ${form.company}`);
+    expect(mail!.text).not.toContain('competitor');
+    expect(mail!.html).toContain('Dear Grace Brewster Hopper,');
+
+    const [decided] = (await identityEvents('identity.access-request.decided')).filter(
+      (event) => event.data.requestId === request.id,
+    );
+    expect(decided).toMatchObject({
+      actor: { kind: 'staff' },
+      data: { decision: 'rejected', requester: { email, name: form.name, company: form.company } },
+    });
+    expect(JSON.stringify(decided)).not.toContain('competitor');
+
+    const again = await staff.request('POST', `/admin/access-requests/${request.id}/approve`, {
+      body: { accountId: openAccount.id },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'ACCESS_REQUEST_DECIDED' } });
+    // Still exactly one e-mail: the durable consumer applied the event once.
+    await sleep(500);
+    expect(await messagesTo(email)).toHaveLength(1);
+  });
+
+  it('approves by creating a contact in the chosen account and inviting it, audited', async () => {
+    const address = `new-contact-${run}@prospect.test`;
+    const request = await queued(address);
+    const answer = await staffOk<{ request: Record<string, unknown>; invitation: Invitation }>(
+      'POST',
+      `/admin/access-requests/${request.id}/approve`,
+      { accountId: openAccount.id },
+    );
+    expect(answer.request).toMatchObject({ status: 'approved', decidedBy: { kind: 'staff' } });
+    const contactId = answer.request.contactId as string;
+    expect(answer.invitation).toMatchObject({ contactId, accountId: openAccount.id, email: address });
+    expect(invited).toContainEqual({ contactId });
+    const contact = await staffOk<Record<string, unknown>>('GET', `/admin/contacts/${contactId}`);
+    expect(contact).toMatchObject({
+      accountId: openAccount.id,
+      email: address,
+      firstName: 'Katherine',
+      lastName: 'Johnson',
+    });
+    const [decided] = (await identityEvents('identity.access-request.decided')).filter(
+      (event) => event.data.requestId === request.id,
+    );
+    expect(decided).toMatchObject({ data: { decision: 'approved', contactId, accountId: openAccount.id } });
+    expect(decided!.data.requester).toBeUndefined();
+    expect(await messagesTo(address)).toEqual([]);
+  });
+
+  it('approves by linking an existing contact of the account; a contact of another account is refused and the request stays pending', async () => {
+    const address = `linked-${run}@prospect.test`;
+    const existing = await staffOk<{ id: string }>(
+      'POST',
+      `/admin/accounts/${openAccount.id}/contacts`,
+      { firstName: 'Mary', lastName: 'Jackson', email: `mary-${run}@open.test` },
+      201,
+    );
+    const elsewhere = await staffOk<{ id: string }>(
+      'POST',
+      `/admin/accounts/${closedAccount.id}/contacts`,
+      { firstName: 'Other', lastName: 'Account' },
+      201,
+    );
+    const request = await queued(address);
+    const mismatch = await staff.request('POST', `/admin/access-requests/${request.id}/approve`, {
+      body: { accountId: openAccount.id, contactId: elsewhere.id },
+    });
+    expect(mismatch.status, mismatch.text).toBe(422);
+    expect(mismatch.body).toMatchObject({ error: { code: 'ACCESS_REQUEST_CONTACT_MISMATCH' } });
+    expect(invited).not.toContainEqual({ contactId: elsewhere.id });
+
+    const answer = await staffOk<{ request: Record<string, unknown> }>(
+      'POST',
+      `/admin/access-requests/${request.id}/approve`,
+      {
+        accountId: openAccount.id,
+        contactId: existing.id,
+      },
+    );
+    expect(answer.request).toMatchObject({ status: 'approved', contactId: existing.id });
+    expect(invited).toContainEqual({ contactId: existing.id });
+  });
+
+  it('counts requests per client address (429 with retryAfterSeconds)', async () => {
+    const address = `${net}.2`;
+    const answers: unknown[] = [];
+    for (let i = 0; i <= perAddress; i += 1) {
+      answers.push(
+        await publicCall(
+          'identity.requestAccess',
+          { ...form, email: `burst-${i}-${run}@prospect.test` },
+          address,
+        ).catch((error: unknown) => error),
+      );
+    }
+    expect(answers.slice(0, perAddress).every((answer) => !(answer instanceof Error))).toBe(true);
+    expect(answers[perAddress]).toMatchObject({ type: 'REGISTRATION_RATE_LIMITED', code: 429 });
+    const seconds = (answers[perAddress] as DomainError).data as { retryAfterSeconds: number };
+    expect(seconds.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('invoice-verified self-registration', () => {
+  let addressCounter = 0;
+  // A fresh client address per attempt, so the per-address limit stays out of the way here.
+  const nextAddress = () => `2001:db8:${run.slice(0, 4)}:${(addressCounter += 1).toString(16)}::1`;
+  const register = (params: ActionParams<'identity.registerWithInvoice'>) =>
+    publicCall('identity.registerWithInvoice', params, nextAddress());
+
+  beforeAll(async () => {
+    await staffOk('PUT', '/admin/system-options', { selfRegistration: true });
+  });
+
+  async function contactsOf(accountId: string): Promise<{ id: string; email: string | null }[]> {
+    return (
+      await staffOk<{ items: { id: string; email: string | null }[] }>(
+        'GET',
+        `/admin/accounts/${accountId}/contacts?limit=100`,
+      )
+    ).items;
+  }
+
+  it('invites a new account-level contact for a matching invoice and quick-pay code, and the known contact for the account number', async () => {
+    const fresh = `fresh-${run}@open.test`;
+    const known = await staffOk<{ id: string }>(
+      'POST',
+      `/admin/accounts/${openAccount.id}/contacts`,
+      { firstName: 'Known', lastName: 'Contact', email: `known-${run}@open.test` },
+      201,
+    );
+    const first = await register({
+      email: fresh,
+      invoiceNumber: `inv-${run}-code`,
+      quickPayCode: `QP-${run}-1`,
+      firstName: 'Dorothy',
+    });
+    const second = await register({
+      email: `KNOWN-${run}@open.test`,
+      invoiceNumber: `INV-${run}-ACC`,
+      accountNumber: `open-${run}`,
+    });
+    expect(second).toEqual(first);
+
+    const created = await eventually('the new contact', async () =>
+      (await contactsOf(openAccount.id)).find((contact) => contact.email === fresh),
+    );
+    await eventually('both invitations', async () =>
+      invited.some((call) => call.contactId === created.id) && invited.some((call) => call.contactId === known.id)
+        ? true
+        : undefined,
+    );
+    const contact = await staffOk<Record<string, unknown>>('GET', `/admin/contacts/${created.id}`);
+    expect(contact).toMatchObject({ firstName: 'Dorothy', siteId: null });
+    const accepted = await identityEvents('identity.self-registration.accepted');
+    expect(accepted.map((event) => event.data)).toEqual(
+      expect.arrayContaining([
+        { contactId: created.id, accountId: openAccount.id },
+        { contactId: known.id, accountId: openAccount.id },
+      ]),
+    );
+    expect(accepted.find((event) => event.data.contactId === created.id)?.actor).toEqual({
+      kind: 'system',
+      component: 'identity.self-registration',
+    });
+    await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined));
+  });
+
+  it('answers a wrong invoice, a wrong code, a wrong account number, a disallowed class and the option off exactly as a match, and invites nobody', async () => {
+    const reference = await register({
+      email: `ref-${run}@open.test`,
+      invoiceNumber: `INV-${run}-T0`,
+      quickPayCode: `QP-${run}-T0`,
+    });
+    const misses: ActionParams<'identity.registerWithInvoice'>[] = [
+      { email: `miss-1-${run}@open.test`, invoiceNumber: `INV-${run}-NOPE`, quickPayCode: `QP-${run}-1` },
+      { email: `miss-2-${run}@open.test`, invoiceNumber: `INV-${run}-CODE`, quickPayCode: `QP-${run}-WRONG` },
+      { email: `miss-3-${run}@open.test`, invoiceNumber: `INV-${run}-ACC`, accountNumber: `CLOSED-${run}` },
+      { email: `miss-4-${run}@closed.test`, invoiceNumber: `INV-${run}-CLOSED`, quickPayCode: `QP-${run}-C` },
+    ];
+    const before = invited.length;
+    for (const miss of misses) expect(JSON.stringify(await register(miss))).toBe(JSON.stringify(reference));
+    await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined));
+    await staffOk('PUT', '/admin/system-options', { selfRegistration: false });
+    const optionOff = {
+      email: `miss-5-${run}@open.test`,
+      invoiceNumber: `INV-${run}-T1`,
+      quickPayCode: `QP-${run}-T1`,
+    };
+    expect(JSON.stringify(await register(optionOff))).toBe(JSON.stringify(reference));
+    await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined));
+    await staffOk('PUT', '/admin/system-options', { selfRegistration: true });
+
+    const emails = new Set([...misses, optionOff].map((miss) => miss.email));
+    const contacts = [...(await contactsOf(openAccount.id)), ...(await contactsOf(closedAccount.id))];
+    expect(contacts.filter((contact) => contact.email && emails.has(contact.email))).toEqual([]);
+    // Only the reference attempt invited anyone.
+    expect(invited.length - before).toBe(1);
+  });
+
+  it('limits attempts per invoice across addresses and per address across invoices (429 with retryAfterSeconds)', async () => {
+    const invoiceNumber = `INV-${run}-LIMITED`;
+    for (let i = 0; i < perInvoice; i += 1) {
+      await register({ email: `limit-${i}-${run}@open.test`, invoiceNumber, accountNumber: 'X' });
+    }
+    const perInvoiceRefusal = await refusal(
+      register({ email: `limit-x-${run}@open.test`, invoiceNumber, accountNumber: 'X' }),
+    );
+    expect(perInvoiceRefusal).toMatchObject({ type: 'REGISTRATION_RATE_LIMITED', code: 429 });
+    expect((perInvoiceRefusal.data as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
+
+    const address = `${net}.3`;
+    for (let i = 0; i < perAddress; i += 1) {
+      await publicCall(
+        'identity.registerWithInvoice',
+        { email: `a-${i}-${run}@open.test`, invoiceNumber: `INV-A${i}-${run}`, accountNumber: 'X' },
+        address,
+      );
+    }
+    const perAddressRefusal = await refusal(
+      publicCall(
+        'identity.registerWithInvoice',
+        { email: `a-x-${run}@open.test`, invoiceNumber: `INV-AX-${run}`, accountNumber: 'X' },
+        address,
+      ),
+    );
+    expect(perAddressRefusal).toMatchObject({ type: 'REGISTRATION_RATE_LIMITED', code: 429 });
+    await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined));
+  });
+
+  it('takes as long to answer a match as a miss (timing report)', async () => {
+    const matching: number[] = [];
+    const missing: number[] = [];
+    for (let i = 2; i < 24; i += 1) {
+      const match = {
+        email: `t-${i}-${run}@open.test`,
+        invoiceNumber: `INV-${run}-T${i}`,
+        quickPayCode: `QP-${run}-T${i}`,
+      };
+      const miss = { email: `m-${i}-${run}@open.test`, invoiceNumber: `INV-${run}-T${i}`, quickPayCode: 'WRONG-CODE' };
+      // Alternate which goes first, so drift over the run does not favour one side.
+      for (const [sample, params] of i % 2 === 0
+        ? ([
+            [matching, match],
+            [missing, miss],
+          ] as const)
+        : ([
+            [missing, miss],
+            [matching, match],
+          ] as const)) {
+        const started = performance.now();
+        await register(params);
+        sample.push(performance.now() - started);
+      }
+    }
+    const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+    const quantile = (values: number[], q: number) => sorted(values)[Math.floor(q * (values.length - 1))]!;
+    const summary = (values: number[]) => ({
+      p10: quantile(values, 0.1).toFixed(2),
+      median: quantile(values, 0.5).toFixed(2),
+      p90: quantile(values, 0.9).toFixed(2),
+    });
+    const all = [...matching, ...missing];
+    const spread = quantile(all, 0.9) - quantile(all, 0.1);
+    const difference = Math.abs(quantile(matching, 0.5) - quantile(missing, 0.5));
+    console.info(
+      `[timing] registerWithInvoice over NATS, ${matching.length} matching / ${missing.length} missing: ` +
+        `matching ${JSON.stringify(summary(matching))} ms, missing ${JSON.stringify(summary(missing))} ms, ` +
+        `median difference ${difference.toFixed(2)} ms, p10–p90 spread ${spread.toFixed(2)} ms`,
+    );
+    // Not an absolute time: the two medians differ by less than the spread of all answers (or 2 ms).
+    expect(difference).toBeLessThanOrEqual(Math.max(spread, 2));
+    await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined), 60_000);
+  });
+});
