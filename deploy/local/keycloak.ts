@@ -6,6 +6,7 @@ import {
   lstatSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   readlinkSync,
   rmSync,
   symlinkSync,
@@ -19,32 +20,48 @@ import { InfraError } from './proc.ts';
 
 export const keycloakLocalDir = join(localDir, 'keycloak');
 
+/** Our Keycloak themes (login and e-mail), one folder per theme: `customer-portal`. */
+export const projectThemesDir = join(deployDir, 'keycloak', 'themes');
+export const portalThemeName = 'customer-portal';
+
 /**
  * Keycloak derives its data dir from kc.home.dir (<home>/data). To keep the cached dist read-only at
  * run time, each project gets its own home: a copy of bin/kc.sh (so kc.sh resolves the home to
- * .local/keycloak/home) and symlinks to the cached lib/, conf/, providers/, themes/; data/ is real.
+ * .local/keycloak/home) and symlinks to the cached lib/, conf/, providers/; data/ is real. themes/
+ * is real too: it links each entry of the dist's themes/ and each theme of deploy/keycloak/themes,
+ * so Keycloak serves our theme straight from the checkout (edits show at once: see keycloakStartArgs).
  */
 export function prepareKeycloakHome(distHome: string): string {
   const home = join(keycloakLocalDir, 'home');
   mkdirSync(join(home, 'bin'), { recursive: true });
   mkdirSync(join(home, 'data'), { recursive: true });
-  for (const entry of ['lib', 'conf', 'providers', 'themes', 'version.txt']) {
-    const link = join(home, entry);
-    const target = join(distHome, entry);
-    let current: string | undefined;
-    try {
-      if (lstatSync(link).isSymbolicLink()) current = readlinkSync(link);
-      else rmSync(link, { recursive: true, force: true });
-    } catch {
-      /* missing */
-    }
-    if (current !== target) {
-      rmSync(link, { force: true });
-      symlinkSync(target, link);
-    }
-  }
+  for (const entry of ['lib', 'conf', 'providers', 'version.txt']) linkTo(join(home, entry), join(distHome, entry));
+  const themes = join(home, 'themes');
+  // Earlier checkouts linked the whole folder to the dist's read-only themes/.
+  if (existsSync(themes) && lstatSync(themes).isSymbolicLink()) rmSync(themes);
+  mkdirSync(themes, { recursive: true });
+  const wanted = new Map<string, string>();
+  for (const entry of readdirSync(join(distHome, 'themes'))) wanted.set(entry, join(distHome, 'themes', entry));
+  for (const theme of readdirSync(projectThemesDir)) wanted.set(theme, join(projectThemesDir, theme));
+  for (const entry of readdirSync(themes)) if (!wanted.has(entry)) rmSync(join(themes, entry), { force: true });
+  for (const [entry, target] of wanted) linkTo(join(themes, entry), target);
   for (const script of ['kc.sh']) copyFileSync(join(distHome, 'bin', script), join(home, 'bin', script));
   return home;
+}
+
+/** Makes `link` a symlink to `target`, replacing whatever is there unless it already is one. */
+function linkTo(link: string, target: string): void {
+  let current: string | undefined;
+  try {
+    if (lstatSync(link).isSymbolicLink()) current = readlinkSync(link);
+    else rmSync(link, { recursive: true, force: true });
+  } catch {
+    /* missing */
+  }
+  if (current !== target) {
+    rmSync(link, { force: true });
+    symlinkSync(target, link);
+  }
 }
 
 export function keycloakStartArgs(pgHost: string = host, pgPort: number = ports.postgres): string[] {
@@ -61,6 +78,11 @@ export function keycloakStartArgs(pgHost: string = host, pgPort: number = ports.
     `--db-username=${devCredentials.keycloakDbUser}`,
     `--db-password=${devCredentials.keycloakDbPassword}`,
     '--log-console-color=false',
+    // A local Keycloak is for development and tests: templates, messages and styles of
+    // deploy/keycloak/themes are read again on each request, so an edit shows without a restart.
+    '--spi-theme--cache-themes=false',
+    '--spi-theme--cache-templates=false',
+    '--spi-theme--static-max-age=-1',
   ];
 }
 
@@ -243,6 +265,16 @@ export async function applyRealms(opts: ApplyRealmsOptions): Promise<string[]> {
   const admin = new Admin(opts.baseUrl.replace(/\/+$/, ''), opts.adminUser, opts.adminPassword);
   const secrets = realmSecrets(opts.env);
   const summary: string[] = [];
+  let themeFound: boolean | undefined;
+  const themeInstalled = async () => {
+    if (themeFound === undefined) {
+      const info = (await (await admin.ok('GET', '/serverinfo')).json()) as {
+        themes?: Record<string, { name: string }[]>;
+      };
+      themeFound = ['login', 'email'].every((type) => info.themes?.[type]?.some((t) => t.name === portalThemeName));
+    }
+    return themeFound;
+  };
   for (const realmName of ['staff', 'portal'] as const) {
     const file = join(realmsDir, `${realmName}.realm.json`);
     const rep = JSON.parse(substitute(readFileSync(file, 'utf8'), secrets)) as Json;
@@ -275,12 +307,21 @@ export async function applyRealms(opts: ApplyRealmsOptions): Promise<string[]> {
         throw new InfraError(`${seedFile}: user ${String(u['username'])} has no entry in deploy/local/dev-logins.ts`);
       return { ...u, credentials: [{ type: 'password', value: login.password, temporary: false }] };
     });
-    const res = await admin.ok('POST', `/realms/${realmName}/partialImport`, {
-      ifResourceExists: 'SKIP',
-      clients: seed.clients ?? [],
-      users,
-    });
+    // Dev clients follow the seed file (a Keycloak seeded before a client changed gets the change);
+    // users are only added, so their ids (linked to directory contacts) never change.
+    const clientsResult = (await (
+      await admin.ok('POST', `/realms/${realmName}/partialImport`, {
+        ifResourceExists: 'OVERWRITE',
+        clients: seed.clients ?? [],
+      })
+    ).json()) as { added?: number; overwritten?: number };
+    const res = await admin.ok('POST', `/realms/${realmName}/partialImport`, { ifResourceExists: 'SKIP', users });
     const result = (await res.json()) as { added?: number; skipped?: number };
+    if (await themeInstalled()) {
+      // What the identity service's realm reconciliation also does; the dev seed does it at once so
+      // the login page and e-mails of a local Keycloak look like the product before any service runs.
+      await admin.ok('PUT', `/realms/${realmName}`, { loginTheme: portalThemeName, emailTheme: portalThemeName });
+    }
     if (opts.smtp) {
       await admin.ok('PUT', `/realms/${realmName}`, {
         smtpServer: {
@@ -294,7 +335,10 @@ export async function applyRealms(opts: ApplyRealmsOptions): Promise<string[]> {
         },
       });
     }
-    summary.push(`${realmName} dev seed: ${result.added ?? 0} added, ${result.skipped ?? 0} skipped`);
+    summary.push(
+      `${realmName} dev seed: ${result.added ?? 0} users added, ${result.skipped ?? 0} skipped; ` +
+        `${(clientsResult.added ?? 0) + (clientsResult.overwritten ?? 0)} clients written`,
+    );
   }
   return summary;
 }
