@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { devCredentials, logsDir, ports, repoRoot } from './config.ts';
-import { devLogins } from './dev-logins.ts';
+import { devCliClientId, devLogins } from './dev-logins.ts';
 import { seedDemoData } from './demo-data.ts';
 import { startStack } from './stack.ts';
 import { serviceNames } from '@portal/contracts';
@@ -42,6 +42,8 @@ const running: ServiceProcess[] = processPlan.map(({ name, healthPort }) => {
       HEALTH_HOST: '127.0.0.1',
       GATEWAY_PORT: String(gatewayPort),
       GATEWAY_HOST: '127.0.0.1',
+      // The dev seed's password-grant client signs in the README's curl examples and the demo loader.
+      GATEWAY_ALLOWED_CLIENTS: process.env.GATEWAY_ALLOWED_CLIENTS ?? `portal-gateway,${devCliClientId}`,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,7 +22,7 @@ function documentedCodes(document: OpenApi, method: string, path: string, status
  */
 export function undocumentedErrors(document: OpenApi, answered: readonly AnsweredRequest[]): string[] {
   return answered.flatMap(({ method, path, status, code }) => {
-    if (status < 400 || !path.startsWith('/admin') || status === 405) return [];
+    if (status < 400 || !/^\/(admin|portal|public)\//.test(path) || status === 405) return [];
     const allowed = documentedCodes(document, method, path, status);
     return allowed?.includes(code ?? '') ? [] : [`${method} ${path} → ${status} ${code ?? '(no code)'}`];
   });

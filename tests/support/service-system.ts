@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { serviceNames, type ServiceName } from '@portal/contracts';
-import { devAccessToken } from '@portal/deploy/local/dev-logins';
+import { devAccessToken, devCliClientId } from '@portal/deploy/local/dev-logins';
 import { freePort, spawnNode, waitForHttp, type NodeProcess } from '@portal/testing';
 import { serviceMainPath } from './service-mains.ts';
 
@@ -57,6 +57,8 @@ export async function startServiceSystem(options: ServiceSystemOptions): Promise
     HEALTH_HOST: loopback,
     GATEWAY_HOST: loopback,
     GATEWAY_PORT: String(gatewayPort),
+    // Tests sign in through the dev seed's password-grant client.
+    GATEWAY_ALLOWED_CLIENTS: `portal-gateway,${devCliClientId}`,
     ...options.env,
   };
   const processes: NodeProcess[] = [];

@@ -9,6 +9,7 @@ import { defaultImportLimits, type ImportLimits } from './imports/import-limits.
 import { invoiceReferenceActions } from './invoice-references/invoice-references.actions.ts';
 import { directoryStoreOf } from './persistence/directory-store.ts';
 import { portalAccessActions } from './portal-access/portal-access.actions.ts';
+import { portalReadActions } from './portal/portal-reads.actions.ts';
 import { projectActions } from './projects/projects.actions.ts';
 import { siteActions } from './sites/sites.actions.ts';
 import { systemOptionsActions } from './system-options/system-options.actions.ts';
@@ -39,6 +40,7 @@ export function directoryService(deps: DirectoryServiceDeps): moleculer.ServiceS
       ...contactImportActions({ orm: deps.orm, limits }),
       ...portalAccessActions(store),
       ...visibilityActions({ orm: deps.orm }),
+      ...portalReadActions(store),
       ...systemOptionsActions(store),
       ...invoiceReferenceActions(store, { limits }),
       ...auditActions(store),

@@ -1,11 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type moleculer from 'moleculer';
 import ApiGateway, { type ApiRouteSchema, type ApiSettingsSchema } from 'moleculer-web';
-import type { HttpBinding } from '@portal/contracts';
-import { statusActionOf, type ReadinessCheck } from '@portal/kit';
-import type { TokenVerifier } from './adapters/staff-token.verifier.ts';
+import {
+  portalPrincipalsChangedEvent,
+  portalPrincipalsChangedSchema,
+  type DirectoryErrorCode,
+  type HttpBinding,
+} from '@portal/contracts';
+import { call, DomainError, statusActionOf, type CallerMeta, type ReadinessCheck } from '@portal/kit';
+import type { TokenVerifier } from './adapters/realm-token.verifier.ts';
 import { buildAsyncApiDocument } from './asyncapi/asyncapi.builder.ts';
-import { bearerTokenOf, staffAuthMiddleware, type StaffRequest } from './auth/staff-auth.middleware.ts';
+import { bearerTokenOf } from './auth/bearer-auth.ts';
+import { portalAuthMiddleware, type PortalRequest } from './auth/portal-auth.middleware.ts';
+import { cachedPortalPrincipals, type PortalPrincipalResolver } from './auth/portal-principals.ts';
+import { staffAuthMiddleware, type StaffRequest } from './auth/staff-auth.middleware.ts';
 import { hasStaffRole } from './auth/staff-permissions.ts';
 import { lacksPermission, unauthenticated } from './errors.ts';
 import { assignClientAddress, type TrustedProxies } from './http/client-address.ts';
@@ -34,10 +42,15 @@ export interface GatewaySettings {
   rateLimitPerMinute: number;
   /** Per client address for requests without a valid token, per gateway replica. */
   anonymousRateLimitPerMinute: number;
+  /** How long a portal login's contact is kept before the directory is asked again (0: every request). */
+  principalCacheMs: number;
 }
 
 export interface GatewayDependencies {
+  /** Realm `staff` tokens for `/admin` (and `/status` details). */
   staffTokens: TokenVerifier;
+  /** Realm `portal` tokens for `/portal`. */
+  portalTokens: TokenVerifier;
 }
 
 const csvCallTimeoutMs = 10 * 60_000;
@@ -61,6 +74,30 @@ function authorizeStaff(request: IncomingMessage, binding: HttpBinding) {
   return { kind: 'staff' as const, userId: principal.userId };
 }
 
+/** The contact of a portal route: from the verified token only, never from the request's params. */
+function authorizeContact(request: IncomingMessage): CallerMeta['actor'] {
+  const principal = (request as PortalRequest).portalPrincipal;
+  if (!principal) throw unauthenticated('missing_token');
+  return { kind: 'contact', contactId: principal.contactId, userId: principal.userId };
+}
+
+/** Public forms have no principal; their calls are recorded as coming from the public API. */
+const publicActor: CallerMeta['actor'] = { kind: 'system', component: 'gateway.public' };
+
+/** Who a portal login is, by asking the directory; null when no contact is linked to the login. */
+function directoryPrincipalLookup(broker: () => moleculer.ServiceBroker) {
+  return async (identityUserId: string) => {
+    try {
+      return await call(broker(), 'directory.resolvePortalPrincipal', { identityUserId });
+    } catch (error) {
+      if (error instanceof DomainError && error.type === ('CONTACT_NOT_FOUND' satisfies DirectoryErrorCode)) {
+        return null;
+      }
+      throw error;
+    }
+  };
+}
+
 /**
  * Whether a `/status` caller may see nodes, versions and dependencies: a valid staff token with any
  * staff role. No token is the public view; a token that fails is 401 like anywhere else.
@@ -73,8 +110,9 @@ async function showsStatusDetails(request: IncomingMessage, verifier: TokenVerif
 
 /**
  * The only HTTP surface. Under /api/v1: public `status`, `openapi.json` and `asyncapi.json`, and
- * the staff API `/admin/*` generated from the action contracts (portal routes arrive with their
- * issue, as a third route with its own authentication beside the staff one).
+ * three routes generated from the action contracts, one per audience, each with its own
+ * authentication: `/admin/*` (staff token and permission), `/portal/*` (portal token, the contact
+ * as principal) and `/public/*` (no token, limited per client address).
  */
 export function gatewayService(
   settings: GatewaySettings,
@@ -85,6 +123,15 @@ export function gatewayService(
   const principalLimiter = tokenBucketLimiter({ perMinute: settings.rateLimitPerMinute });
   const openApiDocument = JSON.stringify(buildOpenApiDocument({ version: serviceVersion }));
   const asyncApiDocument = JSON.stringify(buildAsyncApiDocument({ version: serviceVersion }));
+
+  let serviceBroker: moleculer.ServiceBroker | undefined;
+  const portalPrincipals: PortalPrincipalResolver = cachedPortalPrincipals({
+    ttlMs: settings.principalCacheMs,
+    lookup: directoryPrincipalLookup(() => {
+      if (!serviceBroker) throw new Error('the gateway service has not been created yet');
+      return serviceBroker;
+    }),
+  });
 
   const systemStatus = cachedStatus((caller) => collectSystemStatus(caller), { ttlMs: settings.statusCacheMs });
 
@@ -117,12 +164,12 @@ export function gatewayService(
     aliases: publicAliases,
   };
 
-  const staffAliases = contractAliases('staff', {
+  const bodyLimits = {
     jsonBodyLimitBytes: settings.jsonBodyLimitBytes,
     csvBodyLimitBytes: settings.csvBodyLimitBytes,
     csvCallTimeoutMs,
-    authorize: authorizeStaff,
-  });
+  };
+  const staffAliases = contractAliases('staff', { ...bodyLimits, authorize: authorizeStaff });
   const staffPath = `${apiPrefix}/admin`;
   const staffRoute: ApiRouteSchema = {
     name: 'staff',
@@ -138,12 +185,43 @@ export function gatewayService(
     aliases: staffAliases,
   };
 
+  const portalAliases = contractAliases('portal', { ...bodyLimits, authorize: authorizeContact });
+  const portalPath = `${apiPrefix}/portal`;
+  const portalRoute: ApiRouteSchema = {
+    name: 'portal',
+    path: portalPath,
+    mappingPolicy: 'restrict',
+    bodyParsers: false,
+    // As for staff: authentication (token, then the contact) before anything says which paths exist.
+    use: [
+      portalAuthMiddleware({
+        verifier: dependencies.portalTokens,
+        principalLimiter,
+        anonymousLimiter,
+        principals: portalPrincipals,
+      }),
+      methodGuard(methodTableOf(portalPath, portalAliases)),
+    ],
+    aliases: portalAliases,
+  };
+
+  const publicFormAliases = contractAliases('public', { ...bodyLimits, authorize: () => publicActor });
+  const publicFormsPath = `${apiPrefix}/public`;
+  const publicFormsRoute: ApiRouteSchema = {
+    name: 'public-forms',
+    path: publicFormsPath,
+    mappingPolicy: 'restrict',
+    bodyParsers: false,
+    use: [anonymousRateLimit(anonymousLimiter), methodGuard(methodTableOf(publicFormsPath, publicFormAliases))],
+    aliases: publicFormAliases,
+  };
+
   // moleculer-web's settings type lives beside the ServiceSchema one; checked here, widened below.
   const apiSettings: ApiSettingsSchema = {
     port: settings.port,
     ip: settings.host,
     use: [assignRequestId, setSecurityHeaders, assignClientAddress(settings.trustedProxies)],
-    routes: [publicRoute, staffRoute],
+    routes: [publicRoute, staffRoute, portalRoute, publicFormsRoute],
     onError(request: IncomingMessage, response: ServerResponse, error: Error) {
       const { status, body, headers } = toErrorResponse(error, requestIdOf(request));
       if (status >= 500) {
@@ -171,6 +249,17 @@ export function gatewayService(
       addRoute: false,
       removeRoute: false,
       listAliases: false,
+    },
+    events: {
+      // A plain broadcast from the directory: cache invalidation only (revocation has its own list).
+      [portalPrincipalsChangedEvent](ctx: moleculer.Context) {
+        const change = portalPrincipalsChangedSchema.safeParse(ctx.params);
+        if (change.success) portalPrincipals.invalidate(change.data);
+        else this.logger.warn(`ignored a malformed ${portalPrincipalsChangedEvent} broadcast`);
+      },
+    },
+    created(this: moleculer.Service) {
+      serviceBroker = this.broker;
     },
     methods: {
       // Every error goes to `onError` (and its one log line); moleculer-web would log 5xx twice.

@@ -33,8 +33,33 @@ export const resolvePortalPrincipal = defineAction({
   description: 'The contact linked to a portal login, with its access status; 404 when none is.',
   errors: ['CONTACT_NOT_FOUND'],
   params: z.object({ identityUserId: z.string().min(1).max(100) }),
-  result: z.object({ contactId: z.uuid(), accountId: z.uuid(), accessStatus: accessStatusSchema }),
+  result: z.object({
+    contactId: z.uuid(),
+    accountId: z.uuid(),
+    accessStatus: accessStatusSchema,
+    accessEnabled: z
+      .boolean()
+      .describe(
+        "The visibility rule's gate (`portal_access_enabled`): access `enabled`, and the contact and its account not archived. Only then may the login use the portal.",
+      ),
+  }),
 });
+
+/**
+ * Plain (non-durable) broadcasts that tell every gateway replica to drop cached portal principals
+ * (DESIGN rule 3: `broker.broadcast` is for cache invalidation only). Losing one costs at most the
+ * gateway's principal cache lifetime; revocation itself travels through the revocation list.
+ */
+export const portalPrincipalsChangedEvent = 'cache.portal-principals.changed';
+export const portalPrincipalsChangedSchema = z.object({
+  /** Portal logins (Keycloak user ids) whose link to a contact changed. */
+  identityUserIds: z.array(z.string().min(1)).default([]),
+  /** Contacts whose access, e-mail, scope or archive state changed. */
+  contactIds: z.array(z.uuid()).default([]),
+  /** Accounts archived or restored: every principal of the account. */
+  accountIds: z.array(z.uuid()).default([]),
+});
+export type PortalPrincipalsChanged = z.input<typeof portalPrincipalsChangedSchema>;
 
 /** Internal: what `/portal/me` shows of the directory (the identity service adds the MFA state). */
 export const getPortalProfileFacts = defineAction({

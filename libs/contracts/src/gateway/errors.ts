@@ -4,6 +4,10 @@ import { defineErrorTable } from '../errors.ts';
 export const gatewayErrors = defineErrorTable({
   UNAUTHENTICATED: { kind: 'unauthenticated', message: 'A valid bearer access token is required.' },
   FORBIDDEN: { kind: 'forbidden', message: 'Your role does not allow this request.' },
+  PORTAL_ACCESS_DISABLED: {
+    kind: 'forbidden',
+    message: 'This login has no enabled portal access; ask your supplier to enable it.',
+  },
   METHOD_NOT_ALLOWED: { kind: 'method_not_allowed', message: 'This resource does not answer this method.' },
   INVALID_PATH: { kind: 'bad_request', message: 'The request path is not correctly encoded.' },
   INVALID_JSON: { kind: 'bad_request', message: 'The request body is not valid JSON.' },

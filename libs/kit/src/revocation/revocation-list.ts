@@ -30,6 +30,8 @@ export interface RevocationWatcher {
   isRevoked(realm: RevocationRealm, subject: string, issuedAtSeconds: number): boolean;
   /** Resolves once the entries that existed when watching began are loaded. */
   ready: Promise<void>;
+  /** For readiness: rejects until the list is loaded, and once the watch has ended without `stop`. */
+  check(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,7 +75,16 @@ export async function watchRevocations(
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
   });
-  const watch: QueuedIterator<KvEntry> = await kv.watch({ key: '>', initializedFn: () => markReady() });
+  let loaded = false;
+  let stopping = false;
+  let ended: string | null = null;
+  const watch: QueuedIterator<KvEntry> = await kv.watch({
+    key: '>',
+    initializedFn: () => {
+      loaded = true;
+      markReady();
+    },
+  });
   const running = (async () => {
     for await (const entry of watch) {
       if (entry.operation !== 'PUT') {
@@ -83,7 +94,14 @@ export async function watchRevocations(
       const revokedAt = Date.parse((JSON.parse(decoder.decode(entry.value)) as { revokedAt?: string }).revokedAt ?? '');
       if (Number.isFinite(revokedAt)) revoked.set(entry.key, revokedAt);
     }
-  })();
+  })().then(
+    () => {
+      if (!stopping) ended = 'the revocation watch ended';
+    },
+    (error: unknown) => {
+      ended = `the revocation watch failed: ${error instanceof Error ? error.message : String(error)}`;
+    },
+  );
 
   const revokedAtOf = (realm: RevocationRealm, subject: string) => revoked.get(`${realm}.${subject}`);
   return {
@@ -94,7 +112,12 @@ export async function watchRevocations(
       // `iat` has whole seconds: a token issued in the same second as the revocation is refused too.
       return revokedAt !== undefined && issuedAtSeconds * 1000 <= revokedAt;
     },
+    async check() {
+      if (ended) throw new Error(ended);
+      if (!loaded) throw new Error('the revocation list is still loading');
+    },
     async stop() {
+      stopping = true;
       watch.stop();
       await running.catch(() => undefined);
     },

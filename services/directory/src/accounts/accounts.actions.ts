@@ -16,6 +16,7 @@ import {
   updateAccountRow,
 } from './accounts.repository.ts';
 import { directoryError } from '../errors.ts';
+import { announcePortalPrincipalChange } from '../portal/portal-principals.broadcast.ts';
 
 export const accountNotFound = () => directoryError('ACCOUNT_NOT_FOUND');
 export const archivedError = (what: string) => directoryError('ARCHIVED', { message: `The ${what} is archived.` });
@@ -128,8 +129,8 @@ export function accountActions(store: DirectoryStore): Record<string, moleculer.
       }),
     ),
 
-    archiveAccount: contractAction('directory.archiveAccount', ({ accountId }, ctx) =>
-      store.change(async (tx) => {
+    archiveAccount: contractAction('directory.archiveAccount', async ({ accountId }, ctx) => {
+      const account = await store.change(async (tx) => {
         const before = await findAccount(tx, accountId, { forUpdate: true });
         if (!before) throw accountNotFound();
         if (before.archivedAt) return before;
@@ -147,7 +148,10 @@ export function accountActions(store: DirectoryStore): Record<string, moleculer.
           { type: 'directory.account.archived', data: { accountId } },
         );
         return archived;
-      }),
-    ),
+      });
+      // Every contact of an archived account loses the portal (`portal_access_enabled`).
+      announcePortalPrincipalChange(ctx, { accountIds: [accountId] });
+      return account;
+    }),
   };
 }

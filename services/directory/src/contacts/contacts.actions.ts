@@ -20,6 +20,7 @@ import {
   updateContactRow,
 } from './contacts.repository.ts';
 import { directoryError } from '../errors.ts';
+import { announcePortalPrincipalChange } from '../portal/portal-principals.broadcast.ts';
 
 export const contactNotFound = () => directoryError('CONTACT_NOT_FOUND');
 
@@ -88,8 +89,9 @@ export function contactActions(store: DirectoryStore): Record<string, moleculer.
       }),
     ),
 
-    updateContact: contractAction('directory.updateContact', ({ contactId, ...patch }, ctx) =>
-      store.change(async (tx) => {
+    updateContact: contractAction('directory.updateContact', async ({ contactId, ...patch }, ctx) => {
+      let portalFactsChanged = false;
+      const contact = await store.change(async (tx) => {
         const before = await liveContactForChange(tx, contactId);
         const next: Contact = { ...before, ...definedFields(patch) };
         const changes = changesBetween(before, next, contactAuditFields);
@@ -102,6 +104,7 @@ export function contactActions(store: DirectoryStore): Record<string, moleculer.
           });
         }
         await updateContactRow(tx, next);
+        portalFactsChanged = 'email' in changes || 'siteId' in changes;
         await recordChange(
           tx,
           callerOf(ctx),
@@ -137,11 +140,13 @@ export function contactActions(store: DirectoryStore): Record<string, moleculer.
           );
         }
         return contactAfterChange(tx, contactId);
-      }),
-    ),
+      });
+      if (portalFactsChanged) announcePortalPrincipalChange(ctx, { contactIds: [contactId] });
+      return contact;
+    }),
 
-    archiveContact: contractAction('directory.archiveContact', ({ contactId }, ctx) =>
-      store.change(async (tx) => {
+    archiveContact: contractAction('directory.archiveContact', async ({ contactId }, ctx) => {
+      const contact = await store.change(async (tx) => {
         const before = await findContact(tx, contactId, { forUpdate: true });
         if (!before) throw contactNotFound();
         if (before.archivedAt) return before;
@@ -166,7 +171,9 @@ export function contactActions(store: DirectoryStore): Record<string, moleculer.
           { type: 'directory.contact.archived', data: { contactId, accountId: before.accountId } },
         );
         return archived;
-      }),
-    ),
+      });
+      announcePortalPrincipalChange(ctx, { contactIds: [contactId] });
+      return contact;
+    }),
   };
 }

@@ -18,6 +18,7 @@ import {
   writeAccessMove,
 } from './portal-access.repository.ts';
 import { directoryError } from '../errors.ts';
+import { announcePortalPrincipalChange } from '../portal/portal-principals.broadcast.ts';
 
 export function portalAccessActions(store: DirectoryStore): Record<string, moleculer.ActionSchema> {
   return {
@@ -27,8 +28,8 @@ export function portalAccessActions(store: DirectoryStore): Record<string, molec
       return portalTabPage(em, args);
     }),
 
-    setAccessScope: contractAction('directory.setAccessScope', ({ contactId, scope }, ctx) =>
-      store.change(async (tx) => {
+    setAccessScope: contractAction('directory.setAccessScope', async ({ contactId, scope }, ctx) => {
+      const contact = await store.change(async (tx) => {
         const before = await liveContactForChange(tx, contactId);
         const next = canonicalScope(scope);
         if (sameScope(before.access.scope, next)) return before;
@@ -59,8 +60,10 @@ export function portalAccessActions(store: DirectoryStore): Record<string, molec
           { type: 'directory.access-scope.changed', data: { contactId, accountId: before.accountId, scope: next } },
         );
         return contactAfterChange(tx, contactId);
-      }),
-    ),
+      });
+      announcePortalPrincipalChange(ctx, { contactIds: [contactId] });
+      return contact;
+    }),
 
     requireMfa: contractAction('directory.requireMfa', ({ contactId }, ctx) =>
       setContactMfaRequired(store, ctx, contactId, true),
@@ -72,9 +75,11 @@ export function portalAccessActions(store: DirectoryStore): Record<string, molec
 
     applyAccessTransition: contractAction(
       'directory.applyAccessTransition',
-      ({ contactId, to, identityUserId, inviteExpiresAt }, ctx) =>
-        store.change(async (tx) => {
+      async ({ contactId, to, identityUserId, inviteExpiresAt }, ctx) => {
+        let previousLogin: string | null = null;
+        const contact = await store.change(async (tx) => {
           const before = await liveContactForChange(tx, contactId);
+          previousLogin = before.access.identityUserId;
           const from = before.access.status;
           if (!canMoveAccess(from, to)) {
             throw directoryError('ACCESS_TRANSITION_NOT_ALLOWED', {
@@ -121,7 +126,12 @@ export function portalAccessActions(store: DirectoryStore): Record<string, molec
             },
           );
           return after;
-        }),
+        });
+        // The login that lost its contact and the one that gained it, whatever the gateways hold.
+        const logins = [previousLogin, contact.access.identityUserId].filter((id): id is string => id !== null);
+        announcePortalPrincipalChange(ctx, { contactIds: [contactId], identityUserIds: logins });
+        return contact;
+      },
     ),
   };
 }

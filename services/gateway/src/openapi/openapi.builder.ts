@@ -5,6 +5,7 @@ import {
   httpStatusOfErrorKind,
   type ActionContract,
   type ErrorCode,
+  type HttpAudience,
   type HttpBinding,
 } from '@portal/contracts';
 import { hoistDefs, toJsonSchema, type JsonSchema } from '../json-schema.ts';
@@ -13,12 +14,30 @@ import { pathParamNames, readsQuery } from '../http/request-params.ts';
 type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
 
 /**
- * The codes every operation may answer besides its action's own: the gateway's edge (token,
- * role, body, rate limit) and the common ones (validation, cursors, values PostgreSQL refuses,
- * a service that is down). Kept beside the code that answers them: the gateway's handlers.
+ * What the gateway answers before an audience's action runs: a staff route checks the token and
+ * the role's permission, a portal route the token and that its contact has enabled access, a
+ * public route only limits the client's address. Every route is rate-limited.
+ */
+const audienceEdgeErrors: Record<HttpAudience, ErrorCode[]> = {
+  staff: ['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED'],
+  portal: ['UNAUTHENTICATED', 'PORTAL_ACCESS_DISABLED', 'RATE_LIMITED'],
+  public: ['RATE_LIMITED'],
+};
+
+/** How each audience authenticates: the security scheme its operations name (none for public). */
+const audienceSecurity: Record<HttpAudience, Record<string, string[]>[]> = {
+  staff: [{ staffBearer: [] }],
+  portal: [{ portalBearer: [] }],
+  public: [],
+};
+
+/**
+ * The codes every operation may answer besides its action's own: the gateway's edge for its
+ * audience (token, role or access, rate limit, body) and the common ones (validation, cursors,
+ * values PostgreSQL refuses, a service that is down). Kept beside the code that answers them.
  */
 function edgeErrorsOf(binding: HttpBinding, paramNames: readonly string[]): ErrorCode[] {
-  const codes: ErrorCode[] = ['VALIDATION_FAILED', 'INVALID_VALUE', 'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED'];
+  const codes: ErrorCode[] = ['VALIDATION_FAILED', 'INVALID_VALUE', ...audienceEdgeErrors[binding.audience]];
   codes.push('DEPENDENCY_UNAVAILABLE');
   if (pathParamNames(binding.path).length > 0) codes.push('INVALID_PATH');
   if (paramNames.includes('cursor')) codes.push('INVALID_CURSOR');
@@ -99,12 +118,21 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
   const components = {
     schemas: { ErrorBody: toJsonSchema(errorBodySchema, 'output') } as Record<string, JsonSchema>,
     securitySchemes: {
-      bearerAuth: {
+      staffBearer: {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description:
-          'An access token from Keycloak: realm `staff` for `/admin` operations. Each operation names the permission it needs in `x-required-permission`.',
+          'A staff access token from Keycloak realm `staff` (audience `staff-api`, issued to an allowed client), for `/admin` operations. ' +
+          'Each operation names the permission it needs in `x-required-permission`. A portal token is refused (401).',
+      },
+      portalBearer: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A contact’s access token from Keycloak realm `portal` (audience `portal-api`, issued to an allowed client), for `/portal` operations. ' +
+          'The contact is taken from the token; its portal access must be enabled (else 403 `PORTAL_ACCESS_DISABLED`). A staff token is refused (401).',
       },
     },
   };
@@ -126,7 +154,8 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       title: 'Customer Portal API',
       version: options.version,
       description:
-        'Staff (`/admin`) REST API of the customer portal. Errors are `{ "error": { "code", "message", "details"? }, "requestId" }`. ' +
+        'REST API of the customer portal: staff operations under `/admin` (realm `staff` tokens), the signed-in contact’s under `/portal` ' +
+        '(realm `portal` tokens; ids of anything outside the contact’s reach answer 404 exactly like missing ones), and the login page’s forms under `/public` (no token, limited per client address). Errors are `{ "error": { "code", "message", "details"? }, "requestId" }`. ' +
         'The durable events the services publish on NATS JetStream are described by the AsyncAPI 3.0 document at `/api/v1/asyncapi.json`.',
     },
     servers: [{ url: '/api/v1' }],
@@ -172,7 +201,7 @@ function operationOf(
     tags: [binding.tag],
     summary: binding.summary,
     description: contract.description,
-    security: [{ bearerAuth: [] }],
+    security: audienceSecurity[binding.audience],
     ...(binding.audience === 'staff' ? { 'x-required-permission': binding.permission } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
   };

@@ -61,6 +61,7 @@ describe('gateway HTTP surface', () => {
   let gateway: moleculer.ServiceBroker;
   let intruder: moleculer.ServiceBroker;
   let base: string;
+  let stopGatewayModule: () => Promise<void> = async () => {};
   const tokens = {} as Record<'admin' | 'viewer' | 'contact', string>;
   const bearer = (key: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[key]}` });
 
@@ -86,6 +87,7 @@ describe('gateway HTTP surface', () => {
       GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000',
       GATEWAY_STATUS_CACHE_SECONDS: String(statusCacheSeconds),
       KEYCLOAK_URL: stackEnv().KEYCLOAK_URL,
+      GATEWAY_ALLOWED_CLIENTS: 'portal-gateway,portal-cli',
     });
     const instance = await gatewayModule.create({
       broker: gateway,
@@ -94,6 +96,7 @@ describe('gateway HTTP surface', () => {
       logger: gateway.getLogger('gateway'),
       durable: defaultDurableSettings,
     });
+    stopGatewayModule = instance.stop;
     for (const schema of instance.schemas) gateway.createService(schema);
     await gateway.start();
     await gateway.waitForServices(['directory'], 10_000);
@@ -111,6 +114,7 @@ describe('gateway HTTP surface', () => {
   afterAll(async () => {
     await intruder?.stop();
     await gateway?.stop();
+    await stopGatewayModule();
     await directory?.stop();
     await nats?.close();
   });

@@ -4,17 +4,10 @@ import { connect, type NatsConnection } from 'nats';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryErrors } from '@portal/contracts';
-import {
-  callerOf,
-  contractAction,
-  createBroker,
-  defaultDurableSettings,
-  errorFactoryOf,
-  type CallerMeta,
-} from '@portal/kit';
-import { freePort, stackEnv } from '@portal/testing';
+import { callerOf, contractAction, createBroker, errorFactoryOf, type CallerMeta } from '@portal/kit';
+import { stackEnv } from '@portal/testing';
 import { devAccessToken, type DevLoginKey } from '@portal/deploy/local/dev-logins';
-import { gatewayModule } from '../../src/gateway.module.ts';
+import { startGatewayNode, type GatewayNode } from './support/gateway-node.ts';
 
 /**
  * The gateway's own behaviour (auth, permissions, params, errors, CSV streaming, rate limits) in
@@ -113,37 +106,10 @@ async function login(key: DevLoginKey) {
   tokens[key] = { accessToken, subject: payload.sub };
 }
 
-interface RunningGateway {
-  base: string;
-  broker: moleculer.ServiceBroker;
-}
+type RunningGateway = GatewayNode;
 
-async function startGateway(nats: NatsConnection, extraEnv: Record<string, string>): Promise<RunningGateway> {
-  const port = await freePort();
-  const broker = createBroker({
-    nodeID: `gateway-${randomUUID().slice(0, 6)}`,
-    natsUrl: stackEnv().NATS_URL ?? '',
-    namespace,
-    logLevel: 'warn',
-  });
-  const env = gatewayModule.env.parse({
-    GATEWAY_HOST: '127.0.0.1',
-    GATEWAY_PORT: String(port),
-    KEYCLOAK_URL: stackEnv().KEYCLOAK_URL,
-    ...extraEnv,
-  });
-  const instance = await gatewayModule.create({
-    broker,
-    env,
-    nats,
-    durable: defaultDurableSettings,
-    logger: broker.getLogger('gateway'),
-  });
-  for (const schema of instance.schemas) broker.createService(schema);
-  await broker.start();
-  await broker.waitForServices(['directory'], 10_000);
-  return { base: `http://127.0.0.1:${port}/api/v1`, broker };
-}
+const startGateway = (nats: NatsConnection, env: Record<string, string>) =>
+  startGatewayNode({ namespace, nats, env, waitFor: ['directory'] });
 
 const bearer = (key: DevLoginKey) => ({ authorization: `Bearer ${tokens[key].accessToken}` });
 const json = { 'content-type': 'application/json' };
@@ -179,7 +145,7 @@ describe('gateway staff API', () => {
   });
 
   afterAll(async () => {
-    await gateway?.broker.stop();
+    await gateway?.stop();
     await directoryBroker?.stop();
     await nats?.close();
   });
@@ -447,7 +413,7 @@ describe('gateway staff API', () => {
       });
     });
     afterAll(async () => {
-      await limited?.broker.stop();
+      await limited?.stop();
     });
 
     it('limits each signed-in user separately and answers 429 with Retry-After', async () => {
@@ -492,7 +458,7 @@ describe('gateway staff API', () => {
         expect(await via('2001:db8:5:5:ffff::2')).toBe(429);
         expect(await via('::ffff:203.0.113.6')).toBe(429);
       } finally {
-        await proxied.broker.stop();
+        await proxied.stop();
       }
     });
   });

@@ -50,7 +50,9 @@ describe('OpenAPI document', () => {
       const operation = document.paths[path]?.[http.method.toLowerCase()] as Operation | undefined;
       expect(operation?.operationId, action).toBe(action);
       expect(operation?.['x-required-permission']).toBe(http.audience === 'staff' ? http.permission : undefined);
-      expect(operation?.security).toEqual([{ bearerAuth: [] }]);
+      expect(operation?.security, action).toEqual(
+        { staff: [{ staffBearer: [] }], portal: [{ portalBearer: [] }], public: [] }[http.audience],
+      );
       expect(Object.keys(operation?.responses ?? {})).toContain(String(http.successStatus ?? 200));
     }
   });
@@ -82,9 +84,39 @@ describe('OpenAPI document', () => {
     expect(download.responses['200']?.content).toHaveProperty('text/csv');
   });
 
+  it('has a security scheme per token audience, and public operations need none', () => {
+    const schemes = (
+      document.components as { securitySchemes: Record<string, { scheme: string; description: string }> }
+    ).securitySchemes;
+    expect(Object.keys(schemes).sort()).toEqual(['portalBearer', 'staffBearer']);
+    expect(schemes.staffBearer?.description).toContain('realm `staff`');
+    expect(schemes.portalBearer?.description).toContain('realm `portal`');
+    expect(operationOf('/portal/projects', 'get').security).toEqual([{ portalBearer: [] }]);
+    expect(operationOf('/public/access-requests', 'post').security).toEqual([]);
+  });
+
+  it('documents the edge errors each audience can meet: token, role or access, rate limit', () => {
+    const edge = (path: string, method: string) =>
+      ['401', '403', '429'].map((status) => errorCodesAt(operationOf(path, method), status));
+    expect(edge('/admin/accounts', 'get')).toEqual([['UNAUTHENTICATED'], ['FORBIDDEN'], ['RATE_LIMITED']]);
+    expect(edge('/portal/projects', 'get')).toEqual([
+      ['UNAUTHENTICATED'],
+      ['PORTAL_ACCESS_DISABLED'],
+      ['RATE_LIMITED'],
+    ]);
+    // No token, so no 401 and no 403 of the gateway's (a form may add its own 429 code).
+    const publicForm = operationOf('/public/access-requests', 'post');
+    expect(errorCodesAt(publicForm, '401')).toEqual([]);
+    expect(errorCodesAt(publicForm, '429')).toContain('RATE_LIMITED');
+    expect(operationOf('/portal/projects', 'get').responses['401']).toHaveProperty('headers.WWW-Authenticate');
+    // A portal id outside the contact's reach is the same 404 as a missing one.
+    expect(errorCodesAt(operationOf('/portal/projects', 'get'), '404')).toEqual(['ACCOUNT_NOT_FOUND']);
+  });
+
   it('lists, per error status, exactly the codes of that status the operation may answer', () => {
-    for (const { operation } of operations) {
-      for (const status of ['400', '401', '403', '429', '503']) {
+    for (const { operation, path } of operations) {
+      const statuses = path.startsWith('/public') ? ['400', '429', '503'] : ['400', '401', '403', '429', '503'];
+      for (const status of statuses) {
         expect(errorCodesAt(operation, status), `${operation.operationId} ${status}`).not.toEqual([]);
       }
       for (const [status, response] of Object.entries(operation.responses)) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import type { TokenVerifier } from '../../src/adapters/staff-token.verifier.ts';
+import type { TokenVerifier } from '../../src/adapters/realm-token.verifier.ts';
 import { authenticateStaff, type StaffRequest } from '../../src/auth/staff-auth.middleware.ts';
 import { unauthenticated } from '../../src/errors.ts';
 import { tokenBucketLimiter } from '../../src/http/rate-limiter.ts';
@@ -18,7 +18,14 @@ function countingVerifier() {
     async verify(token: string) {
       verifier.verifications++;
       if (!token.startsWith('good-')) throw unauthenticated('invalid_token');
-      return { realm: 'staff' as const, subject: token.slice(5), roles: ['viewer'], username: null };
+      return {
+        realm: 'staff' as const,
+        subject: token.slice(5),
+        roles: ['viewer'],
+        username: null,
+        client: 'portal-cli',
+        issuedAt: 0,
+      };
     },
   } satisfies TokenVerifier & { verifications: number };
   return verifier;
