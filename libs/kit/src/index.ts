@@ -85,6 +85,7 @@ export { errorText, type DurableLogger } from './durable/durable-logger.ts';
 
 // ---- HTTP helpers
 export { callerOf, type CallerMeta } from './http/caller-meta.ts';
+export { normalizeAddress, rateLimitKeyOf } from './http/client-address-key.ts';
 export { decodeCursor, encodeCursor, pageFromRows } from './http/keyset-cursor.ts';
 
 // ---- health and process runtime

@@ -4,10 +4,14 @@ import { defineServiceModule, openServiceStore } from '@portal/kit';
 import { checkRealmAvailable, portalRealms } from './adapters/keycloak-realms.adapter.ts';
 import { identityService } from './identity.service.ts';
 import { identityMigrations } from './migrations/index.ts';
+import { attemptLimitsEnv, attemptLimitsOf } from './self-service/attempt-limits.ts';
+import { selfServiceOf } from './self-service/self-service.ts';
 
 export const identityModule = defineServiceModule({
   name: 'identity',
-  env: z.object({ IDENTITY_DATABASE_URL: postgresUrl, KEYCLOAK_URL: url(['http', 'https']) }),
+  env: z
+    .object({ IDENTITY_DATABASE_URL: postgresUrl, KEYCLOAK_URL: url(['http', 'https']) })
+    .extend(attemptLimitsEnv.shape),
   async create({ env, nats, logger, durable }) {
     const store = await openServiceStore({
       service: 'identity',
@@ -23,6 +27,14 @@ export const identityModule = defineServiceModule({
         portalRealms.map((realm) => [`keycloak.${realm}`, () => checkRealmAvailable(env.KEYCLOAK_URL, realm)]),
       ),
     };
-    return { schemas: [identityService(readiness, store.durableStatus)], readiness, stop: store.stop };
+    const selfService = selfServiceOf(store.orm, attemptLimitsOf(env));
+    return {
+      schemas: [identityService(readiness, store.durableStatus, selfService)],
+      readiness,
+      async stop() {
+        await selfService.stop();
+        await store.stop();
+      },
+    };
   },
 });

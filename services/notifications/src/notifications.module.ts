@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { postgresUrl, url } from '@portal/config';
-import { defineServiceModule, openServiceStore } from '@portal/kit';
+import { defineServiceModule, ensureServiceStream, openServiceStore } from '@portal/kit';
 import { createMailTransport, mailRelayCheck } from './adapters/smtp.adapter.ts';
+import { accessRequestRejectedConsumer } from './email/access-request-rejected.consumer.ts';
+import { loadEmailTemplates } from './email/email-templates.ts';
 import { notificationsService } from './notifications.service.ts';
 import { notificationsMigrations } from './migrations/index.ts';
 
@@ -10,9 +12,14 @@ export const notificationsModule = defineServiceModule({
   env: z.object({
     NOTIFICATIONS_DATABASE_URL: postgresUrl,
     SMTP_URL: url(['smtp', 'smtps']),
+    NOTIFICATIONS_MAIL_FROM: z.string().trim().min(3).max(300).default('"Customer Portal" <no-reply@portal.invalid>'),
+    PORTAL_PRODUCT_NAME: z.string().trim().min(1).max(100).default('Customer Portal'),
   }),
   async create({ env, nats, logger, durable }) {
     const mail = createMailTransport(env.SMTP_URL);
+    const render = loadEmailTemplates();
+    // The consumers read identity's stream: create it if notifications starts first (same settings as identity's).
+    await ensureServiceStream(await nats.jetstreamManager(), 'identity', { maxAgeMs: durable.streamMaxAgeMs });
     const store = await openServiceStore({
       service: 'notifications',
       databaseUrl: env.NOTIFICATIONS_DATABASE_URL,
@@ -20,6 +27,13 @@ export const notificationsModule = defineServiceModule({
       nats,
       logger,
       durable,
+      consumers: [
+        accessRequestRejectedConsumer({
+          mail,
+          render,
+          settings: { from: env.NOTIFICATIONS_MAIL_FROM, productName: env.PORTAL_PRODUCT_NAME },
+        }),
+      ],
     });
     const readiness = { ...store.readiness, smtp: mailRelayCheck(mail) };
     return {

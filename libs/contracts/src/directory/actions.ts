@@ -16,6 +16,7 @@ import {
   contactImportSchema,
   contactSchema,
   contactUpdateSchema,
+  emailSchema,
   importJobSchema,
   invoiceReferenceInputSchema,
   invoiceReferenceSchema,
@@ -636,6 +637,33 @@ export const listInvoiceReferences = defineAction({
   },
 });
 
+/**
+ * Internal (no HTTP binding): identity's self-registration asks whether an invoice proves a claim.
+ * Answers `matched: true` only when the invoice exists, the quick-pay code matches its stored hash
+ * (or the account number matches its live account), the account's class allows self-registration
+ * and the system option is on; the contact is the account's live contact with this e-mail, if any.
+ * Never says which check failed.
+ */
+export const verifyInvoiceForRegistration = defineAction({
+  description: 'Checks an invoice-verified self-registration claim (internal; identity calls it after answering).',
+  errors: [],
+  params: z
+    .object({
+      email: emailSchema,
+      invoiceNumber: text({ max: 40 }),
+      quickPayCode: text({ max: 40 }).optional(),
+      accountNumber: text({ max: 40 }).optional(),
+    })
+    .refine((input) => (input.quickPayCode === undefined) !== (input.accountNumber === undefined), {
+      message: 'give either quickPayCode or accountNumber',
+      path: ['quickPayCode'],
+    }),
+  result: z.discriminatedUnion('matched', [
+    z.object({ matched: z.literal(false) }),
+    z.object({ matched: z.literal(true), accountId: z.uuid(), contactId: z.uuid().nullable() }),
+  ]),
+});
+
 // ---- contacts CSV ----------------------------------------------------------------------------
 
 export const startContactImport = defineAction({
@@ -756,6 +784,7 @@ export const directoryActions = {
   'directory.importInvoiceReferences': importInvoiceReferences,
   'directory.getInvoiceReferenceImport': getInvoiceReferenceImport,
   'directory.listInvoiceReferences': listInvoiceReferences,
+  'directory.verifyInvoiceForRegistration': verifyInvoiceForRegistration,
   'directory.startContactImport': startContactImport,
   'directory.getContactImport': getContactImport,
   'directory.exportContacts': exportContacts,

@@ -198,8 +198,21 @@ export const listAccessRequests = defineAction({
 });
 export const approveAccessRequest = defineAction({
   description:
-    'Approves a request: links it to an existing contact of the account (by `contactId`) or creates one, then invites it.',
-  errors: ['ACCESS_REQUEST_NOT_FOUND', 'ACCESS_REQUEST_DECIDED', 'ACCESS_NOT_ALLOWED'],
+    'Approves a request: links it to an existing contact of the account (by `contactId`) or creates one ' +
+    '(at account level, or at `siteId`; name and e-mail from the request), then invites it. ' +
+    'A contact e-mail already in the account is a 409 CONTACT_EMAIL_TAKEN: approve again with that `contactId`.',
+  errors: [
+    'ACCESS_REQUEST_NOT_FOUND',
+    'ACCESS_REQUEST_DECIDED',
+    'ACCESS_REQUEST_CONTACT_MISMATCH',
+    'ACCESS_NOT_ALLOWED',
+    'ACCESS_EMAIL_REQUIRED',
+    'ACCOUNT_NOT_FOUND',
+    'CONTACT_NOT_FOUND',
+    'ARCHIVED',
+    'SITE_NOT_IN_ACCOUNT',
+    'CONTACT_EMAIL_TAKEN',
+  ],
   params: z.object({
     requestId: idSchema,
     accountId: idSchema,
@@ -232,8 +245,10 @@ export const rejectAccessRequest = defineAction({
 });
 export const requestAccess = defineAction({
   description:
-    'The login page\'s "Request access" form: queues the request for staff. Refused while the system option is off.',
-  errors: ['ACCESS_REQUESTS_DISABLED', 'REGISTRATION_RATE_LIMITED'],
+    'The login page\'s "Request access" form: queues the request for staff (one pending request per e-mail; ' +
+    'a repeat gets the same answer). Refused while the system option `requestLoginButton` is off. ' +
+    'Limited per client address (429 with `Retry-After`).',
+  errors: ['ACCESS_REQUESTS_DISABLED', 'REGISTRATION_RATE_LIMITED', 'DEPENDENCY_UNAVAILABLE'],
   params: accessRequestInputSchema,
   result: publicFormReceiptSchema,
   http: {
@@ -247,8 +262,11 @@ export const requestAccess = defineAction({
 });
 export const registerWithInvoice = defineAction({
   description:
-    'Invoice-verified self-registration: when the invoice matches and the account class allows it, the contact gets an invitation e-mail. ' +
-    'The answer, its status and its timing are the same whatever the outcome.',
+    'Invoice-verified self-registration: when the invoice matches (its quick-pay code, or its account number), the ' +
+    "account class allows it and the system option `selfRegistration` is on, the contact (the account's contact with " +
+    'this e-mail, or a new account-level one) gets an invitation e-mail. The answer, its status and its timing are ' +
+    'the same whatever the outcome: the check runs after the answer. Attempts are limited per client address and ' +
+    'per invoice number (429 with `Retry-After`).',
   errors: ['REGISTRATION_RATE_LIMITED'],
   params: selfRegistrationInputSchema,
   result: publicFormReceiptSchema,

@@ -12,6 +12,10 @@ export const identityErrors = defineErrorTable({
   ACCESS_REQUEST_NOT_FOUND: { kind: 'not_found', message: 'No such access request.' },
   ACCESS_REQUEST_DECIDED: { kind: 'conflict', message: 'The access request has already been decided.' },
   ACCESS_REQUESTS_DISABLED: { kind: 'forbidden', message: 'Requesting access is not enabled for this portal.' },
+  ACCESS_REQUEST_CONTACT_MISMATCH: {
+    kind: 'rule_violation',
+    message: 'The chosen contact does not belong to the chosen account.',
+  },
   REGISTRATION_RATE_LIMITED: { kind: 'rate_limited', message: 'Too many attempts; try again later.' },
 });
 export type IdentityErrorCode = keyof typeof identityErrors;

@@ -62,6 +62,12 @@ export const identityEvents = {
       decision: z.enum(['approved', 'rejected']),
       contactId: z.uuid().nullable(),
       accountId: z.uuid().nullable(),
+      requester: z
+        .object({ name: z.string(), email: z.string(), company: z.string() })
+        .optional()
+        .describe(
+          'Rejections only: whom the polite e-mail goes to (the notifications service sends it). Never the staff reason.',
+        ),
     }),
   }),
   'identity.self-registration.accepted': defineEvent({

@@ -41,6 +41,10 @@ export const accessRequestSchema = z.object({
   decidedAt: timestamp.nullable(),
   decidedBy: actorSchema.nullable(),
   contactId: z.uuid().nullable().describe('The contact linked or created on approval.'),
+  decisionReason: z
+    .string()
+    .nullable()
+    .describe('Why staff rejected it, for staff only: the polite e-mail does not quote it.'),
 });
 export type AccessRequest = z.infer<typeof accessRequestSchema>;
 
@@ -58,6 +62,10 @@ export const selfRegistrationInputSchema = z
     invoiceNumber: text({ max: 40 }),
     quickPayCode: text({ max: 40 }).optional(),
     accountNumber: text({ max: 40 }).optional(),
+    firstName: text({ max: 100 })
+      .optional()
+      .describe('For a new contact; without it the part of the e-mail before @ is used.'),
+    lastName: text({ max: 100 }).optional().describe('For a new contact.'),
   })
   .refine((input) => (input.quickPayCode === undefined) !== (input.accountNumber === undefined), {
     message: 'give either quickPayCode or accountNumber',

@@ -5,6 +5,7 @@ import { findImportJob, startImportJob } from '../imports/import-job.repository.
 import { defaultImportLimits, type ImportLimits } from '../imports/import-limits.ts';
 import type { DirectoryStore } from '../persistence/directory-store.ts';
 import { listInvoiceReferencePage } from './invoice-references.repository.ts';
+import { verifyRegistrationClaim } from './registration-claim.ts';
 import {
   defaultInvoiceImportOptions,
   runInvoiceReferenceImport,
@@ -41,6 +42,10 @@ export function invoiceReferenceActions(
       void runInvoiceReferenceImport({ store, jobId: job.id, items, caller, options });
       return job;
     }),
+
+    verifyInvoiceForRegistration: contractAction('directory.verifyInvoiceForRegistration', (claim) =>
+      verifyRegistrationClaim(store.read(), claim),
+    ),
 
     getInvoiceReferenceImport: contractAction('directory.getInvoiceReferenceImport', async ({ importId }) => {
       const job = await findImportJob(store.read(), importId, 'invoice-references');

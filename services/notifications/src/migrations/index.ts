@@ -1,4 +1,5 @@
 import type { MigrationClass } from '@portal/kit';
+import { EmailLogMigration } from './20261202200000-email-log.migration.ts';
 
 /** Append-only: a landed migration is never edited; the durable-event tables come from the kit. */
-export const notificationsMigrations: MigrationClass[] = [];
+export const notificationsMigrations: MigrationClass[] = [EmailLogMigration];
