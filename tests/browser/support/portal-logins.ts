@@ -52,6 +52,10 @@ export function portalLogins(stack: Record<string, string>) {
       const response = await admin('GET', `/attack-detection/brute-force/users/${login.userId}`);
       return (await response.json()) as { disabled: boolean; numFailures: number };
     },
+    /** Realm attributes of `portal`, as the identity service writes the login links. */
+    async setRealmAttributes(attributes: Record<string, string>): Promise<void> {
+      await admin('PUT', '', { attributes });
+    },
     async remove(login: PortalLogin): Promise<void> {
       await admin('DELETE', `/users/${login.userId}`);
     },
