@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 const integrationSetup = './libs/testing/src/global-setup.ts';
 
 // Three sizes of test: unit (fakes, no I/O), integration (real PostgreSQL, NATS, Keycloak, S3,
-// SMTP), e2e (whole processes over HTTP). One global setup starts the real stack once per run.
+// SMTP), e2e (whole processes over HTTP), and browser (a person in headless Chromium on Keycloak's
+// real pages and the gateway's). One global setup starts the real stack once per run.
 export default defineConfig({
   test: {
     projects: [
@@ -28,6 +29,16 @@ export default defineConfig({
           globalSetup: [integrationSetup],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          globalSetup: [integrationSetup],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

@@ -6,6 +6,7 @@ import {
   lstatSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   readlinkSync,
   rmSync,
   symlinkSync,
@@ -20,32 +21,48 @@ import { defaultMailFrom, reconcileClients, reconcileRealms } from '@portal/iden
 
 export const keycloakLocalDir = join(localDir, 'keycloak');
 
+/** Our Keycloak themes (login and e-mail), one folder per theme: `customer-portal`. */
+export const projectThemesDir = join(deployDir, 'keycloak', 'themes');
+export const portalThemeName = 'customer-portal';
+
 /**
  * Keycloak derives its data dir from kc.home.dir (<home>/data). To keep the cached dist read-only at
  * run time, each project gets its own home: a copy of bin/kc.sh (so kc.sh resolves the home to
- * .local/keycloak/home) and symlinks to the cached lib/, conf/, providers/, themes/; data/ is real.
+ * .local/keycloak/home) and symlinks to the cached lib/, conf/, providers/; data/ is real. themes/
+ * is real too: it links each entry of the dist's themes/ and each theme of deploy/keycloak/themes,
+ * so Keycloak serves our theme straight from the checkout (edits show at once: see keycloakStartArgs).
  */
 export function prepareKeycloakHome(distHome: string): string {
   const home = join(keycloakLocalDir, 'home');
   mkdirSync(join(home, 'bin'), { recursive: true });
   mkdirSync(join(home, 'data'), { recursive: true });
-  for (const entry of ['lib', 'conf', 'providers', 'themes', 'version.txt']) {
-    const link = join(home, entry);
-    const target = join(distHome, entry);
-    let current: string | undefined;
-    try {
-      if (lstatSync(link).isSymbolicLink()) current = readlinkSync(link);
-      else rmSync(link, { recursive: true, force: true });
-    } catch {
-      /* missing */
-    }
-    if (current !== target) {
-      rmSync(link, { force: true });
-      symlinkSync(target, link);
-    }
-  }
+  for (const entry of ['lib', 'conf', 'providers', 'version.txt']) linkTo(join(home, entry), join(distHome, entry));
+  const themes = join(home, 'themes');
+  // Earlier checkouts linked the whole folder to the dist's read-only themes/.
+  if (existsSync(themes) && lstatSync(themes).isSymbolicLink()) rmSync(themes);
+  mkdirSync(themes, { recursive: true });
+  const wanted = new Map<string, string>();
+  for (const entry of readdirSync(join(distHome, 'themes'))) wanted.set(entry, join(distHome, 'themes', entry));
+  for (const theme of readdirSync(projectThemesDir)) wanted.set(theme, join(projectThemesDir, theme));
+  for (const entry of readdirSync(themes)) if (!wanted.has(entry)) rmSync(join(themes, entry), { force: true });
+  for (const [entry, target] of wanted) linkTo(join(themes, entry), target);
   for (const script of ['kc.sh']) copyFileSync(join(distHome, 'bin', script), join(home, 'bin', script));
   return home;
+}
+
+/** Makes `link` a symlink to `target`, replacing whatever is there unless it already is one. */
+function linkTo(link: string, target: string): void {
+  let current: string | undefined;
+  try {
+    if (lstatSync(link).isSymbolicLink()) current = readlinkSync(link);
+    else rmSync(link, { recursive: true, force: true });
+  } catch {
+    /* missing */
+  }
+  if (current !== target) {
+    rmSync(link, { force: true });
+    symlinkSync(target, link);
+  }
 }
 
 export function keycloakStartArgs(pgHost: string = host, pgPort: number = ports.postgres): string[] {
@@ -62,6 +79,11 @@ export function keycloakStartArgs(pgHost: string = host, pgPort: number = ports.
     `--db-username=${devCredentials.keycloakDbUser}`,
     `--db-password=${devCredentials.keycloakDbPassword}`,
     '--log-console-color=false',
+    // A local Keycloak is for development and tests: templates, messages and styles of
+    // deploy/keycloak/themes are read again on each request, so an edit shows without a restart.
+    '--spi-theme--cache-themes=false',
+    '--spi-theme--cache-templates=false',
+    '--spi-theme--static-max-age=-1',
   ];
 }
 

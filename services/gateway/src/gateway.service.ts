@@ -20,6 +20,7 @@ import { assignClientAddress, type TrustedProxies } from './http/client-address.
 import { contractAliases } from './http/contract-routes.builder.ts';
 import { toErrorResponse } from './http/error-response.ts';
 import { methodGuard, methodTableOf } from './http/method-guard.ts';
+import { portalFormPagesRoute } from './http/portal-form-pages.ts';
 import { anonymousRateLimit } from './http/rate-limit.middleware.ts';
 import { tokenBucketLimiter } from './http/rate-limiter.ts';
 import { apiPrefix } from './http/request-params.ts';
@@ -221,7 +222,7 @@ export function gatewayService(
     port: settings.port,
     ip: settings.host,
     use: [assignRequestId, setSecurityHeaders, assignClientAddress(settings.trustedProxies)],
-    routes: [publicRoute, staffRoute, portalRoute, publicFormsRoute],
+    routes: [publicRoute, staffRoute, portalRoute, publicFormsRoute, portalFormPagesRoute(anonymousLimiter)],
     onError(request: IncomingMessage, response: ServerResponse, error: Error) {
       const { status, body, headers } = toErrorResponse(error, requestIdOf(request));
       if (status >= 500) {
