@@ -5,11 +5,12 @@ import { accessActions } from './access/access.actions.ts';
 import { accessOperations, type AccessOperations } from './access/access-operations.ts';
 import { mfaStateCache } from './access/mfa-state.cache.ts';
 import { keycloakAdminClient } from './adapters/keycloak-admin.adapter.ts';
-import { checkRealmAvailable, portalRealms } from './adapters/keycloak-realms.adapter.ts';
+import { checkRealmAvailable, portalRealms, realmAttributesWriter } from './adapters/keycloak-realms.adapter.ts';
 import { portalUsersOf } from './adapters/portal-users.adapter.ts';
 import { directoryEventConsumers } from './consumers/directory-events.consumers.ts';
 import { identityService } from './identity.service.ts';
 import { startInvitationSweeper } from './invitations/invitation.sweeper.ts';
+import { loginLinksConsumer } from './login-links.consumer.ts';
 import { identityMigrations } from './migrations/index.ts';
 import { defaultMailFrom, longestAccessTokenSeconds, reconcileRealms } from './realms/realm-reconciler.ts';
 import { attemptLimitsEnv, attemptLimitsOf } from './self-service/attempt-limits.ts';
@@ -23,7 +24,7 @@ export const identityEnv = z
   .object({
     IDENTITY_DATABASE_URL: postgresUrl,
     KEYCLOAK_URL: url(['http', 'https']),
-    // Realm reconciliation needs realm-admin rights: the master realm's administrator.
+    // Realm reconciliation and the login links' realm attributes need realm-admin rights: the master realm's administrator.
     KEYCLOAK_ADMIN_USERNAME: secret,
     KEYCLOAK_ADMIN_PASSWORD: secret,
     // User operations run as each realm's `portal-identity` service account (user management only).
@@ -50,9 +51,10 @@ export const identityModule = defineServiceModule({
   env: identityEnv,
   async create({ env, nats, logger, broker, durable }) {
     const publicUrl = env.PORTAL_PUBLIC_URL.replace(/\/+$/, '');
+    const admin = { username: env.KEYCLOAK_ADMIN_USERNAME, password: env.KEYCLOAK_ADMIN_PASSWORD };
     await reconcileRealms({
       keycloakUrl: env.KEYCLOAK_URL,
-      admin: { username: env.KEYCLOAK_ADMIN_USERNAME, password: env.KEYCLOAK_ADMIN_PASSWORD },
+      admin,
       vars: {
         KEYCLOAK_IDENTITY_CLIENT_SECRET: env.KEYCLOAK_IDENTITY_CLIENT_SECRET,
         KEYCLOAK_GATEWAY_CLIENT_SECRET: env.KEYCLOAK_GATEWAY_CLIENT_SECRET,
@@ -88,13 +90,16 @@ export const identityModule = defineServiceModule({
       nats,
       logger,
       durable,
-      consumers: directoryEventConsumers({
-        broker,
-        operations: () => {
-          if (!ready.operations) throw new Error('identity operations are not ready yet');
-          return ready.operations;
-        },
-      }),
+      consumers: [
+        ...directoryEventConsumers({
+          broker,
+          operations: () => {
+            if (!ready.operations) throw new Error('identity operations are not ready yet');
+            return ready.operations;
+          },
+        }),
+        loginLinksConsumer(realmAttributesWriter(env.KEYCLOAK_URL, admin), env.PORTAL_PUBLIC_URL),
+      ],
     });
     const operations = accessOperations({
       orm: store.orm,

@@ -7,10 +7,10 @@ import { defineConsumer, type ConsumerDefinition } from '@portal/kit';
  * Keycloak 26 hands realm attributes to the login templates (`realm.attributes`), so the login
  * page follows the directory's system options without a theme change or a restart.
  */
-export interface LoginLinkAttributes {
+export type LoginLinkAttributes = {
   portalRequestAccessUrl: string;
   portalRegisterUrl: string;
-}
+};
 
 /** Writes attributes onto a realm, leaving its other attributes alone (Keycloak admin API). */
 export type RealmAttributesWriter = (realm: 'portal', attributes: LoginLinkAttributes) => Promise<void>;
