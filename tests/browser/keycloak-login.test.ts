@@ -83,39 +83,6 @@ describe('the portal login page', () => {
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
   });
 
-  it('shows "Request access" and "Register with an invoice" only while their options are on', async () => {
-    // What services/identity/src/login-links.consumer.ts writes for each state of the two options.
-    const portal = 'http://127.0.0.1:8080';
-    const linksFor = async (attributes: { portalRequestAccessUrl: string; portalRegisterUrl: string }) => {
-      await logins.setRealmAttributes(attributes);
-      await page.goto(flow.authorizationUrl);
-      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-      const hrefOf = async (name: string) => {
-        const link = page.getByRole('link', { name });
-        return (await link.count()) === 0 ? null : link.getAttribute('href');
-      };
-      return { requestAccess: await hrefOf('Request access'), register: await hrefOf('Register with an invoice') };
-    };
-    try {
-      expect(await linksFor({ portalRequestAccessUrl: '', portalRegisterUrl: '' })).toEqual({
-        requestAccess: null,
-        register: null,
-      });
-      expect(
-        await linksFor({ portalRequestAccessUrl: `${portal}/portal/request-access`, portalRegisterUrl: '' }),
-      ).toEqual({ requestAccess: `${portal}/portal/request-access`, register: null });
-      expect(
-        await linksFor({
-          portalRequestAccessUrl: `${portal}/portal/request-access`,
-          portalRegisterUrl: `${portal}/portal/register`,
-        }),
-      ).toEqual({ requestAccess: `${portal}/portal/request-access`, register: `${portal}/portal/register` });
-      expect(await accessibilityViolations(page)).toEqual([]);
-    } finally {
-      await logins.setRealmAttributes({ portalRequestAccessUrl: '', portalRegisterUrl: '' });
-    }
-  });
-
   it('locks a contact out after repeated wrong passwords, saying no more than for one wrong password', async () => {
     const contact = await newLogin('brute-force');
     await page.goto(flow.authorizationUrl);

@@ -23,6 +23,8 @@ export interface ServiceSystemOptions {
   entries: readonly ServiceEntry[];
   /** Names the Moleculer namespace (`<prefix>-<random>`), so runs never see each other's nodes. */
   namespacePrefix: string;
+  /** The gateway's port when it must be known beforehand (e.g. for `PORTAL_PUBLIC_URL`); a free one by default. */
+  gatewayPort?: number;
   /** Extra or overriding variables for every process (e.g. lifted rate limits). */
   env?: Record<string, string>;
   /** How to spawn a process (a benchmark tracks them itself); `spawnNode` by default. */
@@ -37,7 +39,7 @@ export interface ServiceSystemOptions {
 export async function startServiceSystem(options: ServiceSystemOptions): Promise<ServiceSystem> {
   const { stack } = options;
   const spawn = options.spawn ?? spawnNode;
-  const gatewayPort = await freePort();
+  const gatewayPort = options.gatewayPort ?? (await freePort());
   const shared: Record<string, string> = {
     NATS_URL: stack.NATS_URL ?? '',
     KEYCLOAK_URL: stack.KEYCLOAK_URL ?? '',

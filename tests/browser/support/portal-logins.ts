@@ -11,7 +11,7 @@ export interface PortalLogin {
 /**
  * Portal logins straight through Keycloak's admin API: the arrangement of tests whose subject is
  * Keycloak's own pages (brute force, forgot password). Staff give access through the identity
- * service's staff API (access.test.ts).
+ * service's staff API (portal-access.test.ts).
  */
 export function portalLogins(stack: Record<string, string>) {
   const base = stack['KEYCLOAK_URL'] ?? '';
@@ -52,7 +52,12 @@ export function portalLogins(stack: Record<string, string>) {
       const response = await admin('GET', `/attack-detection/brute-force/users/${login.userId}`);
       return (await response.json()) as { disabled: boolean; numFailures: number };
     },
-    /** Realm attributes of `portal`, as the identity service writes the login links. */
+    /** The custom attributes of realm `portal` (where the identity service writes the login links). */
+    async realmAttributes(): Promise<Record<string, string>> {
+      const realm = (await (await admin('GET', '')).json()) as { attributes?: Record<string, string> };
+      return realm.attributes ?? {};
+    },
+    /** Replaces the custom attributes of realm `portal`: Keycloak deletes those left out. */
     async setRealmAttributes(attributes: Record<string, string>): Promise<void> {
       await admin('PUT', '', { attributes });
     },
