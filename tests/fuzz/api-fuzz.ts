@@ -81,15 +81,20 @@ const hooksFile = join(import.meta.dirname, 'schemathesis_hooks.py');
 // ---------------------------------------------------------------- the system under test
 
 /**
- * Directory and gateway as real processes in a Moleculer namespace of their own; the gateway's rate
- * limits are lifted so the fuzzer tests the API rather than 429s.
+ * Identity, directory and gateway as real processes in a Moleculer namespace of their own; the gateway's rate
+ * limits (and identity's self-service attempt limits) are lifted so the fuzzer tests the API rather than 429s.
  */
 function startSystem(stack: Record<string, string>): Promise<ServiceSystem> {
   return startServiceSystem({
     stack,
-    entries: ['directory', 'gateway'],
+    entries: ['identity', 'directory', 'gateway'],
     namespacePrefix: 'fuzz',
-    env: { GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000', GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000' },
+    env: {
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
+      GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000',
+      IDENTITY_SELF_SERVICE_ATTEMPTS_PER_ADDRESS: '1000000',
+      IDENTITY_SELF_REGISTRATION_ATTEMPTS_PER_INVOICE: '1000000',
+    },
   });
 }
 
@@ -99,7 +104,7 @@ function adminToken(stack: Record<string, string>): Promise<string> {
 
 /** Ids that exist, by the path parameter name that takes them. */
 export type SeedIds = Record<
-  'accountClassId' | 'accountId' | 'siteId' | 'projectId' | 'contactId' | 'importId',
+  'accountClassId' | 'accountId' | 'siteId' | 'projectId' | 'contactId' | 'importId' | 'requestId',
   string[]
 >;
 
@@ -124,9 +129,28 @@ async function seed(baseUrl: string, token: string): Promise<{ kept: SeedIds; di
     }
     return (JSON.parse(text) as { id: string }).id;
   };
+  const send = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`seeding ${method} ${path}: ${response.status} ${text}`);
+    return text;
+  };
   const seedSet = async (set: 'K' | 'D'): Promise<SeedIds> => {
     const tag = `FZ-${run}-${set}`;
-    const ids: SeedIds = { accountClassId: [], accountId: [], siteId: [], projectId: [], contactId: [], importId: [] };
+    const ids: SeedIds = {
+      accountClassId: [],
+      accountId: [],
+      siteId: [],
+      projectId: [],
+      contactId: [],
+      importId: [],
+      requestId: [],
+    };
     const accountClass = await post('/account-classes', { name: `Fuzz class ${tag}`, requireMfa: true });
     ids.accountClassId.push(accountClass);
     const group = await post('/accounts', { number: `${tag}-G`, name: `Fuzz group ${tag}`, kind: 'consolidated' });
@@ -159,6 +183,21 @@ async function seed(baseUrl: string, token: string): Promise<{ kept: SeedIds; di
         await post(`/accounts/${account}/contacts`, { firstName: 'Site', lastName: `Lead ${i}`, siteId: site }),
       );
     }
+    // An access request in the staff queue (the login page's form, with its option on).
+    await send('PUT', '/admin/system-options', { requestLoginButton: true, selfRegistration: true });
+    await send('POST', '/public/access-requests', {
+      name: `Fuzz requester ${tag}`,
+      email: `requester.${tag.toLowerCase()}@customer.test`,
+      company: `Fuzz company ${tag}`,
+    });
+    const queue = JSON.parse(await send('GET', '/admin/access-requests?limit=100')) as {
+      items: { id: string; email: string }[];
+    };
+    ids.requestId.push(
+      ...queue.items
+        .filter((item) => item.email === `requester.${tag.toLowerCase()}@customer.test`)
+        .map((item) => item.id),
+    );
     if (set === 'K') {
       const csv = `account_number,site_code,first_name,last_name,email,phone,title\n${tag}-1,S1,Ida,Import,ida.${tag.toLowerCase()}@customer.test,,\n`;
       ids.importId.push(await post('/contact-imports', csv, 'text/csv'));

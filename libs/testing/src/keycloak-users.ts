@@ -65,6 +65,14 @@ export async function createTemporaryLogin(
   if (created.status !== 201)
     throw new Error(`creating ${username} failed: HTTP ${created.status} ${await created.text()}`);
   const subject = created.headers.get('location')?.split('/').at(-1) ?? '';
+  // Realm staff adds CONFIGURE_TOTP to every new user (a default required action), which blocks the
+  // password grant; a temporary test login takes it off, as the dev seed does for its logins.
+  const cleared = await fetch(`${users}/${subject}`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({ requiredActions: [] }),
+  });
+  if (!cleared.ok) throw new Error(`clearing required actions of ${username} failed: HTTP ${cleared.status}`);
   if (options.roles?.length) {
     const roles = await Promise.all(
       options.roles.map(async (role) => {
