@@ -99,6 +99,9 @@ beforeAll(async () => {
     IDENTITY_SELF_SERVICE_ATTEMPTS_PER_ADDRESS: String(perAddress),
     IDENTITY_SELF_REGISTRATION_ATTEMPTS_PER_INVOICE: String(perInvoice),
     GATEWAY_RATE_LIMIT_PER_MINUTE: '100000',
+    GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000',
+    // The HTTP checks name their client in X-Forwarded-For, so each run counts from its own addresses.
+    GATEWAY_TRUSTED_PROXIES: '127.0.0.1',
   });
   const token = await tokenFor('staffAdmin');
   staff = apiClient(system.gatewayUrl, () => token);
@@ -156,6 +159,7 @@ beforeAll(async () => {
     { ...invoice, number: `INV-${run}-CODE`, accountNumber: `OPEN-${run}`, quickPayCode: `QP-${run}-1` },
     { ...invoice, number: `INV-${run}-ACC`, accountNumber: `OPEN-${run}` },
     { ...invoice, number: `INV-${run}-CLOSED`, accountNumber: `CLOSED-${run}`, quickPayCode: `QP-${run}-C` },
+    { ...invoice, number: `INV-${run}-HTTP`, accountNumber: `OPEN-${run}`, quickPayCode: `QP-${run}-H` },
     ...Array.from({ length: 24 }, (_, index) => ({
       ...invoice,
       number: `INV-${run}-T${index}`,
@@ -509,5 +513,73 @@ describe('invoice-verified self-registration', () => {
     // Not an absolute time: the two medians differ by less than the spread of all answers (or 2 ms).
     expect(difference).toBeLessThanOrEqual(Math.max(spread, 2));
     await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined), 60_000);
+  });
+});
+
+describe("the public forms over HTTP (the gateway's /api/v1/public route)", () => {
+  let counter = 0;
+  const post = (path: string, body: unknown) =>
+    fetch(`${system.gatewayUrl}/api/v1/public${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `${net}.${(counter += 1) + 10}` },
+      body: JSON.stringify(body),
+    });
+  const seen = async (response: Response) => ({
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    contentLength: response.headers.get('content-length'),
+    retryAfter: response.headers.get('retry-after'),
+    body: await response.text(),
+  });
+
+  it('answers a match and every kind of miss with the same status, headers and bytes, and a request while off with 403', async () => {
+    await staffOk('PUT', '/admin/system-options', { selfRegistration: true, requestLoginButton: false });
+    const match = await seen(
+      await post('/self-registrations', {
+        email: `http-${run}@open.test`,
+        invoiceNumber: `INV-${run}-HTTP`,
+        quickPayCode: `QP-${run}-H`,
+      }),
+    );
+    expect(match.status).toBe(202);
+    const misses = [
+      { email: `http-1-${run}@open.test`, invoiceNumber: `INV-${run}-NOPE`, quickPayCode: `QP-${run}-H` },
+      { email: `http-2-${run}@open.test`, invoiceNumber: `INV-${run}-HTTP`, quickPayCode: 'WRONG-CODE' },
+      { email: `http-3-${run}@nowhere.test`, invoiceNumber: `INV-${run}-HTTP`, accountNumber: `CLOSED-${run}` },
+      { email: `http-4-${run}@closed.test`, invoiceNumber: `INV-${run}-CLOSED`, quickPayCode: `QP-${run}-C` },
+    ];
+    for (const miss of misses) expect(await seen(await post('/self-registrations', miss))).toEqual(match);
+
+    const off = await post('/access-requests', { name: 'Off Line', email: `off-${run}@prospect.test`, company: 'Off' });
+    expect(off.status).toBe(403);
+    expect(await off.json()).toMatchObject({ error: { code: 'ACCESS_REQUESTS_DISABLED' } });
+    await eventually('the HTTP match to be invited', async () => {
+      const contact = (
+        await staffOk<{ items: { id: string; email: string | null }[] }>(
+          'GET',
+          `/admin/accounts/${openAccount.id}/contacts?limit=100`,
+        )
+      ).items.find((item) => item.email === `http-${run}@open.test`);
+      return contact && invited.some((entry) => entry.contactId === contact.id) ? contact : undefined;
+    });
+  });
+
+  it('answers 429 with Retry-After once an invoice has had its attempts, from any address', async () => {
+    const invoiceNumber = `INV-${run}-HTTP-LIMIT`;
+    for (let i = 0; i < perInvoice; i += 1) {
+      expect(
+        (await post('/self-registrations', { email: `l-${i}-${run}@open.test`, invoiceNumber, accountNumber: 'X' }))
+          .status,
+      ).toBe(202);
+    }
+    const limited = await post('/self-registrations', {
+      email: `l-x-${run}@open.test`,
+      invoiceNumber,
+      accountNumber: 'X',
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ error: { code: 'REGISTRATION_RATE_LIMITED' } });
+    await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined));
   });
 });
