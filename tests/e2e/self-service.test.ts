@@ -2,23 +2,24 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type moleculer from 'moleculer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionParams, Invitation } from '@portal/contracts';
+import type { ActionParams, AuditEntry, Invitation } from '@portal/contracts';
 import { call, createBroker, DomainError } from '@portal/kit';
-import { apiClient, requireStackVar, stackEnv, type ApiClient } from '@portal/testing';
+import {
+  apiClient,
+  linksIn,
+  mailboxOf,
+  requireStackVar,
+  stackEnv,
+  type ApiClient,
+  type CapturedMessage,
+} from '@portal/testing';
 import { startServices, tokenFor, type SystemUnderTest } from './support/system-under-test.ts';
 
 // The login page's self-service as it runs: gateway, identity, directory and notifications as real
-// processes over NATS, PostgreSQL, Keycloak's staff realm, and the SMTP capture. Staff act over
-// HTTP. The public forms are called on the bus, as the gateway's public route will call them
-// (that route comes with the portal-gateway branch); `identity.inviteContact` comes with the
-// identity-access branch, so a stand-in peer answers it here and records whom it was asked to invite.
-
-interface CapturedMessage {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string | null;
-}
+// processes over NATS, PostgreSQL, Keycloak (staff realm for the staff API, portal realm for the
+// invited logins), and the SMTP capture. Staff act over HTTP; the public forms are called on the
+// bus (as the gateway's public route calls them) and, at the end, over that HTTP route. Every
+// invitation is the real one: identity's execute-actions e-mail from Keycloak, captured.
 
 const run = randomUUID().slice(0, 6).toLowerCase();
 const namespace = `e2e-self-${run}`;
@@ -31,17 +32,14 @@ let system: SystemUnderTest;
 let staff: ApiClient;
 let bus: moleculer.ServiceBroker;
 let db: pg.Pool;
-const invited: { contactId: string }[] = [];
+let directoryDb: pg.Pool;
 let openAccount: { id: string };
 let closedAccount: { id: string };
 
 const mailCatcher = () => requireStackVar('MAIL_CATCHER_URL');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function messagesTo(address: string): Promise<CapturedMessage[]> {
-  const response = await fetch(`${mailCatcher()}/api/messages?to=${encodeURIComponent(address)}`);
-  return (await response.json()) as CapturedMessage[];
-}
+const messagesTo = (address: string): Promise<CapturedMessage[]> => mailboxOf(mailCatcher(), address).messages();
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -82,8 +80,12 @@ async function identityEvents(
   return rows.map((row) => row.envelope);
 }
 
+/** This run's queued checks (every address it types holds the run id; the test database outlives runs). */
 async function checksPending(): Promise<number> {
-  const { rows } = await db.query<{ count: string }>('select count(*) from identity.self_registration_check');
+  const { rows } = await db.query<{ count: string }>(
+    "select count(*) from identity.self_registration_check where email like '%' || $1 || '%'",
+    [run],
+  );
   return Number(rows[0]?.count ?? 0);
 }
 
@@ -93,44 +95,52 @@ async function staffOk<T = Record<string, unknown>>(method: string, path: string
   return answer.body;
 }
 
+/**
+ * The contact got identity's real invitation: Keycloak's e-mail to its address, whose link opens
+ * Keycloak's action page of realm `portal` (not followed further: the browser suite sets a
+ * password through it), and the directory shows the contact as `invited`.
+ */
+async function expectInvited(contactId: string, address: string): Promise<void> {
+  const mail = await mailboxOf(mailCatcher(), address).waitForMessage({ subject: /login/, timeoutMs: 30_000 });
+  expect(mail.subject).toBe('Your Customer portal login');
+  const keycloak = requireStackVar('KEYCLOAK_URL');
+  const link = linksIn(mail).find((href) => href.startsWith(`${keycloak}/realms/portal/login-actions/action-token?`));
+  expect(link, `links in the invitation: ${linksIn(mail).join(', ')}`).toBeDefined();
+  const page = await fetch(link!);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toMatch(/login-actions\/(action-token|required-action)/);
+  const contact = await staffOk<{ access: { status: string } }>('GET', `/admin/contacts/${contactId}`);
+  expect(contact.access.status).toBe('invited');
+}
+
+/** The contact's audit trail as staff read it over HTTP, once it holds an entry that matches. */
+async function auditEntryOf(path: string, matches: (entry: AuditEntry) => boolean, what: string): Promise<AuditEntry> {
+  return eventually(what, async () => {
+    const page = await staffOk<{ items: AuditEntry[] }>('GET', `${path}?limit=100`);
+    return page.items.find(matches);
+  });
+}
+
 beforeAll(async () => {
   system = await startServices(['gateway', 'identity', 'directory', 'notifications'], {
     MOLECULER_NAMESPACE: namespace,
     IDENTITY_SELF_SERVICE_ATTEMPTS_PER_ADDRESS: String(perAddress),
     IDENTITY_SELF_REGISTRATION_ATTEMPTS_PER_INVOICE: String(perInvoice),
     GATEWAY_RATE_LIMIT_PER_MINUTE: '100000',
+    GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000',
+    // The HTTP checks name their client in X-Forwarded-For, so each run counts from its own addresses.
+    GATEWAY_TRUSTED_PROXIES: '127.0.0.1',
   });
   const token = await tokenFor('staffAdmin');
   staff = apiClient(system.gatewayUrl, () => token);
   db = new pg.Pool({ connectionString: stackEnv().IDENTITY_DATABASE_URL, max: 2 });
+  directoryDb = new pg.Pool({ connectionString: stackEnv().DIRECTORY_DATABASE_URL, max: 1 });
 
   bus = createBroker({
     nodeID: `self-service-test-${run}`,
     natsUrl: requireStackVar('NATS_URL'),
     logLevel: 'warn',
     namespace,
-  });
-  // Stand-in for identity-access's invite: records the call, answers like the contract says.
-  bus.createService({
-    name: 'identity',
-    actions: {
-      async inviteContact(ctx: moleculer.Context<{ contactId: string }>): Promise<Invitation> {
-        invited.push({ contactId: ctx.params.contactId });
-        const contact = await call(ctx, 'directory.getContact', { contactId: ctx.params.contactId });
-        const now = new Date();
-        return {
-          contactId: contact.id,
-          accountId: contact.accountId,
-          email: contact.email ?? '',
-          status: 'pending',
-          invitedBy: { kind: 'system', component: 'stand-in' },
-          invitedAt: now.toISOString(),
-          expiresAt: new Date(now.getTime() + 72 * 3_600_000).toISOString(),
-          resentAt: null,
-          sends: 1,
-        };
-      },
-    },
   });
   await bus.start();
   await bus.waitForServices(['directory', 'identity'], 20_000);
@@ -156,6 +166,7 @@ beforeAll(async () => {
     { ...invoice, number: `INV-${run}-CODE`, accountNumber: `OPEN-${run}`, quickPayCode: `QP-${run}-1` },
     { ...invoice, number: `INV-${run}-ACC`, accountNumber: `OPEN-${run}` },
     { ...invoice, number: `INV-${run}-CLOSED`, accountNumber: `CLOSED-${run}`, quickPayCode: `QP-${run}-C` },
+    { ...invoice, number: `INV-${run}-HTTP`, accountNumber: `OPEN-${run}`, quickPayCode: `QP-${run}-H` },
     ...Array.from({ length: 24 }, (_, index) => ({
       ...invoice,
       number: `INV-${run}-T${index}`,
@@ -176,6 +187,7 @@ afterAll(async () => {
   });
   await bus?.stop();
   await db?.end();
+  await directoryDb?.end();
   await system?.stop();
 });
 
@@ -254,9 +266,42 @@ describe('Request access', () => {
     });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ error: { code: 'ACCESS_REQUEST_DECIDED' } });
-    // Still exactly one e-mail: the durable consumer applied the event once.
+    // Still exactly one e-mail (the durable consumer applied the event once), and no invitation.
     await sleep(500);
-    expect(await messagesTo(email)).toHaveLength(1);
+    expect((await messagesTo(email)).map((message) => message.subject)).toEqual([
+      'Your request for access to Customer Portal',
+    ]);
+
+    // No contact or account to file it under: the entry is the request's, and names whom it refused.
+    const entry = await eventually('the rejection in the audit trail', async () => {
+      const { rows } = await directoryDb.query<{
+        action: string;
+        actor: unknown;
+        account_id: string | null;
+        contact_id: string | null;
+        request_id: string | null;
+        changes: Record<string, unknown>;
+      }>(
+        `select action, actor, account_id, contact_id, request_id, changes from audit_entry
+         where entity = 'access-request' and entity_id = $1`,
+        [request.id],
+      );
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(entry).toEqual([
+      {
+        action: 'rejected',
+        actor: decided!.actor,
+        account_id: null,
+        contact_id: null,
+        request_id: decided!.requestId,
+        changes: {
+          status: { from: 'pending', to: 'rejected' },
+          requester: { from: null, to: { name: form.name, email, company: form.company } },
+        },
+      },
+    ]);
+    expect(JSON.stringify(entry)).not.toContain('competitor');
   });
 
   it('approves by creating a contact in the chosen account and inviting it, audited', async () => {
@@ -269,8 +314,14 @@ describe('Request access', () => {
     );
     expect(answer.request).toMatchObject({ status: 'approved', decidedBy: { kind: 'staff' } });
     const contactId = answer.request.contactId as string;
-    expect(answer.invitation).toMatchObject({ contactId, accountId: openAccount.id, email: address });
-    expect(invited).toContainEqual({ contactId });
+    expect(answer.invitation).toMatchObject({
+      contactId,
+      accountId: openAccount.id,
+      email: address,
+      status: 'pending',
+      invitedBy: { kind: 'staff' },
+    });
+    await expectInvited(contactId, address);
     const contact = await staffOk<Record<string, unknown>>('GET', `/admin/contacts/${contactId}`);
     expect(contact).toMatchObject({
       accountId: openAccount.id,
@@ -283,7 +334,32 @@ describe('Request access', () => {
     );
     expect(decided).toMatchObject({ data: { decision: 'approved', contactId, accountId: openAccount.id } });
     expect(decided!.data.requester).toBeUndefined();
-    expect(await messagesTo(address)).toEqual([]);
+
+    // The contact's access history tells the whole story: created, invited, by approving this request.
+    const approval = await auditEntryOf(
+      `/admin/contacts/${contactId}/audit`,
+      (entry) => entry.entity === 'access-request' && entry.entityId === request.id,
+      'the approval in the contact audit trail',
+    );
+    expect(approval).toMatchObject({
+      action: 'approved',
+      actor: { kind: 'staff' },
+      accountId: openAccount.id,
+      contactId,
+      changes: { status: { from: 'pending', to: 'approved' } },
+    });
+    expect(approval.requestId).toBe(decided!.requestId);
+    expect(approval.changes.requester).toBeUndefined();
+    await auditEntryOf(
+      `/admin/contacts/${contactId}/audit`,
+      (entry) => entry.entity === 'access' && entry.action === 'invitation-sent',
+      'the invitation in the contact audit trail',
+    );
+    await auditEntryOf(
+      `/admin/accounts/${openAccount.id}/audit`,
+      (entry) => entry.entity === 'access-request' && entry.entityId === request.id && entry.action === 'approved',
+      'the approval in the account audit trail',
+    );
   });
 
   it('approves by linking an existing contact of the account; a contact of another account is refused and the request stays pending', async () => {
@@ -297,7 +373,7 @@ describe('Request access', () => {
     const elsewhere = await staffOk<{ id: string }>(
       'POST',
       `/admin/accounts/${closedAccount.id}/contacts`,
-      { firstName: 'Other', lastName: 'Account' },
+      { firstName: 'Other', lastName: 'Account', email: `other-${run}@closed.test` },
       201,
     );
     const request = await queued(address);
@@ -306,7 +382,11 @@ describe('Request access', () => {
     });
     expect(mismatch.status, mismatch.text).toBe(422);
     expect(mismatch.body).toMatchObject({ error: { code: 'ACCESS_REQUEST_CONTACT_MISMATCH' } });
-    expect(invited).not.toContainEqual({ contactId: elsewhere.id });
+    const pending = await staffOk<{ items: { id: string; status: string }[] }>(
+      'GET',
+      '/admin/access-requests?limit=100',
+    );
+    expect(pending.items.find((item) => item.id === request.id)?.status).toBe('pending');
 
     const answer = await staffOk<{ request: Record<string, unknown> }>(
       'POST',
@@ -317,7 +397,17 @@ describe('Request access', () => {
       },
     );
     expect(answer.request).toMatchObject({ status: 'approved', contactId: existing.id });
-    expect(invited).toContainEqual({ contactId: existing.id });
+    // The invitation goes to the linked contact's own address, not to the one typed in the request.
+    await expectInvited(existing.id, `mary-${run}@open.test`);
+    await auditEntryOf(
+      `/admin/contacts/${existing.id}/audit`,
+      (entry) => entry.entity === 'access-request' && entry.entityId === request.id && entry.action === 'approved',
+      'the approval in the linked contact audit trail',
+    );
+    expect(await messagesTo(address)).toEqual([]);
+    expect(await messagesTo(`other-${run}@closed.test`)).toEqual([]);
+    const untouched = await staffOk<{ access: { status: string } }>('GET', `/admin/contacts/${elsewhere.id}`);
+    expect(untouched.access.status).toBe('none');
   });
 
   it('counts requests per client address (429 with retryAfterSeconds)', async () => {
@@ -343,8 +433,8 @@ describe('invoice-verified self-registration', () => {
   let addressCounter = 0;
   // A fresh client address per attempt, so the per-address limit stays out of the way here.
   const nextAddress = () => `2001:db8:${run.slice(0, 4)}:${(addressCounter += 1).toString(16)}::1`;
-  const register = (params: ActionParams<'identity.registerWithInvoice'>) =>
-    publicCall('identity.registerWithInvoice', params, nextAddress());
+  const register = (params: ActionParams<'identity.registerWithInvoice'>, sourceIp = nextAddress()) =>
+    publicCall('identity.registerWithInvoice', params, sourceIp);
 
   beforeAll(async () => {
     await staffOk('PUT', '/admin/system-options', { selfRegistration: true });
@@ -367,27 +457,23 @@ describe('invoice-verified self-registration', () => {
       { firstName: 'Known', lastName: 'Contact', email: `known-${run}@open.test` },
       201,
     );
-    const first = await register({
-      email: fresh,
-      invoiceNumber: `inv-${run}-code`,
-      quickPayCode: `QP-${run}-1`,
-      firstName: 'Dorothy',
-    });
-    const second = await register({
-      email: `KNOWN-${run}@open.test`,
-      invoiceNumber: `INV-${run}-ACC`,
-      accountNumber: `open-${run}`,
-    });
+    const freshAddress = nextAddress();
+    const first = await register(
+      { email: fresh, invoiceNumber: `inv-${run}-code`, quickPayCode: `QP-${run}-1`, firstName: 'Dorothy' },
+      freshAddress,
+    );
+    const knownAddress = nextAddress();
+    const second = await register(
+      { email: `KNOWN-${run}@open.test`, invoiceNumber: `INV-${run}-ACC`, accountNumber: `open-${run}` },
+      knownAddress,
+    );
     expect(second).toEqual(first);
 
     const created = await eventually('the new contact', async () =>
       (await contactsOf(openAccount.id)).find((contact) => contact.email === fresh),
     );
-    await eventually('both invitations', async () =>
-      invited.some((call) => call.contactId === created.id) && invited.some((call) => call.contactId === known.id)
-        ? true
-        : undefined,
-    );
+    await expectInvited(created.id, fresh);
+    await expectInvited(known.id, `known-${run}@open.test`);
     const contact = await staffOk<Record<string, unknown>>('GET', `/admin/contacts/${created.id}`);
     expect(contact).toMatchObject({ firstName: 'Dorothy', siteId: null });
     const accepted = await identityEvents('identity.self-registration.accepted');
@@ -401,6 +487,23 @@ describe('invoice-verified self-registration', () => {
       kind: 'system',
       component: 'identity.self-registration',
     });
+    // In each contact's access history, with the address the form came from.
+    for (const [contactId, sourceIp] of [
+      [created.id, freshAddress],
+      [known.id, knownAddress],
+    ] as const) {
+      const entry = await auditEntryOf(
+        `/admin/contacts/${contactId}/audit`,
+        (candidate) => candidate.entity === 'access' && candidate.action === 'self-registration-accepted',
+        'the accepted self-registration in the contact audit trail',
+      );
+      expect(entry).toMatchObject({
+        entityId: contactId,
+        accountId: openAccount.id,
+        actor: { kind: 'system', component: 'identity.self-registration' },
+        sourceIp,
+      });
+    }
     await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined));
   });
 
@@ -416,7 +519,6 @@ describe('invoice-verified self-registration', () => {
       { email: `miss-3-${run}@open.test`, invoiceNumber: `INV-${run}-ACC`, accountNumber: `CLOSED-${run}` },
       { email: `miss-4-${run}@closed.test`, invoiceNumber: `INV-${run}-CLOSED`, quickPayCode: `QP-${run}-C` },
     ];
-    const before = invited.length;
     for (const miss of misses) expect(JSON.stringify(await register(miss))).toBe(JSON.stringify(reference));
     await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined));
     await staffOk('PUT', '/admin/system-options', { selfRegistration: false });
@@ -433,7 +535,8 @@ describe('invoice-verified self-registration', () => {
     const contacts = [...(await contactsOf(openAccount.id)), ...(await contactsOf(closedAccount.id))];
     expect(contacts.filter((contact) => contact.email && emails.has(contact.email))).toEqual([]);
     // Only the reference attempt invited anyone.
-    expect(invited.length - before).toBe(1);
+    await mailboxOf(mailCatcher(), `ref-${run}@open.test`).waitForMessage({ subject: /login/, timeoutMs: 30_000 });
+    for (const address of emails) expect(await messagesTo(address), address).toEqual([]);
   });
 
   it('limits attempts per invoice across addresses and per address across invoices (429 with retryAfterSeconds)', async () => {
@@ -509,5 +612,75 @@ describe('invoice-verified self-registration', () => {
     // Not an absolute time: the two medians differ by less than the spread of all answers (or 2 ms).
     expect(difference).toBeLessThanOrEqual(Math.max(spread, 2));
     await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined), 60_000);
+  });
+});
+
+describe("the public forms over HTTP (the gateway's /api/v1/public route)", () => {
+  let counter = 0;
+  const post = (path: string, body: unknown) =>
+    fetch(`${system.gatewayUrl}/api/v1/public${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `${net}.${(counter += 1) + 10}` },
+      body: JSON.stringify(body),
+    });
+  const seen = async (response: Response) => ({
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    contentLength: response.headers.get('content-length'),
+    retryAfter: response.headers.get('retry-after'),
+    body: await response.text(),
+  });
+
+  it('answers a match and every kind of miss with the same status, headers and bytes, and a request while off with 403', async () => {
+    await staffOk('PUT', '/admin/system-options', { selfRegistration: true, requestLoginButton: false });
+    const match = await seen(
+      await post('/self-registrations', {
+        email: `http-${run}@open.test`,
+        invoiceNumber: `INV-${run}-HTTP`,
+        quickPayCode: `QP-${run}-H`,
+      }),
+    );
+    expect(match.status).toBe(202);
+    const misses = [
+      { email: `http-1-${run}@open.test`, invoiceNumber: `INV-${run}-NOPE`, quickPayCode: `QP-${run}-H` },
+      { email: `http-2-${run}@open.test`, invoiceNumber: `INV-${run}-HTTP`, quickPayCode: 'WRONG-CODE' },
+      { email: `http-3-${run}@nowhere.test`, invoiceNumber: `INV-${run}-HTTP`, accountNumber: `CLOSED-${run}` },
+      { email: `http-4-${run}@closed.test`, invoiceNumber: `INV-${run}-CLOSED`, quickPayCode: `QP-${run}-C` },
+    ];
+    for (const miss of misses) expect(await seen(await post('/self-registrations', miss))).toEqual(match);
+
+    const off = await post('/access-requests', { name: 'Off Line', email: `off-${run}@prospect.test`, company: 'Off' });
+    expect(off.status).toBe(403);
+    expect(await off.json()).toMatchObject({ error: { code: 'ACCESS_REQUESTS_DISABLED' } });
+    const contact = await eventually('the HTTP match to get its contact', async () =>
+      (
+        await staffOk<{ items: { id: string; email: string | null }[] }>(
+          'GET',
+          `/admin/accounts/${openAccount.id}/contacts?limit=100`,
+        )
+      ).items.find((item) => item.email === `http-${run}@open.test`),
+    );
+    await expectInvited(contact.id, `http-${run}@open.test`);
+    await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined));
+    for (const miss of misses) expect(await messagesTo(miss.email), miss.email).toEqual([]);
+  });
+
+  it('answers 429 with Retry-After once an invoice has had its attempts, from any address', async () => {
+    const invoiceNumber = `INV-${run}-HTTP-LIMIT`;
+    for (let i = 0; i < perInvoice; i += 1) {
+      expect(
+        (await post('/self-registrations', { email: `l-${i}-${run}@open.test`, invoiceNumber, accountNumber: 'X' }))
+          .status,
+      ).toBe(202);
+    }
+    const limited = await post('/self-registrations', {
+      email: `l-x-${run}@open.test`,
+      invoiceNumber,
+      accountNumber: 'X',
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ error: { code: 'REGISTRATION_RATE_LIMITED' } });
+    await eventually('the queue to drain', async () => ((await checksPending()) === 0 ? true : undefined));
   });
 });

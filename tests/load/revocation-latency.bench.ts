@@ -1,13 +1,15 @@
 /**
  * Revocation latency (DESIGN "Revocation": refused everywhere within 2 s): two gateway replicas
- * (each its own process) and the directory; for a staff login and a portal login (Keycloak users
- * of their own), each trial writes the subject's entry to the revocation list and polls an
- * already-issued token against both replicas every 5 ms until both answer 401. Between trials the
- * entry is deleted and both replicas are seen accepting the token again.
+ * (each its own process), identity and the directory. Each trial polls an already-issued token
+ * against both replicas every 5 ms until both answer 401:
  *
- * The entry is written to the list directly (`openRevocationList`), as identity's revoke will write
- * it: `identity.revokeAccess` is not on this branch yet, so Keycloak's own part (disabling the user,
- * ending sessions) is not in these figures.
+ * - portal: a contact whose access staff enabled through the API (a generated password); each trial
+ *   signs in, then staff revoke it with `POST /admin/contacts/:id/access/revoke` — the whole path:
+ *   Keycloak disables the login and ends its sessions, identity writes the revocation list, the
+ *   directory records the transition — timed from the request until both replicas refuse; then
+ *   staff re-enable it for the next trial.
+ * - staff: the portal has no staff revocation route yet (staff users are managed in Keycloak), so
+ *   the entry is written to the list directly, as identity does; the gateway's side is the same.
  *
  *   node tests/load/revocation-latency.bench.ts           (or: npm run bench:revocation)
  *   REVOCATION_BENCH_TRIALS=10 node tests/load/revocation-latency.bench.ts
@@ -17,9 +19,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect } from 'nats';
-import { call, createBroker, openRevocationList, REVOCATION_BUCKET, type RevocationRealm } from '@portal/kit';
+import { openRevocationList, REVOCATION_BUCKET, type RevocationRealm } from '@portal/kit';
 import { createTemporaryLogin, isolateTestDatabase, keycloakAdminOf, type TemporaryLogin } from '@portal/testing';
-import { devAccessToken } from '@portal/deploy/local/dev-logins';
+import { devAccessToken, devCliClientId } from '@portal/deploy/local/dev-logins';
 import { startServiceSystem, type ServiceSystem } from '../support/service-system.ts';
 import { gitCommit, stackEnv, start, stopAll } from './support/measure.ts';
 
@@ -72,67 +74,61 @@ async function main(): Promise<void> {
   const systems: ServiceSystem[] = [];
   const logins = {} as Record<RevocationRealm, TemporaryLogin>;
   const nats = await connect({ servers: stack.NATS_URL });
-  const bus = createBroker({
-    nodeID: `bench-bus-${namespace}`,
-    natsUrl: stack.NATS_URL ?? '',
-    namespace,
-    logLevel: 'warn',
-  });
   try {
     systems.push(
-      await startServiceSystem({ stack, entries: ['directory', 'gateway'], namespacePrefix: 'x', env, spawn: start }),
+      await startServiceSystem({
+        stack,
+        entries: ['identity', 'directory', 'gateway'],
+        namespacePrefix: 'x',
+        env,
+        spawn: start,
+      }),
     );
     systems.push(await startServiceSystem({ stack, entries: ['gateway'], namespacePrefix: 'x', env, spawn: start }));
     const replicas = systems.map((system) => system.gatewayUrl);
     const admin = keycloakAdminOf(stack);
     logins.staff = await createTemporaryLogin(admin, 'staff', { roles: ['viewer'], usernamePrefix: 'bench-revoke' });
-    logins.portal = await createTemporaryLogin(admin, 'portal', { usernamePrefix: 'bench-revoke' });
 
-    // The portal login's contact, linked as identity would link it.
-    await bus.start();
-    await bus.waitForServices(['directory'], 10_000);
     const staffToken = await devAccessToken(stack.KEYCLOAK_URL ?? '', 'staffAdmin');
-    const post = async (path: string, body: unknown) => {
+    const staffCall = async <T>(path: string, body: unknown = {}) => {
       const response = await fetch(`${replicas[0]}/api/v1${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${staffToken}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as { id: string };
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
     };
-    const account = await post('/admin/accounts', { number: `RV-${namespace}`, name: `Revocation bench ${namespace}` });
-    const contact = await post(`/admin/accounts/${account.id}/contacts`, {
+    // The portal contact: its access enabled by staff, as a person would do it.
+    const email = `rita.${namespace}@customer.test`;
+    const account = await staffCall<{ id: string }>('/admin/accounts', {
+      number: `RV-${namespace}`,
+      name: `Revocation bench ${namespace}`,
+    });
+    const contact = await staffCall<{ id: string }>(`/admin/accounts/${account.id}/contacts`, {
       firstName: 'Rita',
       lastName: 'Revoked',
-      email: logins.portal.username,
+      email,
     });
-    await call(bus, 'directory.applyAccessTransition', {
-      contactId: contact.id,
-      to: 'enabled',
-      identityUserId: logins.portal.subject,
-    });
+    const enabled = await staffCall<{ credentials: { password: string } }>(
+      `/admin/contacts/${contact.id}/access/enable`,
+    );
+    const portalToken = async () => {
+      const response = await fetch(`${stack.KEYCLOAK_URL}/realms/portal/protocol/openid-connect/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: devCliClientId,
+          username: email,
+          password: enabled.credentials.password,
+        }),
+      });
+      if (!response.ok) throw new Error(`portal sign-in: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { access_token: string }).access_token;
+    };
 
-    const list = await openRevocationList(nats, { entryTtlMs });
-    const kv = await nats.jetstream().views.kv(REVOCATION_BUCKET);
     const results: Record<string, unknown> = {};
-    for (const realm of ['portal', 'staff'] as const) {
-      const login = logins[realm];
-      let token = await login.accessToken();
-      let issuedAt = Date.now();
-      const latencies: number[] = [];
-      for (let trial = 0; trial < trials; trial++) {
-        if (Date.now() - issuedAt > 200_000) {
-          token = await login.accessToken();
-          issuedAt = Date.now();
-        }
-        await until(replicas, realm, token, 200, 5_000);
-        const began = performance.now();
-        await list.revoke(realm, login.subject);
-        await until(replicas, realm, token, 401, 10_000);
-        latencies.push(performance.now() - began);
-        await kv.delete(`${realm}.${login.subject}`);
-      }
+    const summarize = (realm: RevocationRealm, latencies: number[]) => {
       const sorted = [...latencies].sort((a, b) => a - b);
       results[realm] = {
         trials: sorted.length,
@@ -143,11 +139,46 @@ async function main(): Promise<void> {
         within2s: sorted.filter((ms) => ms < 2_000).length,
       };
       process.stdout.write(`${realm}: ${JSON.stringify(results[realm])}\n`);
+    };
+
+    // Portal: the real revoke through identity, then re-enable for the next trial.
+    const portalLatencies: number[] = [];
+    for (let trial = 0; trial < trials; trial++) {
+      const token = await portalToken();
+      await until(replicas, 'portal', token, 200, 5_000);
+      const began = performance.now();
+      await staffCall(`/admin/contacts/${contact.id}/access/revoke`);
+      await until(replicas, 'portal', token, 401, 10_000);
+      portalLatencies.push(performance.now() - began);
+      await staffCall(`/admin/contacts/${contact.id}/access/reenable`);
+      // A token issued in the same second as the revocation is refused too (iat has whole seconds).
+      await sleep(1_100);
     }
+    summarize('portal', portalLatencies);
+
+    // Staff: the list entry written directly, as identity writes it.
+    const list = await openRevocationList(nats, { entryTtlMs });
+    const kv = await nats.jetstream().views.kv(REVOCATION_BUCKET);
+    let staffTokenOfLogin = await logins.staff.accessToken();
+    let issuedAt = Date.now();
+    const staffLatencies: number[] = [];
+    for (let trial = 0; trial < trials; trial++) {
+      if (Date.now() - issuedAt > 200_000) {
+        staffTokenOfLogin = await logins.staff.accessToken();
+        issuedAt = Date.now();
+      }
+      await until(replicas, 'staff', staffTokenOfLogin, 200, 5_000);
+      const began = performance.now();
+      await list.revoke('staff', logins.staff.subject);
+      await until(replicas, 'staff', staffTokenOfLogin, 401, 10_000);
+      staffLatencies.push(performance.now() - began);
+      await kv.delete(`staff.${logins.staff.subject}`);
+    }
+    summarize('staff', staffLatencies);
     const result = {
       measuredAt: new Date().toISOString(),
       method:
-        'revocation entry written directly to the list (openRevocationList), not through identity.revokeAccess; latency = from the write until both replicas answer 401, polled every 5 ms',
+        'portal: POST /admin/contacts/:id/access/revoke through identity (Keycloak disable + sessions ended + revocation list + directory transition), timed from the request until both replicas answer 401; staff: the revocation-list entry written directly; polled every 5 ms',
       machine: { cpus: cpus().length, loadAverage: loadavg().map((value) => Math.round(value * 100) / 100) },
       node: process.version,
       replicas: replicas.length,
@@ -160,7 +191,6 @@ async function main(): Promise<void> {
     process.stdout.write(`written to ${resultsFile}\n`);
   } finally {
     for (const login of Object.values(logins)) await login.remove().catch(() => undefined);
-    await bus.stop();
     await nats.close();
     await stopAll();
   }

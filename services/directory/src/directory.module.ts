@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { postgresUrl } from '@portal/config';
 import { defineServiceModule, openServiceStore } from '@portal/kit';
-import { identityEventsAuditConsumer } from './audit/identity-events.consumer.ts';
+import { identityEventsAuditConsumer, identitySelfServiceAuditConsumer } from './audit/identity-events.consumer.ts';
 import { directoryService } from './directory.service.ts';
 import { importLimitsEnv, importLimitsOf } from './imports/import-limits.ts';
 import { directoryMigrations } from './migrations/index.ts';
@@ -17,7 +17,7 @@ export const directoryModule = defineServiceModule({
       nats,
       logger,
       durable,
-      consumers: [identityEventsAuditConsumer()],
+      consumers: [identityEventsAuditConsumer(), identitySelfServiceAuditConsumer()],
     });
     return {
       schemas: [

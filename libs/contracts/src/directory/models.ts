@@ -258,6 +258,7 @@ export const auditEntrySchema = z.object({
     'contact',
     'access',
     'access-scope',
+    'access-request',
     'system-options',
     'invoice-reference',
   ]),

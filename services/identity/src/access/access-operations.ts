@@ -11,6 +11,7 @@ import {
   type ServiceOrm,
 } from '@portal/kit';
 import { PasswordRefusedError, type PortalUser, type PortalUsers } from '../adapters/portal-users.adapter.ts';
+import { loginNameOf } from '../domain/contact-name.rules.ts';
 import { generatePassword } from '../domain/password-policy.rules.ts';
 import { identityError } from '../errors.ts';
 import {
@@ -113,8 +114,7 @@ export function accessOperations(deps: AccessDeps) {
     if (!existing) {
       const user = await users.create({
         email,
-        firstName: contact.firstName,
-        lastName: contact.lastName,
+        ...loginNameOf(contact),
         contactId: contact.id,
         accountId: contact.accountId,
         enabled: want.enabled,
@@ -125,8 +125,7 @@ export function accessOperations(deps: AccessDeps) {
     const otpConfigured = (await users.otpCredentialIds(existing.id)).length > 0;
     await users.update(existing.id, {
       email,
-      firstName: contact.firstName,
-      lastName: contact.lastName,
+      ...loginNameOf(contact),
       enabled: want.enabled,
       requiredActions: requiredActionsFor({ ...want, mfaRequired: contact.access.mfaRequired, otpConfigured }),
       attributes: { contactId: contact.id, accountId: contact.accountId },

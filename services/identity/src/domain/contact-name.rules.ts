@@ -24,3 +24,17 @@ export function contactNameFromRegistration(email: string, given: Partial<Contac
     lastName: given.lastName ?? unknownNamePart,
   };
 }
+
+/** What Keycloak's `person-name-prohibited-characters` validator refuses in a first or last name. */
+const prohibitedInKeycloakNames = /[<>&"\v$%!#?§;*~/\\|^=[\]{}()\p{Cc}]/gu;
+
+/**
+ * A contact's name as its Keycloak login may carry it: the directory's, less the characters
+ * Keycloak refuses (the directory's "(not given)", "Smith & Sons"), so an unusual name never
+ * blocks an invite. A part left empty becomes "-" (an empty one would have Keycloak ask for it
+ * at first login). The directory's name stays the one staff see.
+ */
+export function loginNameOf(name: ContactName): ContactName {
+  const part = (value: string) => value.replace(prohibitedInKeycloakNames, ' ').replace(/\s+/g, ' ').trim() || '-';
+  return { firstName: part(name.firstName), lastName: part(name.lastName) };
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   contactNameFromFullName,
   contactNameFromRegistration,
+  loginNameOf,
   unknownNamePart,
 } from '../../src/domain/contact-name.rules.ts';
 
@@ -26,5 +27,26 @@ describe('contact names from the public forms', () => {
       firstName: 'Dorothy',
       lastName: 'Vaughan',
     });
+  });
+});
+
+describe('names on the Keycloak login', () => {
+  it("drops what Keycloak's person-name rule refuses and keeps the rest", () => {
+    expect(loginNameOf({ firstName: 'Dorothy', lastName: unknownNamePart })).toEqual({
+      firstName: 'Dorothy',
+      lastName: 'not given',
+    });
+    expect(loginNameOf({ firstName: 'Ann-Marie', lastName: "O'Brien & Sons (Ltd.)" })).toEqual({
+      firstName: 'Ann-Marie',
+      lastName: "O'Brien Sons Ltd.",
+    });
+    expect(loginNameOf({ firstName: 'José', lastName: 'Ñúñez\u0007' })).toEqual({
+      firstName: 'José',
+      lastName: 'Ñúñez',
+    });
+  });
+
+  it('never leaves a part empty', () => {
+    expect(loginNameOf({ firstName: '<>', lastName: '()' })).toEqual({ firstName: '-', lastName: '-' });
   });
 });
