@@ -61,20 +61,28 @@ export const portalPrincipalsChangedSchema = z.object({
 });
 export type PortalPrincipalsChanged = z.input<typeof portalPrincipalsChangedSchema>;
 
+/** The signed-in contact as `/portal/me` shows it. */
+export const portalContactSchema = z.object({
+  id: z.uuid(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  siteId: z.uuid().nullable(),
+});
+
+/** The accounts a contact reaches: its own, and the members of a consolidated one. */
+export const portalAccountsSchema = z
+  .array(z.object({ id: z.uuid(), number: z.string(), name: z.string(), kind: accountKindSchema }))
+  .describe('The accounts this contact reaches: its own, and the members of a consolidated one.');
+
 /** Internal: what `/portal/me` shows of the directory (the identity service adds the MFA state). */
 export const getPortalProfileFacts = defineAction({
   description: "A contact's portal facts: name, e-mail, the accounts it reaches, its scope and MFA requirement.",
   errors: ['CONTACT_NOT_FOUND'],
   params: z.object({ contactId: idSchema }),
   result: z.object({
-    contact: z.object({
-      id: z.uuid(),
-      firstName: z.string(),
-      lastName: z.string(),
-      email: z.string(),
-      siteId: z.uuid().nullable(),
-    }),
-    accounts: z.array(z.object({ id: z.uuid(), number: z.string(), name: z.string(), kind: accountKindSchema })),
+    contact: portalContactSchema,
+    accounts: portalAccountsSchema,
     scope: accessScopeSchema,
     mfaRequired: z.boolean().describe("The contact's own requirement or its account class's."),
   }),

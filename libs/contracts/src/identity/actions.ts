@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from '../contract.ts';
 import { contactSchema, accessScopeSchema } from '../directory/models.ts';
+import { portalAccountsSchema, portalContactSchema } from '../directory/portal-actions.ts';
 import { idSchema, pageOf, pageParamsSchema } from '../http.ts';
 import { text } from '../text.ts';
 import {
@@ -295,16 +296,8 @@ export const registerWithInvoice = defineAction({
 // ---- the portal: who am I ----------------------------------------------------------------------
 
 export const portalProfileSchema = z.object({
-  contact: z.object({
-    id: z.uuid(),
-    firstName: z.string(),
-    lastName: z.string(),
-    email: z.string(),
-    siteId: z.uuid().nullable(),
-  }),
-  accounts: z
-    .array(z.object({ id: z.uuid(), number: z.string(), name: z.string(), kind: z.enum(['customer', 'consolidated']) }))
-    .describe('The accounts this contact reaches: its own, and the members of a consolidated one.'),
+  contact: portalContactSchema,
+  accounts: portalAccountsSchema,
   scope: accessScopeSchema,
   mfa: z.object({ required: z.boolean(), configured: z.boolean() }),
 });
