@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -25,7 +25,18 @@ import {
   type TemporaryLogin,
 } from '@portal/testing';
 import { startServiceSystem } from '../support/service-system.ts';
-import { gitCommit, measure, postgresVersion, ratio, stackEnv, start, stop, stopAll } from './support/measure.ts';
+import {
+  gitCommit,
+  machineFacts,
+  measure,
+  postgresVersion,
+  ratio,
+  stackEnv,
+  start,
+  stop,
+  stopAll,
+  withRatios,
+} from './support/measure.ts';
 
 const settings = {
   seconds: Number(process.env.PORTAL_API_BENCH_SECONDS ?? 10),
@@ -241,21 +252,10 @@ async function main(): Promise<void> {
     );
     await stop(system.processes);
 
-    const runs = [baseline, gateway].map((m) => ({
-      ...m,
-      rpsRatio: ratio(m.rps, baseline.rps),
-      p50Ratio: ratio(m.p50Ms, baseline.p50Ms),
-      p99Ratio: ratio(m.p99Ms, baseline.p99Ms),
-    }));
+    const runs = withRatios([baseline, gateway], baseline);
     const result = {
       measuredAt: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        memoryMiB: Math.round(totalmem() / 2 ** 20),
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: loadavg().map((value) => Math.round(value * 100) / 100),
-      },
+      machine: machineFacts(loadBefore),
       node: process.version,
       postgres: await postgresVersion(stack.PG_ADMIN_URL ?? ''),
       settings: { ...settings, loadGenerator: 'autocannon, in this process' },

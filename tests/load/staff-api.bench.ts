@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, isolateTestDatabase, waitForHttp } from '@portal/testing';
 import { devAccessToken } from '@portal/deploy/local/dev-logins';
@@ -18,12 +18,14 @@ import { startServiceSystem, type ServiceEntry, type ServiceSystem } from '../su
 import {
   gitCommit,
   measure as measureWith,
+  machineFacts,
   postgresVersion,
   ratio,
   stackEnv,
   start,
   stop,
   stopAll,
+  withRatios,
   type Measurement,
 } from './support/measure.ts';
 
@@ -226,22 +228,10 @@ async function main(): Promise<void> {
     const split = await measureSplit(stack, run);
     const allInOne = await measureAllInOne(stack);
 
-    const rows = [baseline, split.list, split.get, split.create, allInOne].map((m) => ({
-      ...m,
-      rpsRatio: ratio(m.rps, baseline.rps),
-      p50Ratio: ratio(m.p50Ms, baseline.p50Ms),
-      p99Ratio: ratio(m.p99Ms, baseline.p99Ms),
-    }));
+    const rows = withRatios([baseline, split.list, split.get, split.create, allInOne], baseline);
     const result = {
       measuredAt: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        memoryMiB: Math.round(totalmem() / 2 ** 20),
-        /** 1/5/15-minute load averages before and after: anything else running competes for the same cores. */
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: loadavg().map((value) => Math.round(value * 100) / 100),
-      },
+      machine: machineFacts(loadBefore),
       node: process.version,
       postgres: await postgresVersion(stack.PG_ADMIN_URL!),
       settings: { connections, seconds, writeSeconds, warmupSeconds, loadGenerator: 'autocannon, in this process' },

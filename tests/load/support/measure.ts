@@ -1,3 +1,4 @@
+import { cpus, loadavg, totalmem } from 'node:os';
 /**
  * What the load benchmarks share: the processes they start (stopped in `finally`), the running
  * stack's settings, and one autocannon measurement with latency in µs and CPU per request of the
@@ -196,4 +197,25 @@ export function gitCommit(): string | null {
   } catch {
     return null;
   }
+}
+
+/** Each measurement beside the baseline's: how many times its rate and latencies the baseline's are. */
+export function withRatios<M extends Measurement>(rows: readonly M[], baseline: Measurement) {
+  return rows.map((m) => ({
+    ...m,
+    rpsRatio: ratio(m.rps, baseline.rps),
+    p50Ratio: ratio(m.p50Ms, baseline.p50Ms),
+    p99Ratio: ratio(m.p99Ms, baseline.p99Ms),
+  }));
+}
+
+/** The machine a result was measured on; load averages before and after, since anything else running competes. */
+export function machineFacts(loadAverageBefore: readonly number[]) {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryMiB: Math.round(totalmem() / 2 ** 20),
+    loadAverageBefore,
+    loadAverageAfter: loadavg().map((value) => Math.round(value * 100) / 100),
+  };
 }
