@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import moleculer from 'moleculer';
 import { connect, type NatsConnection } from 'nats';
-import { actionContracts, type ActionName, type ActionParams, type ActionResult, type Actor } from '@portal/contracts';
-import { defaultDurableSettings, type DomainError, type ServiceInstance } from '@portal/kit';
+import type { Actor } from '@portal/contracts';
+import { defaultDurableSettings, type ServiceInstance } from '@portal/kit';
 import { directoryModule } from '@portal/directory';
 import { devCliClientId } from '@portal/deploy/local/dev-logins';
-import { stackEnv } from '@portal/testing';
+import { contractCaller, stackEnv, type ContractCaller } from '@portal/testing';
 import { identityModule } from '@portal/identity';
 
 export const staffActor: Actor = { kind: 'staff', userId: 'staff-identity-it' };
@@ -15,17 +15,7 @@ export const staffActor: Actor = { kind: 'staff', userId: 'staff-identity-it' };
  * stores, relays, durable consumers, the invitation sweeper) on one local broker, against the real
  * Keycloak, PostgreSQL, NATS JetStream and SMTP capture.
  */
-export interface IdentityHarness {
-  call<A extends ActionName>(
-    action: A,
-    params: ActionParams<A>,
-    meta?: Record<string, unknown>,
-  ): Promise<ActionResult<A>>;
-  failure<A extends ActionName>(
-    action: A,
-    params: ActionParams<A>,
-    meta?: Record<string, unknown>,
-  ): Promise<DomainError>;
+export interface IdentityHarness extends ContractCaller {
   env: Record<string, string>;
   close(): Promise<void>;
 }
@@ -59,18 +49,7 @@ export async function openIdentityHarness(overrides: Record<string, string> = {}
   const meta = { actor: staffActor, requestId: `req-${randomUUID()}`, sourceIp: '203.0.113.9' };
   const harness: IdentityHarness = {
     env,
-    async call(action, params, callerMeta) {
-      const result: unknown = await broker.call(action, params, { meta: { ...meta, ...callerMeta } });
-      return actionContracts[action].result.parse(result) as ActionResult<typeof action>;
-    },
-    async failure(action, params, callerMeta) {
-      try {
-        await harness.call(action, params, callerMeta);
-      } catch (error) {
-        return error as DomainError;
-      }
-      throw new Error(`${action} succeeded but was expected to fail`);
-    },
+    ...contractCaller(broker, meta),
     async close() {
       await broker.stop();
       for (const instance of instances.reverse()) await instance.stop();

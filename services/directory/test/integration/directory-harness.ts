@@ -1,7 +1,7 @@
 import moleculer from 'moleculer';
-import { actionContracts, type ActionName, type ActionParams, type ActionResult, type Actor } from '@portal/contracts';
-import { DurableEventsMigration, type DomainError } from '@portal/kit';
-import { openScratchSchema, type ScratchSchema } from '@portal/testing';
+import type { Actor } from '@portal/contracts';
+import { DurableEventsMigration } from '@portal/kit';
+import { contractCaller, openScratchSchema, type ContractCaller, type ScratchSchema } from '@portal/testing';
 import { directoryService } from '../../src/directory.service.ts';
 import { defaultImportLimits, type ImportLimits } from '../../src/imports/import-limits.ts';
 import { directoryMigrations } from '../../src/migrations/index.ts';
@@ -12,20 +12,8 @@ export const staffActor: Actor = { kind: 'staff', userId: 'staff-user-1' };
  * The directory service on a local broker over a throwaway schema with the real migrations: the
  * actions run exactly as in production, minus the NATS hop.
  */
-export interface DirectoryHarness {
+export interface DirectoryHarness extends ContractCaller {
   scratch: ScratchSchema;
-  /** `meta` overrides the caller (e.g. another staff user). */
-  call<A extends ActionName>(
-    action: A,
-    params: ActionParams<A>,
-    meta?: Record<string, unknown>,
-  ): Promise<ActionResult<A>>;
-  /** The DomainError a call fails with (the test fails if it succeeds). */
-  failure<A extends ActionName>(
-    action: A,
-    params: ActionParams<A>,
-    meta?: Record<string, unknown>,
-  ): Promise<DomainError>;
   rows<T>(sql: string, params?: unknown[]): Promise<T[]>;
   count(sql: string, params?: unknown[]): Promise<number>;
   close(): Promise<void>;
@@ -50,20 +38,7 @@ export async function openDirectoryHarness(
   const meta = { actor: staffActor, requestId: 'req-test-1', sourceIp: '203.0.113.7' };
   const harness: DirectoryHarness = {
     scratch,
-    // Params go as the caller wrote them, without the kit's client-side check, so tests can send
-    // the invalid input a client might; results are checked against the contract.
-    async call(action, params, callerMeta) {
-      const result: unknown = await broker.call(action, params, { meta: { ...meta, ...callerMeta } });
-      return actionContracts[action].result.parse(result) as ActionResult<typeof action>;
-    },
-    async failure(action, params, callerMeta) {
-      try {
-        await harness.call(action, params, callerMeta);
-      } catch (error) {
-        return error as DomainError;
-      }
-      throw new Error(`${action} succeeded but was expected to fail`);
-    },
+    ...contractCaller(broker, meta),
     rows: (sql, params = []) => scratch.orm.em.fork().execute(sql, params),
     async count(sql, params = []) {
       const [row] = await scratch.orm.em.fork().execute<{ count: string }[]>(sql, params);
