@@ -12,7 +12,12 @@ export interface DemoSummary {
   sites: number;
   projects: number;
   contacts: number;
+  /** A contact whose portal access staff enabled through the API, with the password generated at this start. */
+  portalLogin: { email: string; password: string };
 }
+
+/** The demo's portal contact: Greta of the Northwind group (consolidated, no MFA), who sees both member accounts. */
+const demoPortalEmail = 'greta@northwind.test';
 
 export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: string }): Promise<DemoSummary> {
   const token = await devAccessToken(options.keycloakUrl, 'staffAdmin');
@@ -31,9 +36,31 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
     return (await response.json()) as T;
   };
 
+  // Portal access the way staff give it: enabled with a generated password, shown once. The
+  // password is not kept anywhere, so every start generates a new one (a reset) and prints it.
+  const demoPortalLogin = async () => {
+    const groups = await api<{ items: { id: string; number: string }[] }>('GET', '/admin/accounts?search=NWG');
+    const group = groups.items.find((account) => account.number === 'NWG');
+    const contacts = await api<{ items: { id: string; email: string | null; access: { status: string } }[] }>(
+      'GET',
+      `/admin/accounts/${group?.id}/contacts?search=${encodeURIComponent(demoPortalEmail)}`,
+    );
+    const greta = contacts.items.find((contact) => contact.email === demoPortalEmail);
+    if (!greta) throw new Error(`demo data: the contact ${demoPortalEmail} is missing`);
+    const path = `/admin/contacts/${greta.id}/access`;
+    const answer =
+      greta.access.status === 'enabled'
+        ? await api<{ credentials: { password: string } | null }>('POST', `${path}/password-reset`, {
+            delivery: 'generated',
+          })
+        : await api<{ credentials: { password: string } }>('POST', `${path}/enable`, {});
+    if (!answer.credentials) throw new Error('demo data: no generated password came back');
+    return { email: demoPortalEmail, password: answer.credentials.password };
+  };
+
   const existing = await api<{ items: { number: string }[] }>('GET', '/admin/accounts?search=ACME');
   if (existing.items.some((account) => account.number === 'ACME')) {
-    return { created: false, accounts: 0, sites: 0, projects: 0, contacts: 0 };
+    return { created: false, accounts: 0, sites: 0, projects: 0, contacts: 0, portalLogin: await demoPortalLogin() };
   }
 
   const keyAccounts = await api<Created>('POST', '/admin/account-classes', {
@@ -101,7 +128,7 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
         phone: '+49 201 555 0100',
       },
     ],
-    [group.id, { firstName: 'Greta', lastName: 'Group', email: 'greta@northwind.test', title: 'Purchasing' }],
+    [group.id, { firstName: 'Greta', lastName: 'Group', email: demoPortalEmail, title: 'Purchasing' }],
     [berlin.id, { firstName: 'Bernd', lastName: 'Berlin', email: 'bernd@northwind.test' }],
   ] as const;
   for (const [accountId, contact] of contacts) await api('POST', `/admin/accounts/${accountId}/contacts`, contact);
@@ -127,5 +154,12 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
   }
   await api('PUT', '/admin/system-options', { requestLoginButton: true, selfRegistration: true });
 
-  return { created: true, accounts: 4, sites: 2, projects: projects.length, contacts: contacts.length };
+  return {
+    created: true,
+    accounts: 4,
+    sites: 2,
+    projects: projects.length,
+    contacts: contacts.length,
+    portalLogin: await demoPortalLogin(),
+  };
 }

@@ -134,6 +134,7 @@ try {
 }
 
 const env = stack.env;
+let portalLogin: { email: string; password: string } | undefined;
 try {
   const demo = await seedDemoData({
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
@@ -144,6 +145,7 @@ try {
       ? `demo data: ${demo.accounts} accounts, ${demo.sites} sites, ${demo.projects} projects, ${demo.contacts} contacts created`
       : 'demo data: already present',
   );
+  portalLogin = demo.portalLogin;
 } catch (error) {
   console.error((error as Error).message);
   if (!devSeeded) {
@@ -160,6 +162,10 @@ console.log('URLs');
 line('API status', `http://127.0.0.1:${gatewayPort}/api/v1/status`);
 line('OpenAPI document', `http://127.0.0.1:${gatewayPort}/api/v1/openapi.json`);
 line('Staff API', `http://127.0.0.1:${gatewayPort}/api/v1/admin/accounts (Bearer token from realm staff)`);
+line('Portal API', `http://127.0.0.1:${gatewayPort}/api/v1/portal/me (Bearer token from realm portal)`);
+line('Portal login page', `${env.KEYCLOAK_URL}/realms/portal/account (Keycloak, themed)`);
+line('Request access form', `http://127.0.0.1:${gatewayPort}/portal/request-access`);
+line('Register with an invoice', `http://127.0.0.1:${gatewayPort}/portal/register`);
 for (const service of running) line(`health: ${service.name}`, `http://127.0.0.1:${service.healthPort}/readyz`);
 line('Keycloak admin console', `${env.KEYCLOAK_URL}/admin/`);
 line('Mail inbox (captured mail)', env.MAIL_CATCHER_URL ?? '');
@@ -172,5 +178,11 @@ if (!devSeeded)
   console.log('  (dev seed not applied by this run: the logins below work if that Keycloak already has it)');
 for (const login of Object.values(devLogins)) {
   line(`${login.realm} realm: ${login.roles[0] ?? 'contact'}`, `${login.username} / ${login.password}`);
+}
+if (portalLogin) {
+  line(
+    'portal realm: demo contact',
+    `${portalLogin.email} / ${portalLogin.password}  (access enabled through the staff API; a new password at every start)`,
+  );
 }
 console.log(`\nService logs in .local/logs/. Press Ctrl-C to stop everything this command started.`);
