@@ -72,8 +72,10 @@ describe('revocation list', () => {
   });
 
   it('keeps its entries in a bucket whose TTL outlives access tokens', async () => {
+    // Whoever creates the bucket first sets its TTL (here or a gateway in another suite): at least an
+    // hour, far beyond the realms' 5-minute access tokens.
     const status = await (await writerConnection.jetstream().views.kv(REVOCATION_BUCKET)).status();
-    expect(status.ttl).toBe(options.entryTtlMs);
+    expect(status.ttl).toBeGreaterThanOrEqual(options.entryTtlMs);
   });
 
   it('refuses a subject that is not a plain token id', async () => {
