@@ -118,6 +118,18 @@ describe('access lifecycle against real Keycloak', () => {
     );
   });
 
+  it('answers 422, not 500, when Keycloak refuses an e-mail to a login disabled meanwhile (found by the fuzzer)', async () => {
+    const { id: accountId } = await account();
+    const person = await contact(accountId);
+    await harness.call('identity.enableAccess', { contactId: person.id, temporary: false });
+    // The race the fuzzer hit: a revoke disabled the login while this reset was on its way.
+    const user = await kcUser(person.id);
+    await admin.users.update({ id: user?.id as string }, { ...user, enabled: false } as never);
+    const refused = await harness.failure('identity.resetPassword', { contactId: person.id, delivery: 'email' });
+    expect(refused).toMatchObject({ code: 422, type: 'ACCESS_NOT_ALLOWED' });
+    expect(refused.message).toMatch(/disabled/i);
+  });
+
   it('reset MFA removes OTP credentials and asks for setup again when MFA is required', async () => {
     const { id: accountId } = await account({ requireMfa: true });
     const person = await contact(accountId);

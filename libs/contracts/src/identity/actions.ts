@@ -72,7 +72,7 @@ export const inviteContact = defineAction({
 });
 export const resendInvitation = defineAction({
   description: 'Sends the pending invitation again with a fresh link and lifespan.',
-  errors: ['INVITATION_NOT_PENDING', 'CONTACT_NOT_FOUND'],
+  errors: ['INVITATION_NOT_PENDING', 'ACCESS_NOT_ALLOWED', 'CONTACT_NOT_FOUND'],
   params: contactParams.extend({ lifespanHours: z.int().min(1).max(720).default(72) }),
   result: invitationSchema,
   http: {

@@ -1,4 +1,6 @@
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
+import { commonError } from '@portal/kit';
+import { identityError } from '../errors.ts';
 import { keycloakFailureOf } from './keycloak-admin.adapter.ts';
 
 /** A contact's login in realm `portal`, as the identity service needs to see it. */
@@ -145,13 +147,28 @@ export function portalUsersOf(admin: KcAdminClient): PortalUsers {
       }
     },
     async sendActionsEmail(id, actions, options) {
-      await admin.users.executeActionsEmail({
-        id,
-        actions,
-        lifespan: options.lifespanSeconds,
-        redirectUri: options.redirectUri,
-        clientId: options.clientId,
-      });
+      try {
+        await admin.users.executeActionsEmail({
+          id,
+          actions,
+          lifespan: options.lifespanSeconds,
+          redirectUri: options.redirectUri,
+          clientId: options.clientId,
+        });
+      } catch (error) {
+        // Keycloak refuses (400) a login that is disabled or has no e-mail — e.g. revoked while this
+        // request ran — and answers 500 when its mail relay fails: neither is our 500.
+        const failure = keycloakFailureOf(error);
+        if (failure?.status === 400) {
+          throw identityError('ACCESS_NOT_ALLOWED', {
+            message: `The login cannot receive this e-mail now (${failure.description ?? failure.error ?? 'refused'}).`,
+          });
+        }
+        if (failure && failure.status >= 500) {
+          throw commonError('DEPENDENCY_UNAVAILABLE', { message: 'The e-mail could not be sent; try again shortly.' });
+        }
+        throw error;
+      }
     },
     async endSessions(id) {
       await admin.users.logout({ id });
