@@ -63,3 +63,15 @@ export const postgresUrl = url(['postgres', 'postgresql']);
 export function databaseUrlKey(service: ServiceName): `${Uppercase<ServiceName>}_DATABASE_URL` {
   return `${service.toUpperCase() as Uppercase<ServiceName>}_DATABASE_URL`;
 }
+
+/**
+ * How long an entry of the revocation list lives, in hours: longer than any access token. Identity
+ * writes the entries and every gateway watches them; the bucket keeps the setting of whoever created
+ * it first, so both read this one variable.
+ */
+export const revocationEntryTtlHours = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 90)
+  .default(24);

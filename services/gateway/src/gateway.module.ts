@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { port, url } from '@portal/config';
+import { port, revocationEntryTtlHours, url } from '@portal/config';
 import { defineServiceModule, watchRevocations } from '@portal/kit';
 import { realmTokenVerifier } from './adapters/realm-token.verifier.ts';
 import { gatewayService } from './gateway.service.ts';
@@ -61,12 +61,7 @@ export const gatewayModule = defineServiceModule({
      * How long a revocation entry lives: longer than any access token. Identity writes the entries;
      * the bucket keeps the setting of whoever created it first, so give both the same value.
      */
-    REVOCATION_ENTRY_TTL_HOURS: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 90)
-      .default(24),
+    REVOCATION_ENTRY_TTL_HOURS: revocationEntryTtlHours,
   }),
   async create({ env, nats }) {
     const revocations = await watchRevocations(nats, { entryTtlMs: env.REVOCATION_ENTRY_TTL_HOURS * 3_600_000 });

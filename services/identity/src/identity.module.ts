@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { postgresUrl, url } from '@portal/config';
+import { postgresUrl, revocationEntryTtlHours, url } from '@portal/config';
 import { defineServiceModule, openRevocationList, openServiceStore } from '@portal/kit';
 import { accessActions } from './access/access.actions.ts';
 import { accessOperations, type AccessOperations } from './access/access-operations.ts';
@@ -37,12 +37,7 @@ export const identityEnv = z
     IDENTITY_INVITATION_SWEEP_SECONDS: seconds(60),
     IDENTITY_MFA_STATE_CACHE_SECONDS: seconds(30),
     IDENTITY_RESET_LINK_LIFESPAN_HOURS: z.coerce.number().int().min(1).max(720).default(24),
-    REVOCATION_ENTRY_TTL_HOURS: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 90)
-      .default(24),
+    REVOCATION_ENTRY_TTL_HOURS: revocationEntryTtlHours,
   })
   .extend(attemptLimitsEnv.shape);
 
