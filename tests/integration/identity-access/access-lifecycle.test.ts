@@ -130,6 +130,26 @@ describe('access lifecycle against real Keycloak', () => {
     expect(refused.message).toMatch(/disabled/i);
   });
 
+  it("makes its contacts' logins ask for TOTP setup when their account class starts requiring MFA, and stop when it stops", async () => {
+    const created = await account();
+    const person = await contact(created.id);
+    await harness.call('identity.enableAccess', { contactId: person.id, temporary: false });
+    expect((await kcUser(person.id))?.requiredActions ?? []).not.toContain('CONFIGURE_TOTP');
+    const { classId } = await harness.call('directory.getAccount', { accountId: created.id });
+    const requiredActionsWhen = async (wanted: boolean) => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const actions = (await kcUser(person.id))?.requiredActions ?? [];
+        if (actions.includes('CONFIGURE_TOTP') === wanted) return actions;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`CONFIGURE_TOTP never became ${String(wanted)}`);
+    };
+    await harness.call('directory.updateAccountClass', { accountClassId: classId ?? '', requireMfa: true });
+    expect(await requiredActionsWhen(true)).toContain('CONFIGURE_TOTP');
+    await harness.call('directory.updateAccountClass', { accountClassId: classId ?? '', requireMfa: false });
+    expect(await requiredActionsWhen(false)).not.toContain('CONFIGURE_TOTP');
+  });
+
   it('reset MFA removes OTP credentials and asks for setup again when MFA is required', async () => {
     const { id: accountId } = await account({ requireMfa: true });
     const person = await contact(accountId);
