@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EventData, EventType } from '@portal/contracts';
+import type { AccessScope, EventData, EventType } from '@portal/contracts';
 import { recordEvent, type CallerMeta } from '@portal/kit';
 import { recordAudit, type AuditRecord } from './audit-trail.ts';
 
@@ -21,4 +21,22 @@ export async function recordChange<E extends EventType>(
     sourceAddress: caller.sourceIp,
     accountId: audit.accountId,
   });
+}
+
+/**
+ * A change of what a contact may see: the scope itself, or its site under a live login. One audit
+ * entry (entity `access-scope`) and one `directory.access-scope.changed` carrying the scope now in force.
+ */
+export function recordScopeChange(
+  tx: EntityManager,
+  caller: CallerMeta,
+  change: { contactId: string; accountId: string; changes: AuditRecord['changes']; scope: AccessScope },
+): Promise<void> {
+  const { contactId, accountId, changes, scope } = change;
+  return recordChange(
+    tx,
+    caller,
+    { entity: 'access-scope', entityId: contactId, action: 'scope-changed', accountId, contactId, changes },
+    { type: 'directory.access-scope.changed', data: { contactId, accountId, scope } },
+  );
 }

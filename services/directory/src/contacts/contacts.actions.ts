@@ -5,7 +5,7 @@ import { callerOf, contractAction } from '@portal/kit';
 import { accountNotFound, archivedError, liveAccountForChange } from '../accounts/accounts.actions.ts';
 import { findAccount } from '../accounts/accounts.repository.ts';
 import { changesBetween } from '../audit/audit-trail.ts';
-import { recordChange } from '../audit/record-change.ts';
+import { recordChange, recordScopeChange } from '../audit/record-change.ts';
 import { canonicalScope, siteMoveChangesScope } from '../domain/access-scope.rules.ts';
 import { definedFields } from '../domain/patch.ts';
 import type { DirectoryStore } from '../persistence/directory-store.ts';
@@ -122,22 +122,12 @@ export function contactActions(store: DirectoryStore): Record<string, moleculer.
           },
         );
         if (siteMoveChangesScope(before.access.status, before.siteId, next.siteId)) {
-          await recordChange(
-            tx,
-            callerOf(ctx),
-            {
-              entity: 'access-scope',
-              entityId: contactId,
-              action: 'scope-changed',
-              accountId: before.accountId,
-              contactId,
-              changes: { siteId: { from: before.siteId, to: next.siteId } },
-            },
-            {
-              type: 'directory.access-scope.changed',
-              data: { contactId, accountId: before.accountId, scope: canonicalScope(before.access.scope) },
-            },
-          );
+          await recordScopeChange(tx, callerOf(ctx), {
+            contactId,
+            accountId: before.accountId,
+            changes: { siteId: { from: before.siteId, to: next.siteId } },
+            scope: canonicalScope(before.access.scope),
+          });
         }
         return contactAfterChange(tx, contactId);
       });

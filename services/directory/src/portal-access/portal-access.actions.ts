@@ -3,7 +3,7 @@ import type { Contact } from '@portal/contracts';
 import { callerOf, contractAction } from '@portal/kit';
 import { accountNotFound } from '../accounts/accounts.actions.ts';
 import { findAccount } from '../accounts/accounts.repository.ts';
-import { recordChange } from '../audit/record-change.ts';
+import { recordChange, recordScopeChange } from '../audit/record-change.ts';
 import { contactAfterChange, liveContactForChange } from '../contacts/contacts.actions.ts';
 import { canMoveAccess } from '../domain/access-lifecycle.rules.ts';
 import { canonicalScope, sameScope } from '../domain/access-scope.rules.ts';
@@ -46,19 +46,12 @@ export function portalAccessActions(store: DirectoryStore): Record<string, molec
           }
         }
         await replaceScope(tx, contactId, next);
-        await recordChange(
-          tx,
-          callerOf(ctx),
-          {
-            entity: 'access-scope',
-            entityId: contactId,
-            action: 'scope-changed',
-            accountId: before.accountId,
-            contactId,
-            changes: { scope: { from: canonicalScope(before.access.scope), to: next } },
-          },
-          { type: 'directory.access-scope.changed', data: { contactId, accountId: before.accountId, scope: next } },
-        );
+        await recordScopeChange(tx, callerOf(ctx), {
+          contactId,
+          accountId: before.accountId,
+          changes: { scope: { from: canonicalScope(before.access.scope), to: next } },
+          scope: next,
+        });
         return contactAfterChange(tx, contactId);
       });
       announcePortalPrincipalChange(ctx, { contactIds: [contactId] });
