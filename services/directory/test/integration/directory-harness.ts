@@ -1,5 +1,5 @@
 import moleculer from 'moleculer';
-import type { Actor } from '@portal/contracts';
+import type { ActionResult, Actor } from '@portal/contracts';
 import { DurableEventsMigration } from '@portal/kit';
 import { contractCaller, openScratchSchema, type ContractCaller, type ScratchSchema } from '@portal/testing';
 import { directoryService } from '../../src/directory.service.ts';
@@ -16,6 +16,8 @@ export interface DirectoryHarness extends ContractCaller {
   scratch: ScratchSchema;
   rows<T>(sql: string, params?: unknown[]): Promise<T[]>;
   count(sql: string, params?: unknown[]): Promise<number>;
+  /** Polls an invoice reference import until it is no longer running. */
+  invoiceImportFinished(job: { id: string }): Promise<ActionResult<'directory.getInvoiceReferenceImport'>>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,15 @@ export async function openDirectoryHarness(
     scratch,
     ...contractCaller(broker, meta),
     rows: (sql, params = []) => scratch.orm.em.fork().execute(sql, params),
+    async invoiceImportFinished(job) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const seen = await harness.call('directory.getInvoiceReferenceImport', { importId: job.id });
+        if (seen.status !== 'running') return seen;
+        if (Date.now() > deadline) throw new Error(`import ${job.id} still running`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
     async count(sql, params = []) {
       const [row] = await scratch.orm.em.fork().execute<{ count: string }[]>(sql, params);
       return Number(row?.count ?? 0);

@@ -22,15 +22,7 @@ afterAll(async () => {
   await dir?.close();
 });
 
-async function finished(job: ImportJob): Promise<ImportJob> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const seen = await dir.call('directory.getInvoiceReferenceImport', { importId: job.id });
-    if (seen.status !== 'running') return seen;
-    if (Date.now() > deadline) throw new Error(`import ${job.id} still running`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const finished = (job: ImportJob): Promise<ImportJob> => dir.invoiceImportFinished(job);
 
 const importAndWait = async (items: object[]) =>
   finished(await dir.call('directory.importInvoiceReferences', { items } as never));

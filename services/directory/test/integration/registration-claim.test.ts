@@ -6,15 +6,7 @@ let dir: DirectoryHarness;
 let allowedAccountId: string;
 let existingContactId: string;
 
-async function finished(job: ImportJob): Promise<ImportJob> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const seen = await dir.call('directory.getInvoiceReferenceImport', { importId: job.id });
-    if (seen.status !== 'running') return seen;
-    if (Date.now() > deadline) throw new Error(`import ${job.id} still running`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const finished = (job: ImportJob): Promise<ImportJob> => dir.invoiceImportFinished(job);
 
 const invoice = { amount: '99.00', currency: 'EUR', issuedAt: '2026-03-01' };
 
