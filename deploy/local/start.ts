@@ -1,7 +1,7 @@
 // `npm start`: the whole system on this machine. Starts (or reuses) the infrastructure, then the six
 // services — each in its own process by default, or all in one with --all-in-one — waits until every
 // health endpoint is ready, and prints the URLs and logins. Ctrl-C stops everything it started.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { devCredentials, logsDir, ports, repoRoot } from './config.ts';
@@ -9,10 +9,20 @@ import { devCliClientId, devLogins } from './dev-logins.ts';
 import { seedDemoData } from './demo-data.ts';
 import { startStack } from './stack.ts';
 import { serviceNames } from '@portal/contracts';
+import { webBuildMissing, webDistDir } from '@portal/web/assets';
 
 const allInOne = process.argv.includes('--all-in-one');
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? ports.gateway);
 const readyTimeoutMs = 120_000;
+/** Where people open the web UIs; sign-in redirects, cookies and the same-origin check follow it. */
+const publicUrl = process.env.PORTAL_PUBLIC_URL ?? `http://localhost:${gatewayPort}`;
+
+// The gateway serves the built web UIs; build them once when they are missing.
+if (webBuildMissing(webDistDir)) {
+  console.log('building the web UIs (npm run build:web)…');
+  const build = spawnSync('npm', ['run', 'build:web'], { cwd: repoRoot, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build:web failed; see its output above');
+}
 
 interface ServiceProcess {
   name: string;
@@ -42,6 +52,7 @@ const running: ServiceProcess[] = processPlan.map(({ name, healthPort }) => {
       HEALTH_HOST: '127.0.0.1',
       GATEWAY_PORT: String(gatewayPort),
       GATEWAY_HOST: '127.0.0.1',
+      PORTAL_PUBLIC_URL: publicUrl,
       // The dev seed's password-grant client signs in the README's curl examples and the demo loader.
       GATEWAY_ALLOWED_CLIENTS: process.env.GATEWAY_ALLOWED_CLIENTS ?? `portal-gateway,${devCliClientId}`,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
@@ -159,6 +170,8 @@ try {
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(28)} ${value}`);
 console.log('\nCustomer Portal is running.\n');
 console.log('URLs');
+line('Admin web UI (staff)', `${publicUrl}/admin/`);
+line('Portal web UI (contacts)', `${publicUrl}/portal/`);
 line('API status', `http://127.0.0.1:${gatewayPort}/api/v1/status`);
 line('OpenAPI document', `http://127.0.0.1:${gatewayPort}/api/v1/openapi.json`);
 line('Staff API', `http://127.0.0.1:${gatewayPort}/api/v1/admin/accounts (Bearer token from realm staff)`);

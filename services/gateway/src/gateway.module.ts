@@ -5,6 +5,7 @@ import { realmTokenVerifier } from './adapters/realm-token.verifier.ts';
 import { gatewayService } from './gateway.service.ts';
 import { invalidProxyEntries, trustedProxiesOf } from './http/client-address.ts';
 import { parseByteSize } from './http/request-body.ts';
+import { webDistDir } from '@portal/web/assets';
 
 const byteSize = z.string().regex(/^\d+(kb|mb)$/, 'a size such as 512kb or 1mb');
 const perMinute = z.coerce.number().int().min(1);
@@ -62,8 +63,17 @@ export const gatewayModule = defineServiceModule({
      * the bucket keeps the setting of whoever created it first, so give both the same value.
      */
     REVOCATION_ENTRY_TTL_HOURS: revocationEntryTtlHours,
+    /** The built web UIs (`npm run build:web`); the package's own `dist` by default. */
+    GATEWAY_WEB_DIR: z.string().min(1).default(webDistDir),
+    /** Branding of both web UIs; the Keycloak theme shows the same product name. */
+    PORTAL_PRODUCT_NAME: z.string().trim().min(1).max(60).default('Customer portal'),
+    PORTAL_PRIMARY_COLOR: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1f4e79')
+      .default('#1f4e79'),
+    PORTAL_LOGO_URL: url(['http', 'https']).optional(),
   }),
-  async create({ env, nats }) {
+  async create({ env, nats, logger }) {
     const revocations = await watchRevocations(nats, { entryTtlMs: env.REVOCATION_ENTRY_TTL_HOURS * 3_600_000 });
     const readiness = {
       http: async () => {
@@ -93,6 +103,16 @@ export const gatewayModule = defineServiceModule({
         rateLimitPerMinute: env.GATEWAY_RATE_LIMIT_PER_MINUTE,
         anonymousRateLimitPerMinute: env.GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE,
         principalCacheMs: env.GATEWAY_PRINCIPAL_CACHE_SECONDS * 1000,
+        web: {
+          distDir: env.GATEWAY_WEB_DIR,
+          keycloakOrigin: new URL(env.KEYCLOAK_PUBLIC_URL ?? env.KEYCLOAK_URL).origin,
+          branding: {
+            productName: env.PORTAL_PRODUCT_NAME,
+            primaryColor: env.PORTAL_PRIMARY_COLOR,
+            logoUrl: env.PORTAL_LOGO_URL ?? null,
+          },
+          log: logger,
+        },
       },
       readiness,
       {

@@ -20,12 +20,13 @@ import { assignClientAddress, type TrustedProxies } from './http/client-address.
 import { contractAliases } from './http/contract-routes.builder.ts';
 import { toErrorResponse } from './http/error-response.ts';
 import { methodGuard, methodTableOf } from './http/method-guard.ts';
-import { portalFormPagesRoute } from './http/portal-form-pages.ts';
+import { portalFormPageAliases, portalFormPaths } from './http/portal-form-pages.ts';
 import { anonymousRateLimit } from './http/rate-limit.middleware.ts';
 import { tokenBucketLimiter } from './http/rate-limiter.ts';
 import { apiPrefix } from './http/request-params.ts';
 import { assignRequestId, requestIdOf } from './http/request-id.ts';
 import { setSecurityHeaders } from './http/security-headers.ts';
+import { webAppMiddleware, type WebAppOptions } from './http/web-app.ts';
 import { buildOpenApiDocument } from './openapi/openapi.builder.ts';
 import { cachedStatus, collectSystemStatus, publicStatusOf } from './system-status.ts';
 import { serviceVersion } from './version.ts';
@@ -45,6 +46,8 @@ export interface GatewaySettings {
   anonymousRateLimitPerMinute: number;
   /** How long a portal login's contact is kept before the directory is asked again (0: every request). */
   principalCacheMs: number;
+  /** The two web UIs (`/admin`, `/portal`) and their branding. */
+  web: Omit<WebAppOptions, 'otherPaths'> & { log: { error(message: string): void } };
 }
 
 export interface GatewayDependencies {
@@ -217,12 +220,27 @@ export function gatewayService(
     aliases: publicFormAliases,
   };
 
+  const pageAliases = portalFormPageAliases();
+  const pagesRoute: ApiRouteSchema = {
+    name: 'pages',
+    path: '/',
+    mappingPolicy: 'restrict',
+    bodyParsers: false,
+    use: [
+      // The web apps' pages and hashed assets first, unlimited (served from memory, cached by browsers).
+      webAppMiddleware({ ...settings.web, otherPaths: Object.values(portalFormPaths) }, settings.web.log),
+      anonymousRateLimit(anonymousLimiter),
+      methodGuard(methodTableOf('/', pageAliases)),
+    ],
+    aliases: pageAliases,
+  };
+
   // moleculer-web's settings type lives beside the ServiceSchema one; checked here, widened below.
   const apiSettings: ApiSettingsSchema = {
     port: settings.port,
     ip: settings.host,
     use: [assignRequestId, setSecurityHeaders, assignClientAddress(settings.trustedProxies)],
-    routes: [publicRoute, staffRoute, portalRoute, publicFormsRoute, portalFormPagesRoute(anonymousLimiter)],
+    routes: [publicRoute, staffRoute, portalRoute, publicFormsRoute, pagesRoute],
     onError(request: IncomingMessage, response: ServerResponse, error: Error) {
       const { status, body, headers } = toErrorResponse(error, requestIdOf(request));
       if (status >= 500) {

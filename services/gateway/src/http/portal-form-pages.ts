@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiRouteSchema } from 'moleculer-web';
-import { methodGuard, methodTableOf } from './method-guard.ts';
-import { anonymousRateLimit } from './rate-limit.middleware.ts';
-import type { RateLimiter } from './rate-limiter.ts';
 
 // The two public forms behind the login page's links ("Request access", "Register with an
 // invoice") as two small static pages, until the portal web UI exists (it replaces this file).
@@ -163,18 +159,10 @@ function sendPage(html: string) {
 /** Where the login page's links point, below the portal's public URL. */
 export const portalFormPaths = { requestAccess: '/portal/request-access', register: '/portal/register' } as const;
 
-/** `GET /portal/request-access` and `GET /portal/register`: no token, limited per client address. */
-export function portalFormPagesRoute(anonymousLimiter: RateLimiter): ApiRouteSchema {
-  const aliases = {
-    'GET request-access': sendPage(requestAccessPage),
-    'GET register': sendPage(registerPage),
-  };
+/** `GET /portal/request-access` and `GET /portal/register` as aliases of the gateway's page route (`/`). */
+export function portalFormPageAliases() {
   return {
-    name: 'portal-form-pages',
-    path: '/portal',
-    mappingPolicy: 'restrict',
-    bodyParsers: false,
-    use: [anonymousRateLimit(anonymousLimiter), methodGuard(methodTableOf('/portal', aliases))],
-    aliases,
+    [`GET ${portalFormPaths.requestAccess}`]: sendPage(requestAccessPage),
+    [`GET ${portalFormPaths.register}`]: sendPage(registerPage),
   };
 }

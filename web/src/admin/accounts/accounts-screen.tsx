@@ -1,0 +1,165 @@
+import { Badge, Button, Group, SegmentedControl, Switch, TextInput } from '@mantine/core';
+import { useDebouncedCallback } from '@mantine/hooks';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { createRoute, useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
+import { z } from 'zod';
+import { accountKindSchema, type Account } from '@portal/contracts';
+import { actionQuery } from '../../shared/api/queries.ts';
+import { EmptyState } from '../../shared/feedback/states.tsx';
+import { formatDateTime } from '../../shared/format/dates.ts';
+import { Page } from '../../shared/layout/page.tsx';
+import { useCan } from '../../shared/session/permissions.ts';
+import { CursorTable } from '../../shared/tables/cursor-table.tsx';
+import { adminRootRoute } from '../root-route.tsx';
+import { CreateAccountDialog } from './create-account-dialog.tsx';
+
+/** The list's view, all in the URL: a link reproduces search, filters and page. */
+const accountsSearchSchema = z.object({
+  search: z.string().optional().catch(undefined),
+  kind: accountKindSchema.optional().catch(undefined),
+  includeArchived: z.boolean().optional().catch(undefined),
+  cursor: z.string().optional().catch(undefined),
+});
+
+type AccountsSearch = z.infer<typeof accountsSearchSchema>;
+
+export const accountsRoute = createRoute({
+  getParentRoute: () => adminRootRoute,
+  path: 'accounts',
+  validateSearch: accountsSearchSchema,
+  component: AccountsScreen,
+});
+
+function AccountsScreen() {
+  const search = accountsRoute.useSearch();
+  const navigate = accountsRoute.useNavigate();
+  const openAccount = useNavigate();
+  const canWrite = useCan('directory:write');
+  const [creating, setCreating] = useState(false);
+  const [searchText, setSearchText] = useState(search.search ?? '');
+  const applySearch = useDebouncedCallback((value: string) => {
+    void navigate({
+      search: (previous: AccountsSearch) => ({ ...previous, search: value.trim() || undefined, cursor: undefined }),
+    });
+  }, 300);
+
+  const accounts = useQuery({
+    ...actionQuery('directory.listAccounts', {
+      search: search.search,
+      kind: search.kind,
+      includeArchived: search.includeArchived ?? false,
+      cursor: search.cursor,
+      limit: 25,
+    }),
+    placeholderData: keepPreviousData,
+  });
+
+  return (
+    <Page
+      title="Accounts"
+      description="Customers, and consolidated accounts that group them."
+      actions={
+        canWrite && (
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
+            New account
+          </Button>
+        )
+      }
+    >
+      <Group gap="sm" align="flex-end" wrap="wrap">
+        <TextInput
+          label="Search"
+          placeholder="Name or number"
+          leftSection={<IconSearch size={16} aria-hidden />}
+          value={searchText}
+          onChange={(event) => {
+            setSearchText(event.currentTarget.value);
+            applySearch(event.currentTarget.value);
+          }}
+          w={{ base: '100%', xs: 280 }}
+        />
+        <SegmentedControl
+          aria-label="Kind"
+          value={search.kind ?? 'all'}
+          onChange={(value) =>
+            void navigate({
+              search: (previous: AccountsSearch) => ({
+                ...previous,
+                kind: value === 'all' ? undefined : (value as Account['kind']),
+                cursor: undefined,
+              }),
+            })
+          }
+          data={[
+            { value: 'all', label: 'All' },
+            { value: 'customer', label: 'Customers' },
+            { value: 'consolidated', label: 'Consolidated' },
+          ]}
+        />
+        <Switch
+          label="Show archived"
+          checked={search.includeArchived ?? false}
+          onChange={(event) =>
+            void navigate({
+              search: (previous: AccountsSearch) => ({
+                ...previous,
+                includeArchived: event.currentTarget.checked || undefined,
+                cursor: undefined,
+              }),
+            })
+          }
+        />
+      </Group>
+      <CursorTable<Account>
+        label="Accounts"
+        page={accounts.data}
+        fetching={accounts.isFetching}
+        error={accounts.error}
+        onRetry={() => void accounts.refetch()}
+        cursor={search.cursor}
+        onCursorChange={(cursor) => void navigate({ search: (previous: AccountsSearch) => ({ ...previous, cursor }) })}
+        onRowClick={(account) => void openAccount({ to: '/accounts/$accountId', params: { accountId: account.id } })}
+        empty={
+          <EmptyState title={search.search ? 'No account matches' : 'No accounts yet'}>
+            {search.search
+              ? 'Try another name or number, or clear the search.'
+              : canWrite
+                ? 'Create the first account with “New account”, or import contacts from a CSV file.'
+                : 'Accounts appear here once staff with write access create them.'}
+          </EmptyState>
+        }
+        columns={[
+          { accessor: 'number', title: 'Number' },
+          {
+            accessor: 'name',
+            title: 'Name',
+            render: (account) => (
+              <Group gap={6} wrap="nowrap">
+                {account.name}
+                {account.archivedAt && (
+                  <Badge size="xs" color="gray">
+                    Archived
+                  </Badge>
+                )}
+              </Group>
+            ),
+          },
+          {
+            accessor: 'kind',
+            title: 'Kind',
+            render: (account) => (account.kind === 'consolidated' ? 'Consolidated' : 'Customer'),
+          },
+          { accessor: 'createdAt', title: 'Created', render: (account) => formatDateTime(account.createdAt) },
+        ]}
+      />
+      {creating && (
+        <CreateAccountDialog
+          onClose={() => setCreating(false)}
+          onCreated={(account) => void openAccount({ to: '/accounts/$accountId', params: { accountId: account.id } })}
+        />
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,7 @@
+import type { StaffPermission } from '@portal/contracts';
+import { useSession } from '../boot.tsx';
+
+/** Whether the signed-in staff member holds a permission; screens hide the controls they may not use. */
+export function useCan(permission: StaffPermission): boolean {
+  return useSession().permissions?.includes(permission) ?? false;
+}
