@@ -36,7 +36,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
-          globalSetup: [integrationSetup],
+          globalSetup: ['./tests/browser/support/build-web.global.ts', integrationSetup],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

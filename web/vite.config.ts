@@ -28,7 +28,6 @@ export default defineConfig({
     proxy: {
       '/api': gatewayUrl,
       '/auth': gatewayUrl,
-      '/branding': gatewayUrl,
     },
   },
 });
