@@ -1,4 +1,5 @@
 import { createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { accountRoute } from './accounts/account-layout.tsx';
 import { accountsRoute } from './accounts/accounts-screen.tsx';
 import { adminRootRoute } from './root-route.tsx';
 
@@ -10,6 +11,7 @@ const homeRoute = createRoute({
   },
 });
 
-const routeTree = adminRootRoute.addChildren([homeRoute, accountsRoute]);
+// Each area's screens are routes of their own files; the tree is put together only here.
+const routeTree = adminRootRoute.addChildren([homeRoute, accountsRoute, accountRoute.addChildren([])]);
 
 export const adminRouter = createRouter({ routeTree, basepath: '/admin', defaultPreload: 'intent' });
