@@ -105,7 +105,7 @@ export const gatewayModule = defineServiceModule({
         principalCacheMs: env.GATEWAY_PRINCIPAL_CACHE_SECONDS * 1000,
         web: {
           distDir: env.GATEWAY_WEB_DIR,
-          keycloakOrigin: new URL(env.KEYCLOAK_PUBLIC_URL ?? env.KEYCLOAK_URL).origin,
+          keycloakPublicUrl: env.KEYCLOAK_PUBLIC_URL ?? env.KEYCLOAK_URL,
           branding: {
             productName: env.PORTAL_PRODUCT_NAME,
             primaryColor: env.PORTAL_PRIMARY_COLOR,
