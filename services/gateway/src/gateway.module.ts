@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { port, revocationEntryTtlHours, url } from '@portal/config';
+import { brandingEnvSchema, port, revocationEntryTtlHours, url } from '@portal/config';
 import { defineServiceModule, watchRevocations } from '@portal/kit';
 import { realmTokenVerifier } from './adapters/realm-token.verifier.ts';
 import { gatewayService } from './gateway.service.ts';
@@ -65,13 +65,8 @@ export const gatewayModule = defineServiceModule({
     REVOCATION_ENTRY_TTL_HOURS: revocationEntryTtlHours,
     /** The built web UIs (`npm run build:web`); the package's own `dist` by default. */
     GATEWAY_WEB_DIR: z.string().min(1).default(webDistDir),
-    /** Branding of both web UIs; the Keycloak theme shows the same product name. */
-    PORTAL_PRODUCT_NAME: z.string().trim().min(1).max(60).default('Customer portal'),
-    PORTAL_PRIMARY_COLOR: z
-      .string()
-      .regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1f4e79')
-      .default('#1f4e79'),
-    PORTAL_LOGO_URL: url(['http', 'https']).optional(),
+    /** Branding of both web UIs; the Keycloak theme shows the same (see `brandingEnvSchema`). */
+    ...brandingEnvSchema.shape,
   }),
   async create({ env, nats, logger }) {
     const revocations = await watchRevocations(nats, { entryTtlMs: env.REVOCATION_ENTRY_TTL_HOURS * 3_600_000 });
