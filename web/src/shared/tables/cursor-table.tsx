@@ -48,7 +48,11 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
         columns={props.columns}
         fetching={fetching}
         idAccessor={props.idAccessor ?? ('id' as keyof T & string)}
-        emptyState={<div style={{ pointerEvents: 'auto' }}>{fetching ? null : props.empty}</div>}
+        // mantine-datatable keeps the empty state in the page (transparent) while rows show: render it
+        // only when the page is empty, or its buttons would sit invisibly over the rows and be read out.
+        emptyState={
+          records.length === 0 && !fetching ? <div style={{ pointerEvents: 'auto' }}>{props.empty}</div> : <span />
+        }
         onRowClick={props.onRowClick ? ({ record }) => props.onRowClick?.(record) : undefined}
       />
       <Group justify="space-between" wrap="nowrap">
