@@ -63,7 +63,7 @@ function Facts({ rows }: { rows: [string, ReactNode][] }) {
       <Table.Tbody>
         {rows.map(([label, value]) => (
           <Table.Tr key={label}>
-            <Table.Th w={{ base: 110, xs: 200 }} scope="row">
+            <Table.Th w={{ base: 136, xs: 200 }} scope="row">
               {label}
             </Table.Th>
             <Table.Td style={{ overflowWrap: 'anywhere' }}>{value}</Table.Td>
