@@ -46,7 +46,8 @@ export async function newPerson(browser: Browser): Promise<{ context: BrowserCon
 
 /** Fills Keycloak's themed sign-in form, as a person would. */
 export async function signInOnKeycloak(page: Page, username: string, password: string): Promise<void> {
-  await page.getByLabel(/^(Username or email|Email)$/).fill(username);
+  // By role: the accessible name is whitespace-normalised, a label's raw text (Keycloak's has line breaks) is not.
+  await page.getByRole('textbox', { name: /^(Username or email|Email)$/ }).fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign In' }).click();
 }
@@ -95,6 +96,8 @@ export async function reviewScreen(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotsDir, { recursive: true });
   for (const [width, viewport] of Object.entries(viewports)) {
     await page.setViewportSize(viewport);
+    // Let the layout's transitions (the navigation folding into a drawer) finish before the picture.
+    await page.waitForTimeout(400);
     await page.screenshot({ path: join(screenshotsDir, `${name}.${width}.png`), fullPage: true });
   }
   await page.setViewportSize(viewports.desktop);
