@@ -77,16 +77,21 @@ describe('the portal web app, as a contact uses it', () => {
     return { email, password: enabled.credentials.password };
   };
 
-  /** The project names the table shows, once it has settled. */
+  /** How long a list may take to show a new answer (a fetch, then a render). */
+  const settles = { timeout: 10_000, interval: 100 };
+  /** The project names the table shows, read in one go (rows come and go while it refetches). */
   const projectNames = async (page: Page) => {
     const table = page.getByRole('table', { name: 'Projects' });
     await table.waitFor();
-    const rows = table.locator('tbody').getByRole('row');
-    const names: string[] = [];
-    for (const row of await rows.all()) {
-      const cells = row.getByRole('cell');
-      if ((await cells.count()) > 1) names.push((await cells.nth(1).innerText()).trim());
-    }
+    const names = await table
+      .locator('tbody')
+      .getByRole('row')
+      .evaluateAll((rows) =>
+        rows.flatMap((row) => {
+          const cells = (row as unknown as { cells: { length: number; 1?: { textContent: string | null } } }).cells;
+          return cells.length > 1 ? [(cells[1]?.textContent ?? '').trim()] : [];
+        }),
+      );
     return names.sort();
   };
 
@@ -141,17 +146,19 @@ describe('the portal web app, as a contact uses it', () => {
     expect(await page.getByLabel('Account', { exact: true }).count()).toBe(0);
 
     await expect
-      .poll(() => projectNames(page))
+      .poll(() => projectNames(page), settles)
       .toEqual([`Alpha Bridge ${run}`, `Alpha Tower ${run}`, `Beta Inside ${run}`]);
     await reviewScreen(page, 'portal-projects');
 
     await page.getByLabel('Search').fill('Tower');
-    await expect.poll(() => projectNames(page)).toEqual([`Alpha Tower ${run}`]);
-    expect(page.url()).toContain('search=Tower');
+    await page.waitForURL(/search=Tower/);
+    await expect.poll(() => projectNames(page), settles).toEqual([`Alpha Tower ${run}`]);
     await page.getByLabel('Search').fill(`Nothing like this ${run}`);
+    await page.waitForURL(/search=Nothing/);
     await page.getByRole('heading', { name: 'No project matches' }).waitFor();
     await page.getByRole('button', { name: 'Clear search' }).click();
-    await expect.poll(() => projectNames(page)).toHaveLength(3);
+    await expect.poll(() => projectNames(page), settles).toHaveLength(3);
+    expect(page.url()).not.toContain('search=');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My profile' }).click();
     await page.getByRole('heading', { name: 'My profile' }).waitFor();
@@ -171,7 +178,7 @@ describe('the portal web app, as a contact uses it', () => {
       .getByText(/Two-factor authentication/)
       .first()
       .waitFor();
-    await page.goBack();
+    await page.goto(`${system.gatewayUrl}/portal/profile`);
     await page.getByRole('heading', { name: 'My profile' }).waitFor();
     expect(await profile.getByRole('link', { name: 'Set up two-factor authentication' }).getAttribute('href')).toBe(
       `${keycloakUrl}/realms/portal/account/account-security/signing-in`,
@@ -200,7 +207,7 @@ describe('the portal web app, as a contact uses it', () => {
     const { context, page } = await newPerson(browser);
     await signInAsContact(page, system.gatewayUrl, greta.email, greta.password);
     await expect
-      .poll(() => projectNames(page))
+      .poll(() => projectNames(page), settles)
       .toEqual([`North Depot ${run}`, `North Yard ${run}`, `South Quay ${run}`]);
     // Several accounts in view: each project says whose it is.
     const table = page.getByRole('table', { name: 'Projects' });
@@ -215,7 +222,7 @@ describe('the portal web app, as a contact uses it', () => {
       `South ${run} (PA-South-${run})`,
     ]);
     await switcher.selectOption({ label: `North ${run} (PA-North-${run})` });
-    await expect.poll(() => projectNames(page)).toEqual([`North Depot ${run}`, `North Yard ${run}`]);
+    await expect.poll(() => projectNames(page), settles).toEqual([`North Depot ${run}`, `North Yard ${run}`]);
     expect(new URL(page.url()).searchParams.get('account')).toBe(north.id);
     expect(await table.getByRole('columnheader', { name: 'Account' }).count()).toBe(0);
 
@@ -225,11 +232,11 @@ describe('the portal web app, as a contact uses it', () => {
     expect(new URL(page.url()).searchParams.get('account')).toBe(north.id);
     await page.getByText(`All sites and projects of Group ${run} and its 2 member accounts`).waitFor();
     await page.goto(`${system.gatewayUrl}/portal/projects?account=${south.id}`);
-    await expect.poll(() => projectNames(page)).toEqual([`South Quay ${run}`]);
+    await expect.poll(() => projectNames(page), settles).toEqual([`South Quay ${run}`]);
     expect(await switcher.inputValue()).toBe(south.id);
 
     await switcher.selectOption({ label: 'All accounts' });
-    await expect.poll(() => projectNames(page)).toHaveLength(3);
+    await expect.poll(() => projectNames(page), settles).toHaveLength(3);
     expect(new URL(page.url()).searchParams.has('account')).toBe(false);
     await context.close();
   });
