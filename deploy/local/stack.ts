@@ -363,7 +363,10 @@ function serviceUrlVar(service: string): string {
 }
 
 function serviceUrls(adminUrl: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // The key of the gateway's sealed session tokens travels with the database that holds them.
+  const out: Record<string, string> = {
+    GATEWAY_SESSION_SECRET: process.env['GATEWAY_SESSION_SECRET'] || devCredentials.gatewaySessionSecret,
+  };
   for (const svc of serviceNames) {
     const u = new URL(adminUrl);
     u.username = svc;

@@ -19,6 +19,7 @@ function serviceEnv(extra: Record<string, string>): Record<string, string> {
     'KEYCLOAK_ADMIN_PASSWORD',
     'KEYCLOAK_IDENTITY_CLIENT_SECRET',
     'KEYCLOAK_GATEWAY_CLIENT_SECRET',
+    'GATEWAY_SESSION_SECRET',
     'S3_ENDPOINT',
     'S3_ACCESS_KEY',
     'S3_SECRET_KEY',
