@@ -79,12 +79,16 @@ describe('web sign-in through the gateway (BFF)', () => {
     signIn(page, 'admin', devLogins[login].username, devLogins[login].password, returnTo);
 
   /** A request made by the page's own JavaScript (same origin, the cookie sent by the browser). */
-  const pageFetch = (page: Page, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+  const pageFetch = (
+    page: Page,
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ) =>
     page.evaluate(
       async ({ path, init }) => {
         const response = await fetch(path, init);
         const text = await response.text();
-        let body: unknown = {};
+        let body: unknown;
         try {
           body = JSON.parse(text);
         } catch {
@@ -286,9 +290,13 @@ describe('web sign-in through the gateway (BFF)', () => {
     const account = await staff.request<{ id: string }>('POST', '/admin/accounts', {
       body: { number: `WEB-${suffix}`, name: `Web portal ${suffix}` },
     });
-    const contact = await staff.request<{ id: string; email: string }>('POST', `/admin/accounts/${account.body.id}/contacts`, {
-      body: { firstName: 'Wanda', lastName: 'Web', email: `web-${suffix}@customer.test` },
-    });
+    const contact = await staff.request<{ id: string; email: string }>(
+      'POST',
+      `/admin/accounts/${account.body.id}/contacts`,
+      {
+        body: { firstName: 'Wanda', lastName: 'Web', email: `web-${suffix}@customer.test` },
+      },
+    );
     expect(contact.status, contact.text).toBe(201);
     const enabled = await staff.request<{ credentials: { password: string } }>(
       'POST',

@@ -117,7 +117,11 @@ export const gatewayModule = defineServiceModule({
       revocations,
     };
     const staffTokens = realmTokenVerifier({ ...realmOptions, realm: 'staff', audience: env.GATEWAY_STAFF_AUDIENCE });
-    const portalTokens = realmTokenVerifier({ ...realmOptions, realm: 'portal', audience: env.GATEWAY_PORTAL_AUDIENCE });
+    const portalTokens = realmTokenVerifier({
+      ...realmOptions,
+      realm: 'portal',
+      audience: env.GATEWAY_PORTAL_AUDIENCE,
+    });
     const publicUrl = env.PORTAL_PUBLIC_URL.replace(/\/+$/, '');
     const oidcOf = (realm: 'staff' | 'portal') =>
       realmOidcClient({
@@ -148,7 +152,9 @@ export const gatewayModule = defineServiceModule({
       });
     });
     const purge = setInterval(() => {
-      sessions.purgeExpired().catch((error: Error) => logger.warn(`purging expired web sessions failed: ${error.message}`));
+      sessions
+        .purgeExpired()
+        .catch((error: Error) => logger.warn(`purging expired web sessions failed: ${error.message}`));
     }, sessionPurgeIntervalMs);
     purge.unref();
 

@@ -232,14 +232,7 @@ export function gatewayService(
     port: settings.port,
     ip: settings.host,
     use: [assignRequestId, setSecurityHeaders, assignClientAddress(settings.trustedProxies)],
-    routes: [
-      publicRoute,
-      staffRoute,
-      portalRoute,
-      publicFormsRoute,
-      web.route,
-      portalFormPagesRoute(anonymousLimiter),
-    ],
+    routes: [publicRoute, staffRoute, portalRoute, publicFormsRoute, web.route, portalFormPagesRoute(anonymousLimiter)],
     onError(request: IncomingMessage, response: ServerResponse, error: Error) {
       const { status, body, headers } = toErrorResponse(error, requestIdOf(request));
       if (status >= 500) {

@@ -24,8 +24,12 @@ const single = (value: string | string[] | undefined): string | undefined =>
  */
 export function csrfVerdict(facts: CsrfFacts): CsrfVerdict {
   if (safeMethods.has(facts.method.toUpperCase())) return { allowed: true };
-  if (single(facts.headers[webRequestHeader.name]) !== webRequestHeader.value) return { allowed: false, reason: 'header' };
+  if (single(facts.headers[webRequestHeader.name]) !== webRequestHeader.value)
+    return { allowed: false, reason: 'header' };
   const origin = single(facts.headers['origin']);
-  if (origin !== undefined) return origin === facts.publicOrigin ? { allowed: true } : { allowed: false, reason: 'origin' };
-  return single(facts.headers['sec-fetch-site']) === 'same-origin' ? { allowed: true } : { allowed: false, reason: 'origin' };
+  if (origin !== undefined)
+    return origin === facts.publicOrigin ? { allowed: true } : { allowed: false, reason: 'origin' };
+  return single(facts.headers['sec-fetch-site']) === 'same-origin'
+    ? { allowed: true }
+    : { allowed: false, reason: 'origin' };
 }

@@ -12,7 +12,7 @@ export function sanitizeReturnTo(app: WebApp, raw: string | null | undefined): s
   const home = homeOf(app);
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2048) return home;
   // Browsers treat `\` like `/` and drop tabs and newlines: refuse them rather than guess.
-  if (/[\\\u0000-\u001f\u007f]/.test(raw)) return home;
+  if (raw.includes('\\') || [...raw].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return home;
   if (!raw.startsWith('/') || raw.startsWith('//')) return home;
   let url: URL;
   try {

@@ -17,8 +17,7 @@ export function sessionCookieOf(app: WebApp, publicUrl: string): SessionCookie {
   return { name: secure ? `__Host-${baseNames[app]}` : baseNames[app], secure };
 }
 
-const attributesOf = (cookie: SessionCookie) =>
-  `${cookie.secure ? '; Secure' : ''}; HttpOnly; SameSite=Strict; Path=/`;
+const attributesOf = (cookie: SessionCookie) => `${cookie.secure ? '; Secure' : ''}; HttpOnly; SameSite=Strict; Path=/`;
 
 /** `Set-Cookie` for a new session: a browser-session cookie; the server decides when it ends. */
 export const setSessionCookie = (cookie: SessionCookie, sessionId: string): string =>

@@ -8,7 +8,9 @@ export function singleFlight<T>() {
     run(key: string, work: () => Promise<T>): Promise<T> {
       const pending = running.get(key);
       if (pending) return pending;
-      const started = Promise.resolve().then(work).finally(() => running.delete(key));
+      const started = Promise.resolve()
+        .then(work)
+        .finally(() => running.delete(key));
       running.set(key, started);
       return started;
     },

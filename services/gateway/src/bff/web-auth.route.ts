@@ -179,7 +179,9 @@ export function webAuth(deps: WebAuthDependencies) {
         app === 'admin'
           ? {
               user,
-              roles: verified.roles.filter((role): role is StaffRole => (staffRoles as readonly string[]).includes(role)),
+              roles: verified.roles.filter((role): role is StaffRole =>
+                (staffRoles as readonly string[]).includes(role),
+              ),
               permissions: [...permissionsOfRoles(verified.roles)],
             }
           : { user };

@@ -59,7 +59,9 @@ export function webSessions(options: WebSessionsOptions) {
 
   const seal = (idHash: string, tokens: OidcTokens, previous?: WebSessionRow): SessionTokens => ({
     accessTokenSealed: cipher.encrypt(tokens.accessToken, sealContext(idHash, 'access')),
-    refreshTokenSealed: tokens.refreshToken ? cipher.encrypt(tokens.refreshToken, sealContext(idHash, 'refresh')) : null,
+    refreshTokenSealed: tokens.refreshToken
+      ? cipher.encrypt(tokens.refreshToken, sealContext(idHash, 'refresh'))
+      : null,
     idTokenSealed: tokens.idToken
       ? cipher.encrypt(tokens.idToken, sealContext(idHash, 'id'))
       : (previous?.idTokenSealed ?? null),
@@ -136,7 +138,12 @@ export function webSessions(options: WebSessionsOptions) {
           codeVerifier: cipher.decrypt(pending.codeVerifierSealed, verifierContext(stateHash)),
         });
       } catch (error) {
-        if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('OAUTH_')) {
+        if (
+          error instanceof Error &&
+          'code' in error &&
+          typeof error.code === 'string' &&
+          error.code.startsWith('OAUTH_')
+        ) {
           throw new LoginFailure('rejected');
         }
         throw identityProviderUnavailable();

@@ -29,7 +29,10 @@ describe('gateway environment', () => {
   });
 
   it('needs its database, a session secret of at least 32 characters and the client secret', () => {
-    const problems = gatewayModule.env.safeParse({ KEYCLOAK_URL: 'http://keycloak:8080', GATEWAY_SESSION_SECRET: 'short' });
+    const problems = gatewayModule.env.safeParse({
+      KEYCLOAK_URL: 'http://keycloak:8080',
+      GATEWAY_SESSION_SECRET: 'short',
+    });
     const keys = problems.error?.issues.map((issue) => issue.path.join('.')) ?? [];
     expect(keys).toEqual(
       expect.arrayContaining(['GATEWAY_DATABASE_URL', 'GATEWAY_SESSION_SECRET', 'KEYCLOAK_GATEWAY_CLIENT_SECRET']),
