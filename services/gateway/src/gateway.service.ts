@@ -237,7 +237,9 @@ export function gatewayService(
       const { status, body, headers } = toErrorResponse(error, requestIdOf(request));
       if (status >= 500) {
         const logger = (this as unknown as moleculer.Service).logger;
-        const url = (request as { originalUrl?: string }).originalUrl ?? request.url;
+        const fullUrl = (request as { originalUrl?: string }).originalUrl ?? request.url ?? '';
+        // A sign-in callback's query holds an authorization code: never in a log line.
+        const url = fullUrl.startsWith('/auth/') ? fullUrl.split('?')[0] : fullUrl;
         logger.error(`${request.method} ${url} failed: ${error.name}: ${error.message}`, error.stack);
       }
       if (response.headersSent) {

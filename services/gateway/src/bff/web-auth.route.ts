@@ -226,6 +226,8 @@ export function webAuth(deps: WebAuthDependencies) {
     path: webAuthPath,
     mappingPolicy: 'restrict',
     bodyParsers: false,
+    // moleculer-web logs each request line with its query: a callback's carries the code and state.
+    logging: false,
     use: [methodGuard(methodTableOf(webAuthPath, aliases))],
     aliases,
   };
