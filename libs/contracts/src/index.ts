@@ -12,3 +12,4 @@ export * from './directory/index.ts';
 export * from './identity/index.ts';
 export * from './text.ts';
 export * from './web-pages.ts';
+export * from './web-session.ts';

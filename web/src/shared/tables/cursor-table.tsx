@@ -48,8 +48,8 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
         columns={props.columns}
         fetching={fetching}
         idAccessor={props.idAccessor ?? ('id' as keyof T & string)}
-        // mantine-datatable keeps the empty state in the page (transparent) while rows show: render it
-        // only when the page is empty, or its buttons would sit invisibly over the rows and be read out.
+        // The library keeps its empty-state layer over the table; only an empty, settled table gets
+        // clickable content in it (otherwise the layer would swallow clicks on the rows).
         emptyState={
           records.length === 0 && !fetching ? <div style={{ pointerEvents: 'auto' }}>{props.empty}</div> : <span />
         }
