@@ -214,6 +214,7 @@ describe('the portal web app, as a contact uses it', () => {
     await table.getByRole('columnheader', { name: 'Account' }).waitFor();
     await table.getByRole('row', { name: new RegExp(`South Quay ${run}.*South ${run}`) }).waitFor();
 
+    await reviewScreen(page, 'portal-projects-accounts');
     const switcher = page.getByLabel('Account', { exact: true });
     expect(await switcher.locator('option').allInnerTexts()).toEqual([
       'All accounts',
