@@ -1,6 +1,7 @@
 import { createRoute, createRouter, redirect } from '@tanstack/react-router';
 import { accountRoute } from './accounts/account-layout.tsx';
 import { accountsRoute } from './accounts/accounts-screen.tsx';
+import { contactImportsRoute } from './contact-imports/contact-imports-screen.tsx';
 import { adminRootRoute } from './root-route.tsx';
 
 const homeRoute = createRoute({
@@ -12,6 +13,11 @@ const homeRoute = createRoute({
 });
 
 // Each area's screens are routes of their own files; the tree is put together only here.
-const routeTree = adminRootRoute.addChildren([homeRoute, accountsRoute, accountRoute.addChildren([])]);
+const routeTree = adminRootRoute.addChildren([
+  homeRoute,
+  accountsRoute,
+  accountRoute.addChildren([]),
+  contactImportsRoute,
+]);
 
 export const adminRouter = createRouter({ routeTree, basepath: '/admin', defaultPreload: 'intent' });
