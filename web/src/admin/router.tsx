@@ -2,6 +2,7 @@ import { createRoute, createRouter, redirect } from '@tanstack/react-router';
 import { accountRoute } from './accounts/account-layout.tsx';
 import { accountsRoute } from './accounts/accounts-screen.tsx';
 import { contactImportsRoute } from './contact-imports/contact-imports-screen.tsx';
+import { invoiceReferencesRoute } from './invoice-references/invoice-references-screen.tsx';
 import { adminRootRoute } from './root-route.tsx';
 
 const homeRoute = createRoute({
@@ -18,6 +19,7 @@ const routeTree = adminRootRoute.addChildren([
   accountsRoute,
   accountRoute.addChildren([]),
   contactImportsRoute,
+  invoiceReferencesRoute,
 ]);
 
 export const adminRouter = createRouter({ routeTree, basepath: '/admin', defaultPreload: 'intent' });
