@@ -51,7 +51,7 @@ export function progressOf(
 ): { value: number | null; text: string } {
   const total = job.totalRows ?? expected;
   if (job.status === 'completed') {
-    return { value: 100, text: `${countOf(job.processedRows, unit)} of ${countOf(total ?? job.processedRows, unit)}` };
+    return { value: 100, text: `${formatCount(job.processedRows)} of ${countOf(total ?? job.processedRows, unit)}` };
   }
   if (!total) return { value: null, text: `${countOf(job.processedRows, unit)} so far` };
   // Never 100 before the job says it is done: the last batch may still be committing.
