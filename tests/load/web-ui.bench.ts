@@ -157,7 +157,7 @@ async function firstRender(page: Page, gateway: string): Promise<{ ms: number; r
 
 async function signIn(page: Page, gateway: string): Promise<void> {
   await page.goto(`${gateway}/admin/accounts`);
-  await page.getByLabel(/^(Username or email|Email)$/).fill(devLogins.staffAdmin.username);
+  await page.getByRole('textbox', { name: /^(Username or email|Email)$/ }).fill(devLogins.staffAdmin.username);
   await page.getByLabel('Password', { exact: true }).fill(devLogins.staffAdmin.password);
   await page.getByRole('button', { name: 'Sign In' }).click();
   await page.waitForURL(`${gateway}/admin/**`);

@@ -42,6 +42,7 @@ function ContactImportsScreen() {
   const canImport = useCan('directory:write');
   const canExport = useCan('directory:export');
   const queryClient = useQueryClient();
+  const navigate = contactImportsRoute.useNavigate();
   return (
     <Page title="Contact import" description="Create and update the contacts of existing accounts from a CSV file.">
       <SimpleGrid cols={{ base: 1, md: canImport && canExport ? 2 : 1 }} spacing="md">
@@ -61,6 +62,11 @@ function ContactImportsScreen() {
           expected={search.rows}
           unit={rowUnit}
           onFinished={() => void queryClient.invalidateQueries({ queryKey: actionKey('directory.listContacts') })}
+          onDismiss={() =>
+            void navigate({
+              search: (previous: ContactImportsSearch) => ({ ...previous, importId: undefined, rows: undefined }),
+            })
+          }
         />
       )}
       <ContactCsvFormat />
@@ -112,6 +118,8 @@ function ContactImportUpload() {
             label="CSV file"
             description="Contacts in the format described below."
             placeholder="Choose a file"
+            // Mantine's placeholder grey is below AA contrast, and here it is the button's only text.
+            styles={{ placeholder: { color: 'var(--mantine-color-gray-7)' } }}
             accept=".csv,text/csv"
             clearable
             leftSection={<IconFileTypeCsv size={18} aria-hidden />}

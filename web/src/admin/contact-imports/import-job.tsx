@@ -1,4 +1,4 @@
-import { Alert, Badge, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, CloseButton, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
@@ -110,6 +110,14 @@ const statusBadges: Record<ImportJob['status'], { label: string; color: string }
   failed: { label: 'Failed', color: 'red' },
 };
 
+/**
+ * Mantine's light variants put shade 6 (or even 9) text on a tint below AA contrast; an outlined
+ * alert in shade 9 on white is readable, and dot badges keep the body text colour.
+ */
+const readableAlert = (color: string) => () => ({
+  root: { '--alert-color': `var(--mantine-color-${color}-9)` },
+});
+
 const errorsPerPage = 50;
 
 interface ImportJobViewProps {
@@ -123,6 +131,8 @@ interface ImportJobViewProps {
   positionOf?: (line: number) => number | string;
   /** Once the job has ended (seen ended on open, too): refresh the lists it changed. */
   onFinished?: (job: ImportJob) => void;
+  /** Takes the job off the screen (out of the URL). */
+  onDismiss?: () => void;
 }
 
 /** A job's progress, then its outcome: counts, a failure if it stopped, and the rows it rejected. */
@@ -148,25 +158,40 @@ export function ImportJobView(props: ImportJobViewProps) {
             <Title order={2} size="h4" id="import-job-heading">
               Import
             </Title>
-            <Badge color={badge.color} variant="light">
+            <Badge color={badge.color} variant="dot">
               {badge.label}
             </Badge>
           </Group>
-          <Text size="xs" c="dimmed">
-            Started {formatDateTime(data.startedAt)}
-            {data.finishedAt ? ` · finished ${formatDateTime(data.finishedAt)}` : ''}
-          </Text>
+          <Group gap="xs" wrap="nowrap">
+            <Text size="xs" c="dimmed">
+              Started {formatDateTime(data.startedAt)}
+              {data.finishedAt ? ` · finished ${formatDateTime(data.finishedAt)}` : ''}
+            </Text>
+            {props.onDismiss && <CloseButton size="sm" aria-label="Hide the import" onClick={props.onDismiss} />}
+          </Group>
         </Group>
         {job.error ? <ErrorNotice error={job.error} title="The progress could not be read" /> : null}
         <ImportProgress job={data} expected={props.expected} unit={props.unit} />
         {data.status === 'failed' && (
-          <Alert color="red" variant="light" title="The import stopped" icon={<IconAlertTriangle aria-hidden />}>
+          <Alert
+            color="red"
+            variant="outline"
+            vars={readableAlert('red')}
+            title="The import stopped"
+            icon={<IconAlertTriangle aria-hidden />}
+          >
             {data.failure ?? 'The import failed.'} What was imported before it stopped stays imported; importing the
             same file again is safe.
           </Alert>
         )}
         {data.status === 'completed' && data.rejected === 0 && (
-          <Alert color="teal" variant="light" title="Imported" icon={<IconCircleCheck aria-hidden />}>
+          <Alert
+            color="teal"
+            variant="outline"
+            vars={readableAlert('teal')}
+            title="Imported"
+            icon={<IconCircleCheck aria-hidden />}
+          >
             Every {props.unit.one} was taken.
           </Alert>
         )}
@@ -174,7 +199,7 @@ export function ImportJobView(props: ImportJobViewProps) {
           <Count label="Created" value={data.created} />
           <Count label="Updated" value={data.updated} />
           <Count label="Unchanged" value={data.unchanged} />
-          <Count label="Rejected" value={data.rejected} tone={data.rejected > 0 ? 'red.8' : undefined} />
+          <Count label="Rejected" value={data.rejected} tone={data.rejected > 0 ? 'red.9' : undefined} />
         </SimpleGrid>
         {data.errors.length > 0 && (
           <Stack gap="xs">

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, CloseButton, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, CloseButton, Group, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { IconFileImport, IconSearch } from '@tabler/icons-react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -101,37 +101,23 @@ function InvoiceReferencesScreen() {
       }
     >
       {search.importId && (
-        <Stack gap={4}>
-          <Group justify="flex-end">
-            <Button
-              size="xs"
-              variant="subtle"
-              onClick={() =>
-                void navigate({
-                  search: (previous: InvoiceReferencesSearch) => ({
-                    ...previous,
-                    importId: undefined,
-                    items: undefined,
-                  }),
-                })
-              }
-            >
-              Hide the import
-            </Button>
-          </Group>
-          <ImportJobView
-            key={search.importId}
-            action="directory.getInvoiceReferenceImport"
-            importId={search.importId}
-            expected={search.items}
-            unit={itemUnit}
-            positionTitle={lines ? 'Line' : 'Item'}
-            positionOf={(position) => lines?.[position - 1] ?? position}
-            onFinished={() =>
-              void queryClient.invalidateQueries({ queryKey: actionKey('directory.listInvoiceReferences') })
-            }
-          />
-        </Stack>
+        <ImportJobView
+          key={search.importId}
+          action="directory.getInvoiceReferenceImport"
+          importId={search.importId}
+          expected={search.items}
+          unit={itemUnit}
+          positionTitle={lines ? 'Line' : 'Item'}
+          positionOf={(position) => lines?.[position - 1] ?? position}
+          onFinished={() =>
+            void queryClient.invalidateQueries({ queryKey: actionKey('directory.listInvoiceReferences') })
+          }
+          onDismiss={() =>
+            void navigate({
+              search: (previous: InvoiceReferencesSearch) => ({ ...previous, importId: undefined, items: undefined }),
+            })
+          }
+        />
       )}
       <Group gap="sm" align="flex-end" wrap="wrap">
         <TextInput
@@ -199,7 +185,7 @@ function InvoiceReferencesScreen() {
             title: 'Quick-pay code',
             render: (reference) =>
               reference.hasQuickPayCode ? (
-                <Badge variant="light" color="teal" size="sm">
+                <Badge variant="dot" color="teal" size="sm">
                   Set
                 </Badge>
               ) : (
