@@ -48,7 +48,11 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
         columns={props.columns}
         fetching={fetching}
         idAccessor={props.idAccessor ?? ('id' as keyof T & string)}
-        emptyState={<div style={{ pointerEvents: 'auto' }}>{fetching ? null : props.empty}</div>}
+        // The library keeps its empty-state layer over the table; only an empty, settled table gets
+        // clickable content in it (otherwise the layer would swallow clicks on the rows).
+        emptyState={
+          records.length === 0 && !fetching ? <div style={{ pointerEvents: 'auto' }}>{props.empty}</div> : <span />
+        }
         onRowClick={props.onRowClick ? ({ record }) => props.onRowClick?.(record) : undefined}
       />
       <Group justify="space-between" wrap="nowrap">
