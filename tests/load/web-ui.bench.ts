@@ -113,7 +113,8 @@ function bundleSizes() {
 const firstRenderProbe = `(() => {
   const check = () => {
     if (window.__firstRender !== undefined) return true;
-    const row = document.querySelector('table[aria-label="Accounts"] tbody tr');
+    // mantine-datatable keeps an empty row while it loads: a real row is any other.
+    const row = document.querySelector('table[aria-label="Accounts"] tbody tr:not(.mantine-datatable-empty-row)');
     const empty = [...document.querySelectorAll('h3')].some((h) => /^No accounts/.test(h.textContent || ''));
     if (row || empty) { window.__firstRender = performance.now(); return true; }
     return false;
@@ -143,16 +144,67 @@ function timingOf(values: number[]): Timing {
   return { runsMs: values.map(round), medianMs: round(median), p90Ms: round(at(0.9)) };
 }
 
-/** One navigation to the accounts list, timed in the page; also what it transferred. */
-async function firstRender(page: Page, gateway: string): Promise<{ ms: number; requests: number; kb: number }> {
+/** Waits for the probe; a function, not a string, since the page's CSP forbids `eval`. */
+const rendered = (page: Page) =>
+  page.waitForFunction(() => (globalThis as { __firstRender?: number }).__firstRender !== undefined, undefined, {
+    timeout: 30_000,
+    polling: 'raf',
+  });
+
+/** Where a first render's time goes: ms since navigation start at which each step ended. */
+interface Phases {
+  /** The page's HTML has arrived. */
+  html: number;
+  /** The scripts and the stylesheet have arrived (from the cache when warm). */
+  assets: number;
+  /** `/auth/admin/session` was asked (the app's code has run) and answered. */
+  sessionAsked: number;
+  sessionAnswered: number;
+  /** `/api/v1/admin/accounts` was asked and answered. */
+  listAsked: number;
+  listAnswered: number;
+}
+interface FirstRender {
+  ms: number;
+  requests: number;
+  kb: number;
+  phases: Phases;
+}
+
+/** One navigation to the accounts list, timed in the page; also what it transferred, and when. */
+async function firstRender(page: Page, gateway: string): Promise<FirstRender> {
   await page.goto(`${gateway}/admin/accounts`);
-  await page.waitForFunction('window.__firstRender !== undefined', undefined, { timeout: 30_000 });
-  return page.evaluate<{ ms: number; requests: number; kb: number }>(`(() => {
+  await rendered(page);
+  return page.evaluate<FirstRender>(`(() => {
     const resources = performance.getEntriesByType('resource').filter((entry) => entry.startTime <= window.__firstRender);
     const navigation = performance.getEntriesByType('navigation')[0];
     const bytes = resources.reduce((total, entry) => total + entry.transferSize, navigation ? navigation.transferSize : 0);
-    return { ms: window.__firstRender, requests: resources.length + 1, kb: Math.round(bytes / 102.4) / 10 };
+    const find = (part) => resources.find((entry) => entry.name.includes(part));
+    const assets = resources.filter((entry) => entry.name.includes('/assets/'));
+    const session = find('/auth/admin/session');
+    const list = find('/api/v1/admin/accounts');
+    return {
+      ms: window.__firstRender,
+      requests: resources.length + 1,
+      kb: Math.round(bytes / 102.4) / 10,
+      phases: {
+        html: navigation ? navigation.responseEnd : NaN,
+        assets: Math.max(...assets.map((entry) => entry.responseEnd)),
+        sessionAsked: session ? session.startTime : NaN,
+        sessionAnswered: session ? session.responseEnd : NaN,
+        listAsked: list ? list.startTime : NaN,
+        listAnswered: list ? list.responseEnd : NaN,
+      },
+    };
   })()`);
+}
+
+/** The median of each phase over the runs. */
+function medianPhases(runs: readonly Phases[]): Phases {
+  const keys = Object.keys(runs[0] ?? {}) as (keyof Phases)[];
+  return Object.fromEntries(
+    keys.map((key) => [key, timingOf(runs.map((run) => run[key])).medianMs]),
+  ) as unknown as Phases;
 }
 
 async function signIn(page: Page, gateway: string): Promise<void> {
@@ -161,7 +213,7 @@ async function signIn(page: Page, gateway: string): Promise<void> {
   await page.getByLabel('Password', { exact: true }).fill(devLogins.staffAdmin.password);
   await page.getByRole('button', { name: 'Sign In' }).click();
   await page.waitForURL(`${gateway}/admin/**`);
-  await page.waitForFunction('window.__firstRender !== undefined', undefined, { timeout: 30_000 });
+  await rendered(page);
 }
 
 async function measureFirstRender(browser: Browser, gateway: string) {
@@ -174,11 +226,17 @@ async function measureFirstRender(browser: Browser, gateway: string) {
   // Warm: the same context, the browser's cache filled by the sign-in and one uncounted visit.
   await firstRender(page, gateway);
   const warm: number[] = [];
-  for (let index = 0; index < runs; index += 1) warm.push((await firstRender(page, gateway)).ms);
+  const warmPhases: Phases[] = [];
+  for (let index = 0; index < runs; index += 1) {
+    const measured = await firstRender(page, gateway);
+    warm.push(measured.ms);
+    warmPhases.push(measured.phases);
+  }
 
   // Cold: a new context each time (empty HTTP and code caches), signed in by the stored cookie.
   const cold: number[] = [];
   const coldLoads: { requests: number; kb: number }[] = [];
+  const coldPhases: Phases[] = [];
   for (let index = 0; index < runs; index += 1) {
     const context: BrowserContext = await browser.newContext({ viewport, storageState: cookies });
     await context.addInitScript(firstRenderProbe);
@@ -186,6 +244,7 @@ async function measureFirstRender(browser: Browser, gateway: string) {
       const measured = await firstRender(await context.newPage(), gateway);
       cold.push(measured.ms);
       coldLoads.push({ requests: measured.requests, kb: measured.kb });
+      coldPhases.push(measured.phases);
     } finally {
       await context.close();
     }
@@ -215,6 +274,7 @@ async function measureFirstRender(browser: Browser, gateway: string) {
     warm: timingOf(warm),
     cold: timingOf(cold),
     coldLoad: { requests: coldLoads[0]?.requests ?? 0, transferredKb: coldLoads[0]?.kb ?? 0 },
+    medianPhasesMs: { warm: medianPhases(warmPhases), cold: medianPhases(coldPhases) },
     baselines: { apiFetch: timingOf(apiFetch), staticPage: timingOf(staticPage) },
   };
 }
@@ -295,6 +355,7 @@ async function main(): Promise<void> {
             warm: render.warm,
             cold: render.cold,
             coldLoad: render.coldLoad,
+            medianPhasesMs: render.medianPhasesMs,
             baselines: render.baselines,
             ratios: {
               warmToApiFetch: ratio(render.warm.medianMs, render.baselines.apiFetch.medianMs),
@@ -310,8 +371,12 @@ async function main(): Promise<void> {
   };
   await mkdir(dirname(resultsFile), { recursive: true });
   await writeFile(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
-  if (result.firstRender)
+  if (result.firstRender) {
+    process.stdout.write(
+      `median phases (ms since navigation start): ${JSON.stringify(result.firstRender.medianPhasesMs)}\n`,
+    );
     process.stdout.write(`ratios (median ÷ baseline): ${JSON.stringify(result.firstRender.ratios)}\n`);
+  }
   process.stdout.write(`written to ${resultsFile} (${result.wallSeconds} s)\n`);
 }
 
