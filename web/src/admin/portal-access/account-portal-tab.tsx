@@ -1,0 +1,150 @@
+import { Anchor, Group, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { useDebouncedCallback } from '@mantine/hooks';
+import { IconSearch } from '@tabler/icons-react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Link, createRoute } from '@tanstack/react-router';
+import { useState } from 'react';
+import { z } from 'zod';
+import { accessStatusSchema, type AccessStatus, type ActionResult } from '@portal/contracts';
+import { actionQuery } from '../../shared/api/queries.ts';
+import { EmptyState } from '../../shared/feedback/states.tsx';
+import { useCan } from '../../shared/session/permissions.ts';
+import { CursorTable } from '../../shared/tables/cursor-table.tsx';
+import { accountRoute } from '../accounts/account-layout.tsx';
+import { AccessActionButtons, useAccessOperations } from './access-operations.tsx';
+import { AccessStatusBadge, accessStatusLabels, accessStatusOptions } from './access-status.tsx';
+
+type PortalTabRow = ActionResult<'directory.listPortalAccess'>['items'][number];
+
+/** The tab's view in the URL: search, status filter and page. */
+const portalSearchSchema = z.object({
+  search: z.string().optional().catch(undefined),
+  status: accessStatusSchema.optional().catch(undefined),
+  cursor: z.string().optional().catch(undefined),
+});
+type PortalSearch = z.infer<typeof portalSearchSchema>;
+
+/** `/accounts/$accountId/portal`: who of the account may use the portal, with the access actions per contact. */
+export const accountPortalRoute = createRoute({
+  getParentRoute: () => accountRoute,
+  path: 'portal',
+  validateSearch: portalSearchSchema,
+  component: AccountPortalTab,
+});
+
+function AccountPortalTab() {
+  const { accountId } = accountPortalRoute.useParams();
+  const search: PortalSearch = accountPortalRoute.useSearch();
+  const navigate = accountPortalRoute.useNavigate();
+  const canAct = useCan('access:write');
+  const operations = useAccessOperations();
+  const [searchText, setSearchText] = useState(search.search ?? '');
+  const applySearch = useDebouncedCallback((value: string) => {
+    void navigate({
+      search: (previous: PortalSearch) => ({ ...previous, search: value.trim() || undefined, cursor: undefined }),
+    });
+  }, 300);
+  const rows = useQuery({
+    ...actionQuery('directory.listPortalAccess', {
+      accountId,
+      search: search.search,
+      status: search.status,
+      cursor: search.cursor,
+      limit: 25,
+    }),
+    placeholderData: keepPreviousData,
+  });
+  const filtered = Boolean(search.search || search.status);
+
+  return (
+    <Stack gap="md">
+      <Text size="sm" c="dimmed">
+        Who of this account may sign in to the customer portal. Open a contact for its scope, MFA and what it sees.
+      </Text>
+      <Group gap="sm" align="flex-end" wrap="wrap">
+        <TextInput
+          label="Search"
+          placeholder="Name or e-mail"
+          leftSection={<IconSearch size={16} aria-hidden />}
+          value={searchText}
+          onChange={(event) => {
+            setSearchText(event.currentTarget.value);
+            applySearch(event.currentTarget.value);
+          }}
+          w={{ base: '100%', xs: 280 }}
+        />
+        <Stack gap={4} maw="100%">
+          <Text size="sm" fw={500} id="portal-status-filter-label">
+            Status
+          </Text>
+          <SegmentedControl
+            aria-labelledby="portal-status-filter-label"
+            value={search.status ?? 'all'}
+            onChange={(value) =>
+              void navigate({
+                search: (previous: PortalSearch) => ({
+                  ...previous,
+                  status: value === 'all' ? undefined : (value as AccessStatus),
+                  cursor: undefined,
+                }),
+              })
+            }
+            data={[{ value: 'all', label: 'All' }, ...accessStatusOptions]}
+            style={{ overflowX: 'auto' }}
+          />
+        </Stack>
+      </Group>
+      <CursorTable<PortalTabRow>
+        label="Portal access"
+        idAccessor="contactId"
+        page={rows.data}
+        fetching={rows.isFetching}
+        error={rows.error}
+        onRetry={() => void rows.refetch()}
+        cursor={search.cursor}
+        onCursorChange={(cursor) => void navigate({ search: (previous: PortalSearch) => ({ ...previous, cursor }) })}
+        empty={
+          <EmptyState title={filtered ? 'No contact matches' : 'No contacts yet'}>
+            {filtered
+              ? `No contact${search.status ? ` with status “${accessStatusLabels[search.status]}”` : ''}${search.search ? ' matches the search' : ''}. Change the filter or clear the search.`
+              : 'Add contacts on the Contacts tab; they appear here with their portal access.'}
+          </EmptyState>
+        }
+        columns={[
+          {
+            accessor: 'name',
+            title: 'Name',
+            render: (row) => (
+              <Anchor component={Link} to={`/contacts/${row.contactId}/access`}>
+                {row.name}
+              </Anchor>
+            ),
+          },
+          { accessor: 'email', title: 'E-mail', render: (row) => row.email ?? '—' },
+          { accessor: 'status', title: 'Status', render: (row) => <AccessStatusBadge status={row.status} /> },
+          {
+            accessor: 'scope',
+            title: 'Sees',
+            render: (row) => (row.scope === 'all' ? 'Whole account' : 'Chosen sites and projects'),
+          },
+          ...(canAct
+            ? [
+                {
+                  accessor: 'actions',
+                  title: 'Actions',
+                  render: (row: PortalTabRow) => (
+                    <AccessActionButtons
+                      inRow
+                      operations={operations}
+                      subject={{ contactId: row.contactId, name: row.name, email: row.email, status: row.status }}
+                    />
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      {operations.dialogs}
+    </Stack>
+  );
+}
