@@ -48,7 +48,12 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
         columns={props.columns}
         fetching={fetching}
         idAccessor={props.idAccessor ?? ('id' as keyof T & string)}
-        emptyState={<div style={{ pointerEvents: 'auto' }}>{fetching ? null : props.empty}</div>}
+        // The table's empty state is gray 6 (too faint for WCAG AA): the message keeps the text colour.
+        emptyState={
+          <div style={{ pointerEvents: 'auto', color: 'var(--mantine-color-text)' }}>
+            {fetching ? null : props.empty}
+          </div>
+        }
         onRowClick={props.onRowClick ? ({ record }) => props.onRowClick?.(record) : undefined}
       />
       <Group justify="space-between" wrap="nowrap">
