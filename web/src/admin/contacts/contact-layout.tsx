@@ -62,12 +62,13 @@ function ContactLayout() {
             .join(' · ')}
         </Text>
       )}
-      <Tabs value={current} keepMounted={false}>
+      {/* Mantine refuses an empty tab value: the Details tab ('') is 'details' here. */}
+      <Tabs value={current || 'details'} keepMounted={false}>
         <Tabs.List aria-label="Contact sections" style={{ overflowX: 'auto', flexWrap: 'nowrap' }}>
           {tabs.map((tab) => (
             <Tabs.Tab
               key={tab.path}
-              value={tab.path}
+              value={tab.path || 'details'}
               renderRoot={(props) => (
                 <Link
                   {...props}
