@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Modal, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { schemaResolver, useForm } from '@mantine/form';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, createRoute } from '@tanstack/react-router';
@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { accessRequestStatuses, rejectAccessRequest, type AccessRequest } from '@portal/contracts';
 import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
 import { EmptyState, ErrorNotice } from '../../shared/feedback/states.tsx';
+import { ChoiceFilter } from '../../shared/forms/choice-filter.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { Page } from '../../shared/layout/page.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
@@ -51,27 +52,20 @@ function AccessRequestsScreen() {
       title="Access requests"
       description="People who asked for a portal login on the sign-in page. Approve to invite them, or reject politely."
     >
-      <Stack gap={4} maw="100%">
-        <Text size="sm" fw={500} id="request-status-label">
-          Show
-        </Text>
-        <SegmentedControl
-          aria-labelledby="request-status-label"
-          value={status}
-          onChange={(value) =>
-            void navigate({
-              search: (previous: RequestsSearch) => ({
-                ...previous,
-                status: value === 'pending' ? undefined : (value as RequestStatus),
-                cursor: undefined,
-              }),
-            })
-          }
-          data={accessRequestStatuses.map((value) => ({ value, label: statusLabels[value] }))}
-          w="fit-content"
-          maw="100%"
-        />
-      </Stack>
+      <ChoiceFilter<RequestStatus>
+        label="Show"
+        value={status}
+        onChange={(value) =>
+          void navigate({
+            search: (previous: RequestsSearch) => ({
+              ...previous,
+              status: value === 'pending' ? undefined : value,
+              cursor: undefined,
+            }),
+          })
+        }
+        options={accessRequestStatuses.map((value) => ({ value, label: statusLabels[value] }))}
+      />
       <CursorTable<AccessRequest>
         label="Access requests"
         page={requests.data}

@@ -1,10 +1,11 @@
-import { Anchor, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Anchor, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, createRoute } from '@tanstack/react-router';
 import { z } from 'zod';
 import { invitationStatuses, type Invitation } from '@portal/contracts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
+import { ChoiceFilter } from '../../shared/forms/choice-filter.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { Page } from '../../shared/layout/page.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
@@ -101,28 +102,20 @@ function InvitationsScreen() {
       title="Pending invitations"
       description="Portal invitations sent to contacts, across all accounts: resend one whose e-mail got lost, or cancel it."
     >
-      <Stack gap={4} maw="100%">
-        <Text size="sm" fw={500} id="invitation-status-label">
-          Show
-        </Text>
-        <SegmentedControl
-          aria-labelledby="invitation-status-label"
-          value={status}
-          onChange={(value) =>
-            void navigate({
-              search: (previous: InvitationsSearch) => ({
-                ...previous,
-                status: value === 'pending' ? undefined : (value as Invitation['status']),
-                cursor: undefined,
-              }),
-            })
-          }
-          data={invitationStatuses.map((value) => ({ value, label: statusLabels[value] }))}
-          style={{ overflowX: 'auto' }}
-          w="fit-content"
-          maw="100%"
-        />
-      </Stack>
+      <ChoiceFilter<Invitation['status']>
+        label="Show"
+        value={status}
+        onChange={(value) =>
+          void navigate({
+            search: (previous: InvitationsSearch) => ({
+              ...previous,
+              status: value === 'pending' ? undefined : value,
+              cursor: undefined,
+            }),
+          })
+        }
+        options={invitationStatuses.map((value) => ({ value, label: statusLabels[value] }))}
+      />
       {search.accountId && (
         <Text size="sm">
           One account only: <AccountCell accountId={search.accountId} />.{' '}

@@ -1,4 +1,4 @@
-import { Anchor, Group, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { accessStatusSchema, type AccessStatus, type ActionResult } from '@portal/contracts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
+import { ChoiceFilter } from '../../shared/forms/choice-filter.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
 import { accountRoute } from '../accounts/account-layout.tsx';
@@ -73,26 +74,20 @@ function AccountPortalTab() {
           }}
           w={{ base: '100%', xs: 280 }}
         />
-        <Stack gap={4} maw="100%">
-          <Text size="sm" fw={500} id="portal-status-filter-label">
-            Status
-          </Text>
-          <SegmentedControl
-            aria-labelledby="portal-status-filter-label"
-            value={search.status ?? 'all'}
-            onChange={(value) =>
-              void navigate({
-                search: (previous: PortalSearch) => ({
-                  ...previous,
-                  status: value === 'all' ? undefined : (value as AccessStatus),
-                  cursor: undefined,
-                }),
-              })
-            }
-            data={[{ value: 'all', label: 'All' }, ...accessStatusOptions]}
-            style={{ overflowX: 'auto' }}
-          />
-        </Stack>
+        <ChoiceFilter<AccessStatus | 'all'>
+          label="Status"
+          value={search.status ?? 'all'}
+          onChange={(value) =>
+            void navigate({
+              search: (previous: PortalSearch) => ({
+                ...previous,
+                status: value === 'all' ? undefined : value,
+                cursor: undefined,
+              }),
+            })
+          }
+          options={[{ value: 'all', label: 'All' }, ...accessStatusOptions]}
+        />
       </Group>
       <CursorTable<PortalTabRow>
         label="Portal access"
