@@ -134,8 +134,8 @@ describe('portal access on the staff screens', () => {
 
     const shownOnce = staff.getByRole('dialog', { name: 'Password for Cora Enabled' });
     await shownOnce.getByText('Shown only once').waitFor();
-    expect(await shownOnce.getByLabel('Login (e-mail)').inputValue()).toBe(email);
-    const shownPassword = await shownOnce.getByLabel('Password').inputValue();
+    expect(await shownOnce.getByRole('textbox', { name: 'Login (e-mail)' }).inputValue()).toBe(email);
+    const shownPassword = await shownOnce.getByRole('textbox', { name: 'Password' }).inputValue();
     await shownOnce.getByRole('button', { name: 'Copy password' }).click();
     const password = await staff.evaluate<string>('navigator.clipboard.readText()');
     expect(password).toBe(shownPassword);

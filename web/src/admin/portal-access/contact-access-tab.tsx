@@ -145,19 +145,18 @@ function MfaSection({ contact }: { contact: Contact }) {
       ? 'The contact must use an authenticator app when signing in.'
       : 'When on, the contact must set up an authenticator app at the next sign-in.';
 
+  // The switch moves at once and shows the saved state again once the call has settled.
+  const [switching, setSwitching] = useState<boolean | null>(null);
   const toggle = (on: boolean) => {
-    const done = (message: string) => () => notifyDone(message);
-    const failed = (error: unknown) => notifyFailed('The MFA setting was not changed', error);
-    if (on)
-      require.mutate(
-        { contactId: contact.id },
-        { onSuccess: done('MFA is now required for this contact.'), onError: failed },
-      );
-    else
-      clear.mutate(
-        { contactId: contact.id },
-        { onSuccess: done('The contact’s own MFA requirement is cleared.'), onError: failed },
-      );
+    setSwitching(on);
+    const options = {
+      onSuccess: () =>
+        notifyDone(on ? 'MFA is now required for this contact.' : 'The contact’s own MFA requirement is cleared.'),
+      onError: (error: unknown) => notifyFailed('The MFA setting was not changed', error),
+      onSettled: () => setSwitching(null),
+    };
+    if (on) require.mutate({ contactId: contact.id }, options);
+    else clear.mutate({ contactId: contact.id }, options);
   };
 
   return (
@@ -165,7 +164,7 @@ function MfaSection({ contact }: { contact: Contact }) {
       <Switch
         label="MFA required"
         description={why}
-        checked={required}
+        checked={switching ?? required}
         disabled={
           archived || classRequires || (required ? !canClear : !canRequire) || require.isPending || clear.isPending
         }
@@ -223,6 +222,11 @@ function ScopeSection({ contact }: { contact: Contact }) {
   });
 
   const siteOfContact = sites.data?.items.find((site) => site.id === contact.siteId);
+  // A site's contact reaches only its own site and that site's projects: nothing else is offered.
+  const reachableSites = (sites.data?.items ?? []).filter((site) => !contact.siteId || site.id === contact.siteId);
+  const reachableProjects = (projects.data?.items ?? []).filter(
+    (project) => !contact.siteId || project.siteId === contact.siteId,
+  );
   const toggle = (list: 'siteIds' | 'projectIds', id: string, on: boolean) =>
     setDraft((current) => ({
       ...current,
@@ -235,7 +239,7 @@ function ScopeSection({ contact }: { contact: Contact }) {
       {contact.siteId && (
         <Alert color="blue" variant="light">
           This contact belongs to the site {siteOfContact ? `${siteOfContact.code} · ${siteOfContact.name}` : ''}:
-          whatever the scope, it sees only that site&apos;s projects.
+          whatever the scope, it sees only that site and its projects, so only those can be chosen.
         </Alert>
       )}
       <Radio.Group
@@ -267,7 +271,7 @@ function ScopeSection({ contact }: { contact: Contact }) {
             error={sites.error}
             truncated={sites.data?.truncated ?? false}
             empty="The account has no sites."
-            items={(sites.data?.items ?? []).map((site) => ({
+            items={reachableSites.map((site) => ({
               id: site.id,
               label: `${site.code} · ${site.name}`,
               checked: draft.siteIds.includes(site.id),
@@ -281,7 +285,7 @@ function ScopeSection({ contact }: { contact: Contact }) {
             error={projects.error}
             truncated={projects.data?.truncated ?? false}
             empty="The account has no projects."
-            items={(projects.data?.items ?? []).map((project) => ({
+            items={reachableProjects.map((project) => ({
               id: project.id,
               label: `${project.code} · ${project.name}`,
               description: projectCoveredBySite(project)
