@@ -48,11 +48,15 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
         columns={props.columns}
         fetching={fetching}
         idAccessor={props.idAccessor ?? ('id' as keyof T & string)}
-        // The table's empty state is gray 6 (too faint for WCAG AA): the message keeps the text colour.
+        // The library keeps its empty-state layer over the table; only an empty, settled table gets
+        // clickable content in it (otherwise the layer would swallow clicks on the rows). Its gray 6
+        // is too faint for WCAG AA, so the message keeps the text colour.
         emptyState={
-          <div style={{ pointerEvents: 'auto', color: 'var(--mantine-color-text)' }}>
-            {fetching ? null : props.empty}
-          </div>
+          records.length === 0 && !fetching ? (
+            <div style={{ pointerEvents: 'auto', color: 'var(--mantine-color-text)' }}>{props.empty}</div>
+          ) : (
+            <span />
+          )
         }
         onRowClick={props.onRowClick ? ({ record }) => props.onRowClick?.(record) : undefined}
       />
