@@ -99,6 +99,8 @@ describe('portal access on the staff screens', () => {
   const namesListed = async () => (await portalTable().getByRole('link').allTextContents()).sort();
   const rowOf = (name: string): Locator => staff.getByRole('row').filter({ hasText: name });
   const notification = (text: string | RegExp) => staff.getByRole('alert').filter({ hasText: text });
+  /** A screen settles after a debounced search, a navigation and a fetch: more than the poll's default second. */
+  const settles = (message?: string) => ({ timeout: 10_000, ...(message ? { message } : {}) });
   const openPortalTab = async (account: Account) => {
     await staff.goto(`${gateway}/admin/accounts/${account.id}/portal`);
     await portalTable().waitFor();
@@ -167,13 +169,14 @@ describe('portal access on the staff screens', () => {
     expect(await invite.isDisabled(), 'the e-mail is typed but not saved').toBe(true);
     await staff.getByRole('button', { name: 'Save', exact: true }).click();
     await notification('Changes to Ivo Invited saved.').waitFor();
-    await expect.poll(() => invite.isEnabled()).toBe(true);
+    await expect.poll(() => invite.isEnabled(), settles()).toBe(true);
 
     const since = new Date();
     await invite.click();
-    await staff.getByText(`Invitation sent to ${email}`).waitFor();
-    await staff.getByRole('button', { name: 'Resend invite' }).waitFor();
-    await staff.getByRole('button', { name: 'Cancel invite' }).waitFor();
+    const invitation = staff.getByRole('region', { name: 'Portal invitation' });
+    await invitation.getByText(`Invitation sent to ${email}`).waitFor();
+    await invitation.getByRole('button', { name: 'Resend invite' }).waitFor();
+    await invitation.getByRole('button', { name: 'Cancel invite' }).waitFor();
     await reviewScreen(staff, 'admin-contact-invited');
 
     await staff.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Pending invitations' }).click();
@@ -204,7 +207,7 @@ describe('portal access on the staff screens', () => {
 
     // The contact's access tab now shows the enabled login and the actions that fit it.
     await staff.goto(`${gateway}/admin/contacts/${created.id}/access`);
-    await staff.getByRole('region', { name: 'Status' }).getByText('Enabled', { exact: true }).waitFor();
+    await staff.getByRole('region', { name: 'Status' }).getByText('The contact can sign in to the portal.').waitFor();
     await staff.getByRole('button', { name: 'Revoke' }).waitFor();
     await reviewScreen(staff, 'admin-contact-access');
   });
@@ -267,7 +270,7 @@ describe('portal access on the staff screens', () => {
 
     await openPortalTab(account);
     const all = ['Dora Disabled', 'Ella Enabled', 'Ivy Invitee', 'Nina Noaccess', 'Noel Nomail'];
-    await expect.poll(namesListed).toEqual(all);
+    await expect.poll(namesListed, settles()).toEqual(all);
 
     const statusFilter = staff.getByRole('radiogroup', { name: 'Status' });
     const expected: [label: string, status: string, names: string[]][] = [
@@ -279,28 +282,29 @@ describe('portal access on the staff screens', () => {
     ];
     for (const [label, status, names] of expected) {
       await statusFilter.getByText(label, { exact: true }).click();
-      await expect.poll(() => new URL(staff.url()).searchParams.get('status') ?? '').toBe(status);
-      await expect.poll(namesListed, { message: `status ${label}` }).toEqual(names);
+      await expect.poll(() => new URL(staff.url()).searchParams.get('status') ?? '', settles()).toBe(status);
+      await expect.poll(namesListed, settles(`status ${label}`)).toEqual(names);
     }
 
     // Search matches name or e-mail; with a status it narrows further, down to nothing.
     const search = staff.getByRole('textbox', { name: 'Search' });
     await search.fill('no');
-    await expect.poll(namesListed, { message: 'search "no"' }).toEqual(['Nina Noaccess', 'Noel Nomail']);
+    await expect.poll(namesListed, settles('search "no"')).toEqual(['Nina Noaccess', 'Noel Nomail']);
     await search.fill('ella');
-    await expect.poll(namesListed, { message: 'search "ella"' }).toEqual(['Ella Enabled']);
+    await expect.poll(namesListed, settles('search "ella"')).toEqual(['Ella Enabled']);
     await statusFilter.getByText('Revoked', { exact: true }).click();
     await staff.getByRole('heading', { name: 'No contact matches' }).waitFor();
     expect(await namesListed()).toEqual([]);
 
     // The view is the URL: opening it again shows the same set.
     await statusFilter.getByText('Enabled', { exact: true }).click();
-    await expect.poll(namesListed).toEqual(['Ella Enabled']);
+    await expect.poll(() => staff.url(), settles()).toContain('status=enabled');
+    await expect.poll(namesListed, settles('search "ella", status enabled')).toEqual(['Ella Enabled']);
     const link = staff.url();
     expect(new URL(link).searchParams.get('search')).toBe('ella');
     await staff.goto(`${gateway}/admin/accounts`);
     await staff.goto(link);
-    await expect.poll(namesListed, { message: 'the same link again' }).toEqual(['Ella Enabled']);
+    await expect.poll(namesListed, settles('the same link again')).toEqual(['Ella Enabled']);
     await staff.setViewportSize(viewports.desktop);
   });
 
@@ -337,7 +341,7 @@ describe('portal access on the staff screens', () => {
       await mailboxOf(stack['MAIL_CATCHER_URL'] ?? '', email).waitForMessage({ since });
 
       await openPortalTab(account);
-      await expect.poll(namesListed).toEqual(['Rhea Requester']);
+      await expect.poll(namesListed, settles()).toEqual(['Rhea Requester']);
       await rowOf('Rhea Requester').getByText('Invited', { exact: true }).waitFor();
     } finally {
       await staffCall('PUT', '/admin/system-options', {
