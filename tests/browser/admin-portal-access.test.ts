@@ -350,4 +350,30 @@ describe('portal access on the staff screens', () => {
       });
     }
   });
+
+  it('a viewer sees contacts and their portal access, but no control that would change them', async () => {
+    const account = await newAccount('Viewer');
+    const contact = await newContact(account, 'Vic', 'Viewed', uniqueEmail('viewed'));
+    const viewer = await newContactBrowser();
+    await signInAsStaff(viewer, gateway, 'staffViewer', `accounts/${account.id}/portal`);
+    const portal = viewer.getByRole('table', { name: 'Portal access' });
+    await portal.getByRole('link', { name: 'Vic Viewed' }).waitFor();
+    expect(await portal.getByRole('button').count()).toBe(0);
+
+    await viewer.getByRole('tab', { name: 'Contacts' }).click();
+    await viewer.getByRole('table', { name: 'Contacts' }).getByRole('link', { name: 'Vic Viewed' }).click();
+    await viewer.getByRole('heading', { level: 1, name: 'Vic Viewed' }).waitFor();
+    expect(await viewer.getByRole('textbox', { name: 'First name' }).getAttribute('readonly')).not.toBeNull();
+    for (const name of ['Save', 'Archive contact', 'Send portal invite', 'New contact']) {
+      expect(await viewer.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+    }
+
+    await viewer.goto(`${gateway}/admin/contacts/${contact.id}/access`);
+    await viewer.getByRole('region', { name: 'What this contact sees' }).waitFor();
+    expect(await viewer.getByRole('radio', { name: 'Chosen sites and projects' }).isDisabled()).toBe(true);
+    expect(await viewer.getByRole('switch', { name: 'MFA required' }).isDisabled()).toBe(true);
+    for (const name of ['Enable', 'Save scope']) {
+      expect(await viewer.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+    }
+  });
 });

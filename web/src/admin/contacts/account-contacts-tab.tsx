@@ -1,6 +1,5 @@
-import { Anchor, Badge, Button, Group, Stack, Switch, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Group, Stack, Switch } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, createRoute, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -8,6 +7,7 @@ import { z } from 'zod';
 import type { Contact } from '@portal/contracts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
+import { SearchField } from '../../shared/forms/search-field.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
 import { accountRoute } from '../accounts/account-layout.tsx';
@@ -38,12 +38,6 @@ function AccountContactsTab() {
   const openContact = useNavigate();
   const canWrite = useCan('directory:write');
   const [creating, setCreating] = useState(false);
-  const [searchText, setSearchText] = useState(search.search ?? '');
-  const applySearch = useDebouncedCallback((value: string) => {
-    void navigate({
-      search: (previous: ContactsSearch) => ({ ...previous, search: value.trim() || undefined, cursor: undefined }),
-    });
-  }, 300);
 
   const contacts = useQuery({
     ...actionQuery('directory.listContacts', {
@@ -68,16 +62,15 @@ function AccountContactsTab() {
     <Stack gap="md">
       <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
         <Group gap="sm" align="flex-end" wrap="wrap">
-          <TextInput
+          <SearchField
             label="Search contacts"
             placeholder="Name or e-mail"
-            leftSection={<IconSearch size={16} aria-hidden />}
-            value={searchText}
-            onChange={(event) => {
-              setSearchText(event.currentTarget.value);
-              applySearch(event.currentTarget.value);
-            }}
-            w={{ base: '100%', xs: 280 }}
+            value={search.search}
+            onSearch={(value) =>
+              void navigate({
+                search: (previous: ContactsSearch) => ({ ...previous, search: value, cursor: undefined }),
+              })
+            }
           />
           <Switch
             label="Show archived"
@@ -144,6 +137,7 @@ function AccountContactsTab() {
           {
             accessor: 'access',
             title: 'Portal access',
+            noWrap: true,
             render: (contact) => <AccessStatusBadge status={contact.access.status} />,
           },
         ]}

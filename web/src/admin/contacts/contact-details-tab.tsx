@@ -13,7 +13,7 @@ import { formatDateTime } from '../../shared/format/dates.ts';
 import { showServerErrors } from '../../shared/forms/server-errors.ts';
 import { useCan } from '../../shared/session/permissions.ts';
 import { ConfirmChangeDialog, notifyDone } from '../portal-access/access-feedback.tsx';
-import { useAccessOperations, type AccessOperations } from '../portal-access/access-operations.tsx';
+import { accessViews, useAccessOperations, type AccessOperations } from '../portal-access/access-operations.tsx';
 import { allSitesQuery, contactNameOf } from './account-directory.ts';
 import { blanksAsNull, ContactFields, contactResolver, formValuesOf, type ContactFormValues } from './contact-form.tsx';
 import { contactRoute } from './contact-layout.tsx';
@@ -58,15 +58,8 @@ function ContactDetails({ contact }: { contact: Contact }) {
   }, [contact.updatedAt]);
 
   const save = useActionMutation('directory.updateContact', {
-    invalidates: [
-      'directory.getContact',
-      'directory.listContacts',
-      'directory.listPortalAccess',
-      'directory.listContactAudit',
-      'directory.listAccountAudit',
-      'directory.listVisibleProjects',
-      'identity.listInvitations',
-    ],
+    // A saved e-mail or site changes the login and what the contact sees: the same views as an access change.
+    invalidates: accessViews,
     onSuccess: (saved) => {
       form.setInitialValues(formValuesOf(saved));
       form.setValues(formValuesOf(saved));

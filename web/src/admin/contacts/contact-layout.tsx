@@ -1,9 +1,10 @@
-import { Anchor, Badge, Breadcrumbs, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Group, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
-import { Link, Outlet, createRoute, useRouterState } from '@tanstack/react-router';
+import { Link, Outlet, createRoute } from '@tanstack/react-router';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { ErrorNotice, LoadingState } from '../../shared/feedback/states.tsx';
+import { RouteTabs } from '../../shared/layout/route-tabs.tsx';
 import { AccessStatusBadge } from '../portal-access/access-status.tsx';
 import { adminRootRoute } from '../root-route.tsx';
 import { contactNameOf } from './account-directory.ts';
@@ -24,7 +25,6 @@ const tabs = [
 
 function ContactLayout() {
   const { contactId } = contactRoute.useParams();
-  const pathname = useRouterState({ select: (state) => state.location.pathname });
   const contact = useQuery(actionQuery('directory.getContact', { contactId }));
   const accountId = contact.data?.accountId;
   const account = useQuery({
@@ -35,8 +35,6 @@ function ContactLayout() {
   useDocumentTitle(contact.data ? `${name} · Contacts` : 'Contact');
   if (contact.isPending) return <LoadingState label="Loading the contact" />;
   if (contact.error) return <ErrorNotice error={contact.error} onRetry={() => void contact.refetch()} />;
-  const current =
-    pathname.replace(/\/+$/, '').split(`/contacts/${contactId}`)[1]?.replace(/^\//, '').split('/')[0] ?? '';
   return (
     <Stack gap="md" maw={1200}>
       <Breadcrumbs separatorMargin={6} style={{ flexWrap: 'wrap' }}>
@@ -62,26 +60,7 @@ function ContactLayout() {
             .join(' · ')}
         </Text>
       )}
-      {/* Mantine refuses an empty tab value: the Details tab ('') is 'details' here. */}
-      <Tabs value={current || 'details'} keepMounted={false}>
-        <Tabs.List aria-label="Contact sections" style={{ overflowX: 'auto', flexWrap: 'nowrap' }}>
-          {tabs.map((tab) => (
-            <Tabs.Tab
-              key={tab.path}
-              value={tab.path || 'details'}
-              renderRoot={(props) => (
-                <Link
-                  {...props}
-                  to={tab.path ? `/contacts/$contactId/${tab.path}` : '/contacts/$contactId'}
-                  params={{ contactId }}
-                />
-              )}
-            >
-              {tab.label}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
+      <RouteTabs label="Contact sections" basePath={`/contacts/${contactId}`} tabs={tabs} />
       <Outlet />
     </Stack>
   );

@@ -16,7 +16,7 @@ export interface AccessSubject {
 }
 
 /** Every view an access change may alter: the contact, the lists it appears in, its trail and what it sees. */
-const accessViews = [
+export const accessViews = [
   'directory.getContact',
   'directory.listContacts',
   'directory.listPortalAccess',

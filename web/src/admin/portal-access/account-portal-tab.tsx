@@ -1,14 +1,12 @@
-import { Anchor, Group, Stack, Text, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconSearch } from '@tabler/icons-react';
+import { Anchor, Group, Stack, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, createRoute } from '@tanstack/react-router';
-import { useState } from 'react';
 import { z } from 'zod';
 import { accessStatusSchema, type AccessStatus, type ActionResult } from '@portal/contracts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
 import { ChoiceFilter } from '../../shared/forms/choice-filter.tsx';
+import { SearchField } from '../../shared/forms/search-field.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
 import { accountRoute } from '../accounts/account-layout.tsx';
@@ -39,12 +37,6 @@ function AccountPortalTab() {
   const navigate = accountPortalRoute.useNavigate();
   const canAct = useCan('access:write');
   const operations = useAccessOperations();
-  const [searchText, setSearchText] = useState(search.search ?? '');
-  const applySearch = useDebouncedCallback((value: string) => {
-    void navigate({
-      search: (previous: PortalSearch) => ({ ...previous, search: value.trim() || undefined, cursor: undefined }),
-    });
-  }, 300);
   const rows = useQuery({
     ...actionQuery('directory.listPortalAccess', {
       accountId,
@@ -63,16 +55,12 @@ function AccountPortalTab() {
         Who of this account may sign in to the customer portal. Open a contact for its scope, MFA and what it sees.
       </Text>
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <TextInput
-          label="Search"
+        <SearchField
           placeholder="Name or e-mail"
-          leftSection={<IconSearch size={16} aria-hidden />}
-          value={searchText}
-          onChange={(event) => {
-            setSearchText(event.currentTarget.value);
-            applySearch(event.currentTarget.value);
-          }}
-          w={{ base: '100%', xs: 280 }}
+          value={search.search}
+          onSearch={(value) =>
+            void navigate({ search: (previous: PortalSearch) => ({ ...previous, search: value, cursor: undefined }) })
+          }
         />
         <ChoiceFilter<AccessStatus | 'all'>
           label="Status"
@@ -116,7 +104,12 @@ function AccountPortalTab() {
             ),
           },
           { accessor: 'email', title: 'E-mail', render: (row) => row.email ?? '—' },
-          { accessor: 'status', title: 'Status', render: (row) => <AccessStatusBadge status={row.status} /> },
+          {
+            accessor: 'status',
+            title: 'Status',
+            noWrap: true,
+            render: (row) => <AccessStatusBadge status={row.status} />,
+          },
           {
             accessor: 'scope',
             title: 'Sees',

@@ -19,7 +19,7 @@ export function ChoiceFilter<Value extends string>({
 }) {
   const labelId = useId();
   return (
-    <Box maw="100%">
+    <Box maw="100%" w="fit-content">
       <Stack gap={4} visibleFrom="sm">
         <Text size="sm" fw={500} id={labelId}>
           {label}
