@@ -1,6 +1,5 @@
-import { Anchor, Badge, Button, CloseButton, Group, Text, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconFileImport, IconSearch } from '@tabler/icons-react';
+import { Anchor, Badge, Button, CloseButton, Group, Text } from '@mantine/core';
+import { IconFileImport } from '@tabler/icons-react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, createRoute } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -9,6 +8,7 @@ import type { ActionResult } from '@portal/contracts';
 import { actionKey, actionQuery } from '../../shared/api/queries.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
 import { formatDate } from '../../shared/format/dates.ts';
+import { SearchField } from '../../shared/forms/search-field.tsx';
 import { Page } from '../../shared/layout/page.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
@@ -66,16 +66,6 @@ function InvoiceReferencesScreen() {
   const [importing, setImporting] = useState(false);
   /** The CSV line of each item of the import started here; after a reload only item positions are known. */
   const [linesOf, setLinesOf] = useState<{ importId: string; lines: number[] } | null>(null);
-  const [searchText, setSearchText] = useState(search.search ?? '');
-  const applySearch = useDebouncedCallback((value: string) => {
-    void navigate({
-      search: (previous: InvoiceReferencesSearch) => ({
-        ...previous,
-        search: value.trim() || undefined,
-        cursor: undefined,
-      }),
-    });
-  }, 300);
 
   const references = useQuery({
     ...actionQuery('directory.listInvoiceReferences', {
@@ -120,16 +110,14 @@ function InvoiceReferencesScreen() {
         />
       )}
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <TextInput
-          label="Search"
+        <SearchField
           placeholder="Invoice number"
-          leftSection={<IconSearch size={16} aria-hidden />}
-          value={searchText}
-          onChange={(event) => {
-            setSearchText(event.currentTarget.value);
-            applySearch(event.currentTarget.value);
-          }}
-          w={{ base: '100%', xs: 280 }}
+          value={search.search}
+          onSearch={(text) =>
+            void navigate({
+              search: (previous: InvoiceReferencesSearch) => ({ ...previous, search: text, cursor: undefined }),
+            })
+          }
         />
         {search.accountId && (
           <Group gap={4} wrap="nowrap">
