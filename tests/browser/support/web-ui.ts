@@ -95,7 +95,8 @@ export async function reviewScreen(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotsDir, { recursive: true });
   for (const [width, viewport] of Object.entries(viewports)) {
     await page.setViewportSize(viewport);
-    // Let the layout's transitions (the navigation folding into a drawer) finish before the picture.
+    // The frame's navigation slides away at phone width (Mantine's AppShell transition, 200 ms):
+    // a picture taken at once catches it half-way.
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(screenshotsDir, `${name}.${width}.png`), fullPage: true });
   }

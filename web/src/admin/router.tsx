@@ -1,6 +1,16 @@
 import { createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { accessRequestsRoute } from './access-requests/access-requests-screen.tsx';
 import { accountRoute } from './accounts/account-layout.tsx';
 import { accountsRoute } from './accounts/accounts-screen.tsx';
+import { contactImportsRoute } from './contact-imports/contact-imports-screen.tsx';
+import { accountContactsRoute } from './contacts/account-contacts-tab.tsx';
+import { contactAuditRoute } from './contacts/contact-audit-tab.tsx';
+import { contactDetailsRoute } from './contacts/contact-details-tab.tsx';
+import { contactRoute } from './contacts/contact-layout.tsx';
+import { invitationsRoute } from './invitations/invitations-screen.tsx';
+import { invoiceReferencesRoute } from './invoice-references/invoice-references-screen.tsx';
+import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
+import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
 import { adminRootRoute } from './root-route.tsx';
 
 const homeRoute = createRoute({
@@ -12,6 +22,15 @@ const homeRoute = createRoute({
 });
 
 // Each area's screens are routes of their own files; the tree is put together only here.
-const routeTree = adminRootRoute.addChildren([homeRoute, accountsRoute, accountRoute.addChildren([])]);
+const routeTree = adminRootRoute.addChildren([
+  homeRoute,
+  accountsRoute,
+  accountRoute.addChildren([accountContactsRoute, accountPortalRoute]),
+  contactRoute.addChildren([contactDetailsRoute, contactAccessRoute, contactAuditRoute]),
+  invitationsRoute,
+  accessRequestsRoute,
+  contactImportsRoute,
+  invoiceReferencesRoute,
+]);
 
 export const adminRouter = createRouter({ routeTree, basepath: '/admin', defaultPreload: 'intent' });

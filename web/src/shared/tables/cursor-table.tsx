@@ -49,9 +49,14 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
         fetching={fetching}
         idAccessor={props.idAccessor ?? ('id' as keyof T & string)}
         // The library keeps its empty-state layer over the table; only an empty, settled table gets
-        // clickable content in it (otherwise the layer would swallow clicks on the rows).
+        // clickable content in it (otherwise the layer would swallow clicks on the rows). Its gray 6
+        // is too faint for WCAG AA, so the message keeps the text colour.
         emptyState={
-          records.length === 0 && !fetching ? <div style={{ pointerEvents: 'auto' }}>{props.empty}</div> : <span />
+          records.length === 0 && !fetching ? (
+            <div style={{ pointerEvents: 'auto', color: 'var(--mantine-color-text)' }}>{props.empty}</div>
+          ) : (
+            <span />
+          )
         }
         onRowClick={props.onRowClick ? ({ record }) => props.onRowClick?.(record) : undefined}
       />
