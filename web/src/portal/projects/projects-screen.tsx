@@ -1,6 +1,4 @@
-import { Button, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconSearch } from '@tabler/icons-react';
+import { Button } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createRoute } from '@tanstack/react-router';
 import type { DataTableColumn } from 'mantine-datatable';
@@ -10,6 +8,7 @@ import type { ActionResult } from '@portal/contracts';
 import { ApiError } from '../../shared/api/api-error.ts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
+import { SearchField } from '../../shared/forms/search-field.tsx';
 import { Page } from '../../shared/layout/page.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
 import { portalProfileQuery } from '../accounts/portal-profile.ts';
@@ -33,15 +32,13 @@ export const projectsRoute = createRoute({
 function ProjectsScreen() {
   const search: ProjectsSearch = projectsRoute.useSearch();
   const navigate = projectsRoute.useNavigate();
-  const [searchText, setSearchText] = useState(search.search ?? '');
-  const applySearch = useDebouncedCallback((value: string) => {
-    void navigate({
-      search: (previous: ProjectsSearch) => ({ ...previous, search: value.trim() || undefined, cursor: undefined }),
-    });
-  }, 300);
+  // "Clear search" empties the box too: a new box, started from the (now empty) URL.
+  const [searchBox, setSearchBox] = useState(0);
+  const applySearch = (value: string | undefined) =>
+    void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, search: value, cursor: undefined }) });
   const clearSearch = () => {
-    setSearchText('');
-    void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, search: undefined, cursor: undefined }) });
+    setSearchBox((box) => box + 1);
+    applySearch(undefined);
   };
   const showAllAccounts = () =>
     void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, account: undefined, cursor: undefined }) });
@@ -80,17 +77,7 @@ function ProjectsScreen() {
           : 'The projects your supplier shares with you.'
       }
     >
-      <TextInput
-        label="Search"
-        placeholder="Project name or code"
-        leftSection={<IconSearch size={16} aria-hidden />}
-        value={searchText}
-        onChange={(event) => {
-          setSearchText(event.currentTarget.value);
-          applySearch(event.currentTarget.value);
-        }}
-        w={{ base: '100%', xs: 320 }}
-      />
+      <SearchField key={searchBox} placeholder="Project name or code" value={search.search} onSearch={applySearch} />
       {unknownAccount ? (
         <EmptyState
           title="This account is not among yours"
