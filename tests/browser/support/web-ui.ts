@@ -88,6 +88,11 @@ export async function reviewScreen(page: Page, name: string): Promise<void> {
     .filter({ hasText: 'Loading' })
     .waitFor({ state: 'detached' })
     .catch(() => undefined);
+  // A dialog or drawer fading in is checked at its final colours, not half-transparent (axe measures
+  // contrast on what is painted): wait for the finite CSS transitions and animations (not spinners).
+  await page.evaluate(`Promise.all(document.getAnimations()
+    .filter((animation) => animation.effect?.getTiming().iterations !== Infinity)
+    .map((animation) => animation.finished.catch(() => undefined)))`);
   const violations = (await accessibilityViolations(page)).filter(
     (violation) => violation.impact === 'serious' || violation.impact === 'critical',
   );
