@@ -1,0 +1,311 @@
+import {
+  Badge,
+  Button,
+  Group,
+  SegmentedControl,
+  Select,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useDebouncedCallback } from '@mantine/hooks';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { createRoute } from '@tanstack/react-router';
+import { useId, useState } from 'react';
+import { z } from 'zod';
+import type { Project } from '@portal/contracts';
+import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
+import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
+import { notifySaved } from '../../shared/feedback/notify.ts';
+import { EmptyState } from '../../shared/feedback/states.tsx';
+import { useCan } from '../../shared/session/permissions.ts';
+import { CursorTable } from '../../shared/tables/cursor-table.tsx';
+import { accountRoute } from './account-layout.tsx';
+import { ProjectDialog, projectChangeInvalidates, projectFlagHelp, useSiteOptions } from './project-dialog.tsx';
+
+/** The filters `listProjects` takes, all in the URL. */
+const projectsSearchSchema = z.object({
+  search: z.string().optional().catch(undefined),
+  siteId: z.uuid().optional().catch(undefined),
+  hidden: z.boolean().optional().catch(undefined),
+  completed: z.boolean().optional().catch(undefined),
+  includeArchived: z.boolean().optional().catch(undefined),
+  cursor: z.string().optional().catch(undefined),
+});
+type ProjectsSearch = z.infer<typeof projectsSearchSchema>;
+
+/** `/accounts/$accountId/projects`: the account's projects. */
+export const accountProjectsRoute = createRoute({
+  getParentRoute: () => accountRoute,
+  path: 'projects',
+  validateSearch: projectsSearchSchema,
+  component: ProjectsTab,
+});
+
+type Flag = 'hidden' | 'completed';
+
+function ProjectsTab() {
+  const { accountId } = accountRoute.useParams();
+  const search = accountProjectsRoute.useSearch();
+  const navigate = accountProjectsRoute.useNavigate();
+  const account = useQuery(actionQuery('directory.getAccount', { accountId }));
+  const writable = useCan('directory:write') && account.data !== undefined && !account.data.archivedAt;
+  const sites = useSiteOptions(accountId, search.siteId);
+  const [dialog, setDialog] = useState<{ project?: Project } | null>(null);
+  const [archiving, setArchiving] = useState<Project | null>(null);
+  const [searchText, setSearchText] = useState(search.search ?? '');
+  const setFilter = (change: Partial<ProjectsSearch>) =>
+    void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, ...change, cursor: undefined }) });
+  const applySearch = useDebouncedCallback((value: string) => setFilter({ search: value.trim() || undefined }), 300);
+  const projects = useQuery({
+    ...actionQuery('directory.listProjects', {
+      accountId,
+      search: search.search,
+      siteId: search.siteId,
+      hidden: search.hidden,
+      completed: search.completed,
+      includeArchived: search.includeArchived ?? false,
+      cursor: search.cursor,
+      limit: 25,
+    }),
+    placeholderData: keepPreviousData,
+  });
+  const siteLabel = (siteId: string | null) =>
+    siteId ? (sites.options.find((option) => option.value === siteId)?.label ?? <SiteCode siteId={siteId} />) : '—';
+  const filtered = search.search || search.siteId || search.hidden !== undefined || search.completed !== undefined;
+
+  return (
+    <>
+      <Group gap="sm" align="flex-end" wrap="wrap" justify="space-between">
+        <Group gap="sm" align="flex-end" wrap="wrap">
+          <TextInput
+            label="Search projects"
+            placeholder="Code or name"
+            leftSection={<IconSearch size={16} aria-hidden />}
+            value={searchText}
+            onChange={(event) => {
+              setSearchText(event.currentTarget.value);
+              applySearch(event.currentTarget.value);
+            }}
+            w={{ base: '100%', xs: 240 }}
+          />
+          <Select
+            label="Site"
+            placeholder="All sites"
+            data={sites.options}
+            value={search.siteId ?? null}
+            onChange={(siteId) => setFilter({ siteId: siteId ?? undefined })}
+            clearable
+            searchable
+            nothingFoundMessage="No site matches"
+            w={{ base: '100%', xs: 220 }}
+          />
+          <FlagFilter
+            label="Hidden"
+            value={search.hidden}
+            yes="Hidden"
+            no="Not hidden"
+            onChange={(hidden) => setFilter({ hidden })}
+          />
+          <FlagFilter
+            label="Completed"
+            value={search.completed}
+            yes="Completed"
+            no="Open"
+            onChange={(completed) => setFilter({ completed })}
+          />
+          <Switch
+            label="Show archived"
+            checked={search.includeArchived ?? false}
+            onChange={(event) => setFilter({ includeArchived: event.currentTarget.checked || undefined })}
+          />
+        </Group>
+        {writable && (
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setDialog({})}>
+            Add project
+          </Button>
+        )}
+      </Group>
+      <CursorTable<Project>
+        label="Projects"
+        page={projects.data}
+        fetching={projects.isFetching}
+        error={projects.error}
+        onRetry={() => void projects.refetch()}
+        cursor={search.cursor}
+        onCursorChange={(cursor) => void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, cursor }) })}
+        empty={
+          <EmptyState title={filtered ? 'No project matches' : 'No projects yet'}>
+            {filtered
+              ? 'Change or clear the filters to see more projects.'
+              : writable
+                ? 'Add this customer’s projects with “Add project”; contacts then see them in the portal, as their access allows.'
+                : 'Projects appear here once staff with write access add them.'}
+          </EmptyState>
+        }
+        columns={[
+          { accessor: 'code', title: 'Code' },
+          {
+            accessor: 'name',
+            title: 'Name',
+            render: (project) => (
+              <Group gap={6} wrap="nowrap">
+                {project.name}
+                {project.archivedAt && (
+                  <Badge size="xs" color="gray">
+                    Archived
+                  </Badge>
+                )}
+              </Group>
+            ),
+          },
+          { accessor: 'siteId', title: 'Site', render: (project) => siteLabel(project.siteId) },
+          {
+            accessor: 'hidden',
+            title: 'Hidden',
+            render: (project) => <FlagCell project={project} flag="hidden" writable={writable} />,
+          },
+          {
+            accessor: 'completed',
+            title: 'Completed',
+            render: (project) => <FlagCell project={project} flag="completed" writable={writable} />,
+          },
+          ...(writable
+            ? [
+                {
+                  accessor: 'actions',
+                  title: <VisuallyHidden>Actions</VisuallyHidden>,
+                  textAlign: 'right' as const,
+                  render: (project: Project) =>
+                    project.archivedAt ? null : (
+                      <Group gap={4} justify="flex-end" wrap="nowrap">
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          aria-label={`Edit project ${project.code}`}
+                          onClick={() => setDialog({ project })}
+                        >
+                          Edit
+                        </Button>
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Archive project ${project.code}`}
+                          onClick={() => setArchiving(project)}
+                        >
+                          Archive
+                        </Button>
+                      </Group>
+                    ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      <Text size="xs" c="dimmed">
+        {projectFlagHelp.hidden} {projectFlagHelp.completed}
+      </Text>
+      {dialog && <ProjectDialog accountId={accountId} project={dialog.project} onClose={() => setDialog(null)} />}
+      {archiving && <ArchiveProjectDialog project={archiving} onClose={() => setArchiving(null)} />}
+    </>
+  );
+}
+
+/** Any / yes / no for one of a project's flags; "any" leaves the filter out of the URL. */
+function FlagFilter({
+  label,
+  value,
+  yes,
+  no,
+  onChange,
+}: {
+  label: string;
+  value: boolean | undefined;
+  yes: string;
+  no: string;
+  onChange: (value: boolean | undefined) => void;
+}) {
+  const labelId = useId();
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500} id={labelId}>
+        {label}
+      </Text>
+      <SegmentedControl
+        aria-labelledby={labelId}
+        value={value === undefined ? 'any' : value ? 'yes' : 'no'}
+        onChange={(next) => onChange(next === 'any' ? undefined : next === 'yes')}
+        data={[
+          { value: 'any', label: 'Any' },
+          { value: 'yes', label: yes },
+          { value: 'no', label: no },
+        ]}
+      />
+    </Stack>
+  );
+}
+
+const flagNotice: Record<Flag, [on: string, off: string]> = {
+  hidden: ['hidden from the portal', 'no longer hidden'],
+  completed: ['marked completed', 'reopened'],
+};
+
+/** A project's flag: a switch staff flip in place, or plain Yes/No for readers and archived projects. */
+function FlagCell({ project, flag, writable }: { project: Project; flag: Flag; writable: boolean }) {
+  const update = useActionMutation('directory.updateProject', {
+    invalidates: projectChangeInvalidates,
+    onSuccess: (saved) => notifySaved(`Project ${saved.code} ${flagNotice[flag][saved[flag] ? 0 : 1]}`),
+  });
+  if (!writable || project.archivedAt) return project[flag] ? 'Yes' : 'No';
+  const checked = update.isPending ? Boolean(update.variables[flag]) : project[flag];
+  return (
+    <Stack gap={2}>
+      <Switch
+        aria-label={`${flag === 'hidden' ? 'Hidden' : 'Completed'}: ${project.code}`}
+        checked={checked}
+        disabled={update.isPending}
+        onChange={(event) => {
+          update.reset();
+          update.mutate({ projectId: project.id, [flag]: event.currentTarget.checked });
+        }}
+      />
+      {update.error && (
+        <Text size="xs" c="red" role="alert">
+          {update.error.message}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+/** A site no longer among the live ones (archived): its code, fetched by id. */
+function SiteCode({ siteId }: { siteId: string }) {
+  const site = useQuery(actionQuery('directory.getSite', { siteId }));
+  return <>{site.data ? `${site.data.code} · ${site.data.name}` : '…'}</>;
+}
+
+function ArchiveProjectDialog({ project, onClose }: { project: Project; onClose: () => void }) {
+  const archive = useActionMutation('directory.archiveProject', {
+    invalidates: projectChangeInvalidates,
+    onSuccess: (archived) => {
+      notifySaved(`Project ${archived.code} archived`);
+      onClose();
+    },
+  });
+  return (
+    <ConfirmDialog
+      title={`Archive project ${project.code}?`}
+      confirmLabel="Archive project"
+      pending={archive.isPending}
+      error={archive.error}
+      onConfirm={() => archive.mutate({ projectId: project.id })}
+      onClose={onClose}
+    >
+      {`“${project.name}” leaves the list of projects (unless “Show archived” is on) and is no longer visible in the portal. It stays readable with its history and cannot be changed any more. To only take it out of the portal for now, mark it hidden instead.`}
+    </ConfirmDialog>
+  );
+}
