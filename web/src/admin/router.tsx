@@ -1,7 +1,14 @@
 import { createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { accountClassesRoute } from './account-classes/account-classes-screen.tsx';
+import { accountDetailsRoute } from './accounts/account-details-tab.tsx';
 import { accountRoute } from './accounts/account-layout.tsx';
 import { accountsRoute } from './accounts/accounts-screen.tsx';
+import { accountAuditRoute } from './accounts/audit-tab.tsx';
+import { accountMembersRoute } from './accounts/members-tab.tsx';
+import { accountProjectsRoute } from './accounts/projects-tab.tsx';
+import { accountSitesRoute } from './accounts/sites-tab.tsx';
 import { adminRootRoute } from './root-route.tsx';
+import { systemOptionsRoute } from './system-options/system-options-screen.tsx';
 
 const homeRoute = createRoute({
   getParentRoute: () => adminRootRoute,
@@ -12,6 +19,18 @@ const homeRoute = createRoute({
 });
 
 // Each area's screens are routes of their own files; the tree is put together only here.
-const routeTree = adminRootRoute.addChildren([homeRoute, accountsRoute, accountRoute.addChildren([])]);
+const routeTree = adminRootRoute.addChildren([
+  homeRoute,
+  accountsRoute,
+  accountRoute.addChildren([
+    accountDetailsRoute,
+    accountSitesRoute,
+    accountProjectsRoute,
+    accountMembersRoute,
+    accountAuditRoute,
+  ]),
+  accountClassesRoute,
+  systemOptionsRoute,
+]);
 
 export const adminRouter = createRouter({ routeTree, basepath: '/admin', defaultPreload: 'intent' });

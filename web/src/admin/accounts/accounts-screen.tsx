@@ -1,4 +1,4 @@
-import { Badge, Button, Group, SegmentedControl, Switch, TextInput } from '@mantine/core';
+import { Badge, Button, Group, SegmentedControl, Select, Switch, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -19,6 +19,7 @@ import { CreateAccountDialog } from './create-account-dialog.tsx';
 const accountsSearchSchema = z.object({
   search: z.string().optional().catch(undefined),
   kind: accountKindSchema.optional().catch(undefined),
+  classId: z.uuid().optional().catch(undefined),
   includeArchived: z.boolean().optional().catch(undefined),
   cursor: z.string().optional().catch(undefined),
 });
@@ -49,12 +50,15 @@ function AccountsScreen() {
     ...actionQuery('directory.listAccounts', {
       search: search.search,
       kind: search.kind,
+      classId: search.classId,
       includeArchived: search.includeArchived ?? false,
       cursor: search.cursor,
       limit: 25,
     }),
     placeholderData: keepPreviousData,
   });
+  const classes = useQuery(actionQuery('directory.listAccountClasses', { limit: 100 }));
+  const className = new Map((classes.data?.items ?? []).map((accountClass) => [accountClass.id, accountClass.name]));
 
   return (
     <Page
@@ -98,6 +102,21 @@ function AccountsScreen() {
             { value: 'consolidated', label: 'Consolidated' },
           ]}
         />
+        <Select
+          label="Class"
+          placeholder="All classes"
+          data={[...className].map(([value, label]) => ({ value, label }))}
+          value={search.classId ?? null}
+          onChange={(classId) =>
+            void navigate({
+              search: (previous: AccountsSearch) => ({ ...previous, classId: classId ?? undefined, cursor: undefined }),
+            })
+          }
+          clearable
+          searchable
+          nothingFoundMessage="No class by that name"
+          w={{ base: '100%', xs: 200 }}
+        />
         <Switch
           label="Show archived"
           checked={search.includeArchived ?? false}
@@ -122,9 +141,9 @@ function AccountsScreen() {
         onCursorChange={(cursor) => void navigate({ search: (previous: AccountsSearch) => ({ ...previous, cursor }) })}
         onRowClick={(account) => void openAccount({ to: '/accounts/$accountId', params: { accountId: account.id } })}
         empty={
-          <EmptyState title={search.search ? 'No account matches' : 'No accounts yet'}>
-            {search.search
-              ? 'Try another name or number, or clear the search.'
+          <EmptyState title={search.search || search.classId ? 'No account matches' : 'No accounts yet'}>
+            {search.search || search.classId
+              ? 'Try another name or number, or clear the search and filters.'
               : canWrite
                 ? 'Create the first account with “New account”, or import contacts from a CSV file.'
                 : 'Accounts appear here once staff with write access create them.'}
@@ -150,6 +169,11 @@ function AccountsScreen() {
             accessor: 'kind',
             title: 'Kind',
             render: (account) => (account.kind === 'consolidated' ? 'Consolidated' : 'Customer'),
+          },
+          {
+            accessor: 'classId',
+            title: 'Class',
+            render: (account) => (account.classId ? (className.get(account.classId) ?? '…') : '—'),
           },
           { accessor: 'createdAt', title: 'Created', render: (account) => formatDateTime(account.createdAt) },
         ]}
