@@ -81,6 +81,7 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
     await newSite.getByLabel('City').fill(site.city);
     await newSite.getByLabel('Country').fill(site.country);
     await newSite.getByRole('button', { name: 'Add site' }).click();
+    await newSite.waitFor({ state: 'detached' });
     await saidSaved(`Site ${site.code} added`);
     await row(site.code).filter({ hasText: 'Hamburg, DE' }).waitFor();
     await reviewScreen(page, 'admin-account-sites');
@@ -91,8 +92,9 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
       const newProject = dialog('New project');
       await newProject.getByLabel('Project code').fill(project.code);
       await newProject.getByLabel('Name').fill(project.name);
-      await choose(newProject.getByRole('textbox', { name: 'Site' }), site.code, `${site.code} · ${site.name}`);
+      await choose(newProject.getByRole('combobox', { name: 'Site' }), site.code, `${site.code} · ${site.name}`);
       await newProject.getByRole('button', { name: 'Add project' }).click();
+      await newProject.waitFor({ state: 'detached' });
       await saidSaved(`Project ${project.code} added`);
     }
     await page.getByRole('switch', { name: `Hidden: ${hiddenProject.code}` }).click();
@@ -107,11 +109,12 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
     expect(await row(hiddenProject.code).textContent()).toContain(`${site.code} · ${site.name}`);
 
     // The list filters by the flags, and the filter lives in the URL.
-    await page.getByRole('radio', { name: 'Hidden', exact: true }).check({ force: true });
+    const hiddenFilter = page.getByRole('radiogroup', { name: 'Hidden' });
+    await hiddenFilter.getByText('Hidden', { exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('hidden')).toBe('true');
     await expect.poll(() => row(completedProject.code).count()).toBe(0);
     await row(hiddenProject.code).waitFor();
-    await page.getByRole('radio', { name: 'Any' }).first().check({ force: true });
+    await hiddenFilter.getByText('Any', { exact: true }).click();
     await row(completedProject.code).waitFor();
     await reviewScreen(page, 'admin-account-projects');
   });
@@ -123,25 +126,25 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
     const newClass = dialog('New account class');
     await newClass.getByLabel('Name').fill(className);
     await newClass.getByLabel('Description').fill('Large customers with their own site managers.');
-    await newClass.getByRole('switch', { name: 'Require MFA' }).check({ force: true });
+    await newClass.getByRole('switch', { name: 'Require MFA' }).check();
     await newClass.getByRole('button', { name: 'Create class' }).click();
     await saidSaved(`Account class ${className} created`);
     await row(className).filter({ hasText: 'Require MFA' }).waitFor();
     await reviewScreen(page, 'admin-account-classes');
 
     await page.goto(`${gateway}${accountPath}`);
-    await choose(page.getByRole('textbox', { name: 'Account class' }), className, className);
+    await choose(page.getByRole('combobox', { name: 'Account class' }), className, className);
     await saidSaved('Account class set');
-    await page.getByText('MFA required').waitFor();
+    await page.getByText('MFA required').first().waitFor();
   });
 
   it('creates a consolidated account and adds the account as its member', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts', exact: true }).click();
     await page.getByRole('button', { name: 'New account' }).click();
     const newAccount = dialog('New account');
     await newAccount.getByLabel('Account number').fill(group.number);
     await newAccount.getByLabel('Name').fill(group.name);
-    await newAccount.getByRole('radio', { name: 'Consolidated' }).check({ force: true });
+    await newAccount.getByText('Consolidated', { exact: true }).click();
     await newAccount.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: group.name, level: 1 }).waitFor();
 
@@ -150,7 +153,7 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
     await page.getByRole('button', { name: 'Add member account' }).click();
     const addMember = dialog(`Add a member account to ${group.name}`);
     await choose(
-      addMember.getByRole('textbox', { name: 'Customer account' }),
+      addMember.getByRole('combobox', { name: 'Customer account' }),
       customer.number,
       `${customer.renamed} (${customer.number})`,
     );
@@ -167,7 +170,7 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
 
   it('shows the changes in the audit trail and archives the site', async () => {
     await tab('Audit trail').click();
-    const trail = page.getByRole('table');
+    const trail = page.getByRole('table', { name: 'Audit trail' });
     await row('Account updated').filter({ hasText: customer.renamed }).first().waitFor();
     for (const change of ['Account created', 'Site created', 'Project created', 'Project updated']) {
       await row(change).first().waitFor();
@@ -184,7 +187,7 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
     await confirm.getByRole('button', { name: 'Archive site' }).click();
     await saidSaved(`Site ${site.code} archived`);
     await expect.poll(() => row(site.code).count()).toBe(0);
-    await page.getByRole('switch', { name: 'Show archived' }).check({ force: true });
+    await page.getByRole('switch', { name: 'Show archived' }).check();
     await row(site.code).filter({ hasText: 'Archived' }).waitFor();
     expect(await page.getByRole('button', { name: `Archive site ${site.code}` }).count()).toBe(0);
   });
@@ -194,13 +197,13 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
     await page.getByRole('heading', { name: 'System options', level: 1 }).waitFor();
     const option = page.getByRole('switch', { name: /Self-registration with an invoice/ });
     const before = await option.isChecked();
-    await option.setChecked(!before, { force: true });
+    await option.setChecked(!before);
     await page.getByRole('button', { name: 'Save' }).click();
     await saidSaved('System options saved');
     await page.getByText(/^Last changed/).waitFor();
     await reviewScreen(page, 'admin-system-options');
     // Put it back as it was, for the suites after this one.
-    await option.setChecked(before, { force: true });
+    await option.setChecked(before);
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
   });
@@ -212,13 +215,13 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
       await signInAsStaff(seen, gateway, 'staffViewer', accountPath.replace(/^\/admin\//, ''));
       await seen.getByRole('heading', { name: customer.renamed, level: 1 }).waitFor();
       const controls = (name: string | RegExp) => seen.getByRole('button', { name }).count();
-      await seen.getByText(className).waitFor();
+      await seen.getByText(className).first().waitFor();
       expect(await controls('Edit')).toBe(0);
       expect(await controls(/Archive/)).toBe(0);
-      expect(await seen.getByRole('textbox', { name: 'Account class' }).count()).toBe(0);
+      expect(await seen.getByRole('combobox', { name: 'Account class' }).count()).toBe(0);
 
       await seen.getByRole('tab', { name: 'Sites', exact: true }).click();
-      await seen.getByRole('switch', { name: 'Show archived' }).check({ force: true });
+      await seen.getByRole('switch', { name: 'Show archived' }).check();
       await seen.getByRole('row').filter({ hasText: site.code }).waitFor();
       expect(await controls('Add site')).toBe(0);
       expect(await controls(/Edit|Archive/)).toBe(0);
@@ -229,7 +232,7 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
       expect(await controls(/Edit|Archive/)).toBe(0);
       expect(await seen.getByRole('switch', { name: /^(Hidden|Completed):/ }).count()).toBe(0);
 
-      await seen.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();
+      await seen.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts', exact: true }).click();
       await seen.getByRole('row').filter({ hasText: customer.number }).waitFor();
       expect(await controls('New account')).toBe(0);
       await seen.getByRole('row').filter({ hasText: group.number }).click();
