@@ -1,6 +1,5 @@
-import { Anchor, Badge, Button, Group, Stack, Text, TextInput, VisuallyHidden } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Group, Stack, Text, VisuallyHidden } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, createRoute } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -14,7 +13,9 @@ import { EmptyState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { Page } from '../../shared/layout/page.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
+import { rowActionsColumn } from '../../shared/tables/columns.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
+import { SearchField } from '../../shared/tables/search-field.tsx';
 import { adminRootRoute } from '../root-route.tsx';
 import { AccountClassDialog, accountClassChangeInvalidates, accountClassSettings } from './account-class-dialog.tsx';
 
@@ -38,16 +39,6 @@ function AccountClassesScreen() {
   const canWrite = useCan('settings:write');
   const [dialog, setDialog] = useState<{ accountClass?: AccountClass } | null>(null);
   const [deleting, setDeleting] = useState<AccountClass | null>(null);
-  const [searchText, setSearchText] = useState(search.search ?? '');
-  const applySearch = useDebouncedCallback((value: string) => {
-    void navigate({
-      search: (previous: AccountClassesSearch) => ({
-        ...previous,
-        search: value.trim() || undefined,
-        cursor: undefined,
-      }),
-    });
-  }, 300);
   const classes = useQuery({
     ...actionQuery('directory.listAccountClasses', { search: search.search, cursor: search.cursor, limit: 25 }),
     placeholderData: keepPreviousData,
@@ -65,16 +56,15 @@ function AccountClassesScreen() {
         )
       }
     >
-      <TextInput
+      <SearchField
         label="Search"
         placeholder="Class name"
-        leftSection={<IconSearch size={16} aria-hidden />}
-        value={searchText}
-        onChange={(event) => {
-          setSearchText(event.currentTarget.value);
-          applySearch(event.currentTarget.value);
-        }}
-        w={{ base: '100%', xs: 280 }}
+        value={search.search}
+        onSearch={(value) =>
+          void navigate({
+            search: (previous: AccountClassesSearch) => ({ ...previous, search: value, cursor: undefined }),
+          })
+        }
       />
       <CursorTable<AccountClass>
         label="Account classes"
@@ -152,32 +142,19 @@ function AccountClassesScreen() {
           },
           ...(canWrite
             ? [
-                {
-                  accessor: 'actions',
-                  title: <VisuallyHidden>Actions</VisuallyHidden>,
-                  textAlign: 'right' as const,
-                  render: (accountClass: AccountClass) => (
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Button
-                        size="compact-sm"
-                        variant="subtle"
-                        aria-label={`Edit account class ${accountClass.name}`}
-                        onClick={() => setDialog({ accountClass })}
-                      >
-                        Edit
-                      </Button>
-                      <Button
-                        size="compact-sm"
-                        variant="subtle"
-                        color="red"
-                        aria-label={`Delete account class ${accountClass.name}`}
-                        onClick={() => setDeleting(accountClass)}
-                      >
-                        Delete
-                      </Button>
-                    </Group>
-                  ),
-                },
+                rowActionsColumn<AccountClass>([
+                  {
+                    label: 'Edit',
+                    name: (accountClass) => `Edit account class ${accountClass.name}`,
+                    onClick: (accountClass) => setDialog({ accountClass }),
+                  },
+                  {
+                    label: 'Delete',
+                    name: (accountClass) => `Delete account class ${accountClass.name}`,
+                    color: 'red',
+                    onClick: setDeleting,
+                  },
+                ]),
               ]
             : []),
         ]}

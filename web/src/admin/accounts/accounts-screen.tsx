@@ -1,6 +1,5 @@
-import { Badge, Button, Group, SegmentedControl, Select, Switch, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { Button, Group, SegmentedControl, Select, Switch } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createRoute, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -11,7 +10,9 @@ import { EmptyState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { Page } from '../../shared/layout/page.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
+import { archivableNameColumn } from '../../shared/tables/columns.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
+import { SearchField } from '../../shared/tables/search-field.tsx';
 import { adminRootRoute } from '../root-route.tsx';
 import { CreateAccountDialog } from './create-account-dialog.tsx';
 
@@ -39,12 +40,6 @@ function AccountsScreen() {
   const openAccount = useNavigate();
   const canWrite = useCan('directory:write');
   const [creating, setCreating] = useState(false);
-  const [searchText, setSearchText] = useState(search.search ?? '');
-  const applySearch = useDebouncedCallback((value: string) => {
-    void navigate({
-      search: (previous: AccountsSearch) => ({ ...previous, search: value.trim() || undefined, cursor: undefined }),
-    });
-  }, 300);
 
   const accounts = useQuery({
     ...actionQuery('directory.listAccounts', {
@@ -73,16 +68,15 @@ function AccountsScreen() {
       }
     >
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <TextInput
+        <SearchField
           label="Search"
           placeholder="Name or number"
-          leftSection={<IconSearch size={16} aria-hidden />}
-          value={searchText}
-          onChange={(event) => {
-            setSearchText(event.currentTarget.value);
-            applySearch(event.currentTarget.value);
-          }}
-          w={{ base: '100%', xs: 280 }}
+          value={search.search}
+          onSearch={(value) =>
+            void navigate({
+              search: (previous: AccountsSearch) => ({ ...previous, search: value, cursor: undefined }),
+            })
+          }
         />
         <SegmentedControl
           aria-label="Kind"
@@ -151,20 +145,7 @@ function AccountsScreen() {
         }
         columns={[
           { accessor: 'number', title: 'Number' },
-          {
-            accessor: 'name',
-            title: 'Name',
-            render: (account) => (
-              <Group gap={6} wrap="nowrap">
-                {account.name}
-                {account.archivedAt && (
-                  <Badge size="xs" color="gray">
-                    Archived
-                  </Badge>
-                )}
-              </Group>
-            ),
-          },
+          archivableNameColumn<Account>(),
           {
             accessor: 'kind',
             title: 'Kind',

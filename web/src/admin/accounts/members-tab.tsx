@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, Modal, Stack, Text, VisuallyHidden } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, createRoute } from '@tanstack/react-router';
@@ -11,6 +11,7 @@ import { notifySaved } from '../../shared/feedback/notify.ts';
 import { EmptyState, ErrorNotice, LoadingState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { useCan } from '../../shared/session/permissions.ts';
+import { rowActionsColumn } from '../../shared/tables/columns.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
 import { accountRoute } from './account-layout.tsx';
 import { AccountSelect, accountLabel } from './account-select.tsx';
@@ -99,22 +100,14 @@ function MembersTab() {
           { accessor: 'createdAt', title: 'Created', render: (member) => formatDateTime(member.createdAt) },
           ...(writable
             ? [
-                {
-                  accessor: 'actions',
-                  title: <VisuallyHidden>Actions</VisuallyHidden>,
-                  textAlign: 'right' as const,
-                  render: (member: Account) => (
-                    <Button
-                      size="compact-sm"
-                      variant="subtle"
-                      color="red"
-                      aria-label={`Remove ${member.number} from this group`}
-                      onClick={() => setRemoving(member)}
-                    >
-                      Remove
-                    </Button>
-                  ),
-                },
+                rowActionsColumn<Account>([
+                  {
+                    label: 'Remove',
+                    name: (member) => `Remove ${member.number} from this group`,
+                    color: 'red',
+                    onClick: setRemoving,
+                  },
+                ]),
               ]
             : []),
         ]}

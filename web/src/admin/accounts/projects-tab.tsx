@@ -1,17 +1,5 @@
-import {
-  Badge,
-  Button,
-  Group,
-  SegmentedControl,
-  Select,
-  Stack,
-  Switch,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { Button, Group, SegmentedControl, Select, Stack, Switch, Text } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createRoute } from '@tanstack/react-router';
 import { useId, useState } from 'react';
@@ -22,7 +10,9 @@ import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
 import { notifySaved } from '../../shared/feedback/notify.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
+import { archivableNameColumn, rowActionsColumn } from '../../shared/tables/columns.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
+import { SearchField } from '../../shared/tables/search-field.tsx';
 import { accountRoute } from './account-layout.tsx';
 import { ProjectDialog, projectChangeInvalidates, projectFlagHelp, useSiteOptions } from './project-dialog.tsx';
 
@@ -56,10 +46,8 @@ function ProjectsTab() {
   const sites = useSiteOptions(accountId, search.siteId);
   const [dialog, setDialog] = useState<{ project?: Project } | null>(null);
   const [archiving, setArchiving] = useState<Project | null>(null);
-  const [searchText, setSearchText] = useState(search.search ?? '');
   const setFilter = (change: Partial<ProjectsSearch>) =>
     void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, ...change, cursor: undefined }) });
-  const applySearch = useDebouncedCallback((value: string) => setFilter({ search: value.trim() || undefined }), 300);
   const projects = useQuery({
     ...actionQuery('directory.listProjects', {
       accountId,
@@ -81,16 +69,12 @@ function ProjectsTab() {
     <>
       <Group gap="sm" align="flex-end" wrap="wrap" justify="space-between">
         <Group gap="sm" align="flex-end" wrap="wrap">
-          <TextInput
+          <SearchField
             label="Search projects"
             placeholder="Code or name"
-            leftSection={<IconSearch size={16} aria-hidden />}
-            value={searchText}
-            onChange={(event) => {
-              setSearchText(event.currentTarget.value);
-              applySearch(event.currentTarget.value);
-            }}
-            w={{ base: '100%', xs: 240 }}
+            value={search.search}
+            onSearch={(value) => setFilter({ search: value })}
+            width={240}
           />
           <Select
             label="Site"
@@ -148,20 +132,7 @@ function ProjectsTab() {
         }
         columns={[
           { accessor: 'code', title: 'Code' },
-          {
-            accessor: 'name',
-            title: 'Name',
-            render: (project) => (
-              <Group gap={6} wrap="nowrap">
-                {project.name}
-                {project.archivedAt && (
-                  <Badge size="xs" color="gray">
-                    Archived
-                  </Badge>
-                )}
-              </Group>
-            ),
-          },
+          archivableNameColumn<Project>(),
           { accessor: 'siteId', title: 'Site', render: (project) => siteLabel(project.siteId) },
           {
             accessor: 'hidden',
@@ -175,33 +146,21 @@ function ProjectsTab() {
           },
           ...(writable
             ? [
-                {
-                  accessor: 'actions',
-                  title: <VisuallyHidden>Actions</VisuallyHidden>,
-                  textAlign: 'right' as const,
-                  render: (project: Project) =>
-                    project.archivedAt ? null : (
-                      <Group gap={4} justify="flex-end" wrap="nowrap">
-                        <Button
-                          size="compact-sm"
-                          variant="subtle"
-                          aria-label={`Edit project ${project.code}`}
-                          onClick={() => setDialog({ project })}
-                        >
-                          Edit
-                        </Button>
-                        <Button
-                          size="compact-sm"
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Archive project ${project.code}`}
-                          onClick={() => setArchiving(project)}
-                        >
-                          Archive
-                        </Button>
-                      </Group>
-                    ),
-                },
+                rowActionsColumn<Project>([
+                  {
+                    label: 'Edit',
+                    name: (project) => `Edit project ${project.code}`,
+                    onClick: (project) => setDialog({ project }),
+                    when: (project) => !project.archivedAt,
+                  },
+                  {
+                    label: 'Archive',
+                    name: (project) => `Archive project ${project.code}`,
+                    color: 'red',
+                    onClick: setArchiving,
+                    when: (project) => !project.archivedAt,
+                  },
+                ]),
               ]
             : []),
         ]}

@@ -1,6 +1,5 @@
-import { Badge, Button, Group, Switch, TextInput, VisuallyHidden } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { Button, Group, Switch } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createRoute } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -11,7 +10,9 @@ import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
 import { notifySaved } from '../../shared/feedback/notify.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
+import { archivableNameColumn, rowActionsColumn } from '../../shared/tables/columns.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
+import { SearchField } from '../../shared/tables/search-field.tsx';
 import { accountRoute } from './account-layout.tsx';
 import { SiteDialog, siteChangeInvalidates } from './site-dialog.tsx';
 
@@ -43,12 +44,6 @@ function SitesTab() {
   const writable = useCan('directory:write') && account.data !== undefined && !account.data.archivedAt;
   const [dialog, setDialog] = useState<{ site?: Site } | null>(null);
   const [archiving, setArchiving] = useState<Site | null>(null);
-  const [searchText, setSearchText] = useState(search.search ?? '');
-  const applySearch = useDebouncedCallback((value: string) => {
-    void navigate({
-      search: (previous: SitesSearch) => ({ ...previous, search: value.trim() || undefined, cursor: undefined }),
-    });
-  }, 300);
   const sites = useQuery({
     ...actionQuery('directory.listSites', {
       accountId,
@@ -64,16 +59,14 @@ function SitesTab() {
     <>
       <Group gap="sm" align="flex-end" wrap="wrap" justify="space-between">
         <Group gap="sm" align="flex-end" wrap="wrap">
-          <TextInput
+          <SearchField
             label="Search sites"
             placeholder="Code or name"
-            leftSection={<IconSearch size={16} aria-hidden />}
-            value={searchText}
-            onChange={(event) => {
-              setSearchText(event.currentTarget.value);
-              applySearch(event.currentTarget.value);
-            }}
-            w={{ base: '100%', xs: 260 }}
+            value={search.search}
+            onSearch={(value) =>
+              void navigate({ search: (previous: SitesSearch) => ({ ...previous, search: value, cursor: undefined }) })
+            }
+            width={260}
           />
           <Switch
             label="Show archived"
@@ -114,20 +107,7 @@ function SitesTab() {
         }
         columns={[
           { accessor: 'code', title: 'Code' },
-          {
-            accessor: 'name',
-            title: 'Name',
-            render: (site) => (
-              <Group gap={6} wrap="nowrap">
-                {site.name}
-                {site.archivedAt && (
-                  <Badge size="xs" color="gray">
-                    Archived
-                  </Badge>
-                )}
-              </Group>
-            ),
-          },
+          archivableNameColumn<Site>(),
           {
             accessor: 'address',
             title: 'City, country',
@@ -135,33 +115,21 @@ function SitesTab() {
           },
           ...(writable
             ? [
-                {
-                  accessor: 'actions',
-                  title: <VisuallyHidden>Actions</VisuallyHidden>,
-                  textAlign: 'right' as const,
-                  render: (site: Site) =>
-                    site.archivedAt ? null : (
-                      <Group gap={4} justify="flex-end" wrap="nowrap">
-                        <Button
-                          size="compact-sm"
-                          variant="subtle"
-                          aria-label={`Edit site ${site.code}`}
-                          onClick={() => setDialog({ site })}
-                        >
-                          Edit
-                        </Button>
-                        <Button
-                          size="compact-sm"
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Archive site ${site.code}`}
-                          onClick={() => setArchiving(site)}
-                        >
-                          Archive
-                        </Button>
-                      </Group>
-                    ),
-                },
+                rowActionsColumn<Site>([
+                  {
+                    label: 'Edit',
+                    name: (site) => `Edit site ${site.code}`,
+                    onClick: (site) => setDialog({ site }),
+                    when: (site) => !site.archivedAt,
+                  },
+                  {
+                    label: 'Archive',
+                    name: (site) => `Archive site ${site.code}`,
+                    color: 'red',
+                    onClick: setArchiving,
+                    when: (site) => !site.archivedAt,
+                  },
+                ]),
               ]
             : []),
         ]}
