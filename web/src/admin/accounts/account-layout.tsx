@@ -49,12 +49,13 @@ function AccountLayout() {
         <Badge variant="light">{account.data.kind === 'consolidated' ? 'Consolidated' : 'Customer'}</Badge>
         {account.data.archivedAt && <Badge color="gray">Archived</Badge>}
       </Group>
-      <Tabs value={current} keepMounted={false}>
+      {/* Mantine refuses an empty tab value: the Details tab ('' path) is 'details' to the tab bar. */}
+      <Tabs value={current || 'details'} keepMounted={false}>
         <Tabs.List aria-label="Account sections" style={{ overflowX: 'auto', flexWrap: 'nowrap' }}>
           {visibleTabs.map((tab) => (
             <Tabs.Tab
               key={tab.path}
-              value={tab.path}
+              value={tab.path || 'details'}
               renderRoot={(props) => (
                 <Link
                   {...props}
