@@ -48,7 +48,19 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
         columns={props.columns}
         fetching={fetching}
         idAccessor={props.idAccessor ?? ('id' as keyof T & string)}
-        emptyState={<div style={{ pointerEvents: 'auto' }}>{fetching ? null : props.empty}</div>}
+        // The empty state lies over the table's body even when hidden: it may only take clicks when shown
+        // (its actions), else it swallows clicks meant for the rows. mantine-datatable greys it with gray 6
+        // (below AA contrast); the message reads as text.
+        emptyState={
+          <div
+            style={{
+              pointerEvents: records.length === 0 ? 'auto' : 'none',
+              color: 'var(--mantine-color-text)',
+            }}
+          >
+            {fetching || records.length > 0 ? null : props.empty}
+          </div>
+        }
         onRowClick={props.onRowClick ? ({ record }) => props.onRowClick?.(record) : undefined}
       />
       <Group justify="space-between" wrap="nowrap">
