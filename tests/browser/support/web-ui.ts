@@ -95,6 +95,8 @@ export async function reviewScreen(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotsDir, { recursive: true });
   for (const [width, viewport] of Object.entries(viewports)) {
     await page.setViewportSize(viewport);
+    // Crossing a breakpoint starts CSS transitions (the navigation drawer slides away): let them end.
+    await page.waitForFunction('document.getAnimations().every((animation) => animation.playState !== "running")');
     await page.screenshot({ path: join(screenshotsDir, `${name}.${width}.png`), fullPage: true });
   }
   await page.setViewportSize(viewports.desktop);
