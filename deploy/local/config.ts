@@ -73,6 +73,8 @@ export const devCredentials = {
   keycloakAdminPassword: 'admin-local-dev',
   gatewayClientSecret: 'portal-gateway-local-dev-secret',
   identityClientSecret: 'portal-identity-local-dev-secret',
+  /** Key of the gateway's sealed web-session tokens (≥ 32 characters); GATEWAY_SESSION_SECRET overrides it. */
+  gatewaySessionSecret: 'portal-gateway-local-dev-session-secret-not-for-production',
   s3AccessKey: 'portal-local',
   s3SecretKey: 'portal-local-dev-secret',
   s3Region: 'us-east-1',

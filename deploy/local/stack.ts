@@ -284,7 +284,8 @@ async function resolveComponent(spec: ComponentSpec, log: (l: string) => void): 
         timeoutMs: name === 'keycloak' ? 60_000 : 10_000,
         what: name,
       });
-      return await reuse(rec.env, 'reused', 'recorded', rec.pid);
+      // Settings added since the component was recorded (e.g. a new secret) come from today's defaults.
+      return await reuse({ ...spec.localEnv(), ...rec.env }, 'reused', 'recorded', rec.pid);
     } catch (err) {
       log(
         `[infra] WARNING: recorded ${name} (pid ${rec.pid}) does not answer (${errorText(err).split('\n')[0]}); restarting it`,
@@ -363,7 +364,10 @@ function serviceUrlVar(service: string): string {
 }
 
 function serviceUrls(adminUrl: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // The key of the gateway's sealed session tokens travels with the database that holds them.
+  const out: Record<string, string> = {
+    GATEWAY_SESSION_SECRET: process.env['GATEWAY_SESSION_SECRET'] || devCredentials.gatewaySessionSecret,
+  };
   for (const svc of serviceNames) {
     const u = new URL(adminUrl);
     u.username = svc;

@@ -52,6 +52,7 @@ const running: ServiceProcess[] = processPlan.map(({ name, healthPort }) => {
       HEALTH_HOST: '127.0.0.1',
       GATEWAY_PORT: String(gatewayPort),
       GATEWAY_HOST: '127.0.0.1',
+      // Sign-in callbacks, cookies and the same-origin check of the web UIs name this origin.
       PORTAL_PUBLIC_URL: publicUrl,
       // The dev seed's password-grant client signs in the README's curl examples and the demo loader.
       GATEWAY_ALLOWED_CLIENTS: process.env.GATEWAY_ALLOWED_CLIENTS ?? `portal-gateway,${devCliClientId}`,

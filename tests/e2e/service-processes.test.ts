@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceNames, type ServiceName } from '@portal/contracts';
 import { devCliClientId } from '@portal/deploy/local/dev-logins';
@@ -30,6 +30,8 @@ function serviceEnv(extra: Record<string, string>): Record<string, string> {
     ...Object.fromEntries(keys.filter((key) => env[key]).map((key) => [key, env[key] as string])),
     LOG_LEVEL: 'warn',
     GATEWAY_ALLOWED_CLIENTS: `portal-gateway,${devCliClientId}`,
+    // A stack reused from an older launcher run may not name one.
+    GATEWAY_SESSION_SECRET: env.GATEWAY_SESSION_SECRET || randomBytes(32).toString('base64url'),
     ...extra,
   };
 }

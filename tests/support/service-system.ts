@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { serviceNames, type ServiceName } from '@portal/contracts';
 import { devAccessToken, devCliClientId } from '@portal/deploy/local/dev-logins';
 import { freePort, spawnNode, waitForHttp, type NodeProcess } from '@portal/testing';
@@ -48,6 +48,8 @@ export async function startServiceSystem(options: ServiceSystemOptions): Promise
     KEYCLOAK_ADMIN_PASSWORD: stack.KEYCLOAK_ADMIN_PASSWORD ?? '',
     KEYCLOAK_IDENTITY_CLIENT_SECRET: stack.KEYCLOAK_IDENTITY_CLIENT_SECRET ?? '',
     KEYCLOAK_GATEWAY_CLIENT_SECRET: stack.KEYCLOAK_GATEWAY_CLIENT_SECRET ?? '',
+    // The key of the gateway's sealed web-session tokens: the stack's, or one for this run.
+    GATEWAY_SESSION_SECRET: stack.GATEWAY_SESSION_SECRET || randomBytes(32).toString('base64url'),
     S3_ENDPOINT: stack.S3_ENDPOINT ?? '',
     S3_ACCESS_KEY: stack.S3_ACCESS_KEY ?? '',
     S3_SECRET_KEY: stack.S3_SECRET_KEY ?? '',

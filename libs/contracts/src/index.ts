@@ -11,3 +11,4 @@ export * from './http.ts';
 export * from './directory/index.ts';
 export * from './identity/index.ts';
 export * from './text.ts';
+export * from './web-session.ts';

@@ -120,5 +120,6 @@ export {
   type RevocationList,
   type RevocationListOptions,
   type RevocationRealm,
+  type RevocationListener,
   type RevocationWatcher,
 } from './revocation/revocation-list.ts';

@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { port, revocationEntryTtlHours, url } from '@portal/config';
-import { defineServiceModule, watchRevocations } from '@portal/kit';
+import { port, postgresUrl, revocationEntryTtlHours, url } from '@portal/config';
+import { createServiceOrm, defineServiceModule, migrateToLatest, watchRevocations } from '@portal/kit';
+import { realmOidcClient } from './adapters/keycloak-oidc.adapter.ts';
+import { logoutTokenVerifier } from './adapters/logout-token.verifier.ts';
 import { realmTokenVerifier } from './adapters/realm-token.verifier.ts';
+import { tokenCipher } from './bff/token-cipher.ts';
+import { webSessionStore } from './bff/web-session.store.ts';
+import { webSessions } from './bff/web-sessions.ts';
 import { gatewayService } from './gateway.service.ts';
 import { invalidProxyEntries, trustedProxiesOf } from './http/client-address.ts';
 import { parseByteSize } from './http/request-body.ts';
+import { gatewayMigrations } from './migrations/index.ts';
 import { webDistDir } from '@portal/web/assets';
+
+/** The OIDC client the gateway is in both realms (the web UIs' code flow). */
+export const gatewayClientId = 'portal-gateway';
+const sessionPurgeIntervalMs = 5 * 60_000;
 
 const byteSize = z.string().regex(/^\d+(kb|mb)$/, 'a size such as 512kb or 1mb');
 const perMinute = z.coerce.number().int().min(1);
@@ -63,6 +73,14 @@ export const gatewayModule = defineServiceModule({
      * the bucket keeps the setting of whoever created it first, so give both the same value.
      */
     REVOCATION_ENTRY_TTL_HOURS: revocationEntryTtlHours,
+    /** The gateway's own role and schema: the web UIs' sessions and pending sign-ins. */
+    GATEWAY_DATABASE_URL: postgresUrl,
+    /** Encrypts the tokens of web sessions at rest (AES-256-GCM, key derived with HKDF). Never logged. */
+    GATEWAY_SESSION_SECRET: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -base64 48`)'),
+    /** The secret of the confidential client `portal-gateway` in both realms (the web UIs' sign-in). */
+    KEYCLOAK_GATEWAY_CLIENT_SECRET: z.string().min(1),
+    /** The portal's public base URL: sign-in callbacks, cookies (`__Host-` on https) and the same-origin check. */
+    PORTAL_PUBLIC_URL: url(['http', 'https']).default('http://localhost:8080'),
     /** The built web UIs (`npm run build:web`); the package's own `dist` by default. */
     GATEWAY_WEB_DIR: z.string().min(1).default(webDistDir),
     /** Branding of both web UIs; the Keycloak theme shows the same product name. */
@@ -74,6 +92,19 @@ export const gatewayModule = defineServiceModule({
     PORTAL_LOGO_URL: url(['http', 'https']).optional(),
   }),
   async create({ env, nats, logger }) {
+    const orm = await createServiceOrm({
+      schema: 'gateway',
+      databaseUrl: env.GATEWAY_DATABASE_URL,
+      migrations: gatewayMigrations,
+      poolMax: 5,
+    });
+    try {
+      const applied = await migrateToLatest(orm);
+      if (applied.length > 0) logger.info(`migrations applied: ${applied.join(', ')}`);
+    } catch (error) {
+      await orm.close();
+      throw error;
+    }
     const revocations = await watchRevocations(nats, { entryTtlMs: env.REVOCATION_ENTRY_TTL_HOURS * 3_600_000 });
     const readiness = {
       http: async () => {
@@ -85,6 +116,9 @@ export const gatewayModule = defineServiceModule({
       // Down until the list is loaded and while its watch is broken: a replica that cannot see
       // revocations must not take traffic.
       revocations: () => revocations.check(),
+      postgres: async () => {
+        await orm.em.fork().execute('select 1');
+      },
     };
     const realmOptions = {
       keycloakUrl: env.KEYCLOAK_URL,
@@ -92,6 +126,48 @@ export const gatewayModule = defineServiceModule({
       allowedClients: clientIdsOf(env.GATEWAY_ALLOWED_CLIENTS),
       revocations,
     };
+    const staffTokens = realmTokenVerifier({ ...realmOptions, realm: 'staff', audience: env.GATEWAY_STAFF_AUDIENCE });
+    const portalTokens = realmTokenVerifier({
+      ...realmOptions,
+      realm: 'portal',
+      audience: env.GATEWAY_PORTAL_AUDIENCE,
+    });
+    const publicUrl = env.PORTAL_PUBLIC_URL.replace(/\/+$/, '');
+    const oidcOf = (realm: 'staff' | 'portal') =>
+      realmOidcClient({
+        realm,
+        keycloakUrl: env.KEYCLOAK_URL,
+        ...(env.KEYCLOAK_PUBLIC_URL ? { publicKeycloakUrl: env.KEYCLOAK_PUBLIC_URL } : {}),
+        clientId: gatewayClientId,
+        clientSecret: env.KEYCLOAK_GATEWAY_CLIENT_SECRET,
+      });
+    const logoutTokensOf = (realm: 'staff' | 'portal') =>
+      logoutTokenVerifier({
+        realm,
+        keycloakUrl: env.KEYCLOAK_URL,
+        ...(env.KEYCLOAK_PUBLIC_URL ? { issuerBaseUrl: env.KEYCLOAK_PUBLIC_URL } : {}),
+        clientId: gatewayClientId,
+      });
+    const sessions = webSessions({
+      store: webSessionStore(orm),
+      cipher: tokenCipher(env.GATEWAY_SESSION_SECRET),
+      oidc: { admin: oidcOf('staff'), portal: oidcOf('portal') },
+      publicUrl,
+      revocations,
+    });
+    // A revoked login's web sessions end at once on every replica (the next request is 401 anyway).
+    const unsubscribe = revocations.subscribe((realm, subject, revokedAt) => {
+      sessions.revoked(realm, subject, revokedAt).catch((error: Error) => {
+        logger.warn(`ending the web sessions of a revoked ${realm} login failed: ${error.message}`);
+      });
+    });
+    const purge = setInterval(() => {
+      sessions
+        .purgeExpired()
+        .catch((error: Error) => logger.warn(`purging expired web sessions failed: ${error.message}`));
+    }, sessionPurgeIntervalMs);
+    purge.unref();
+
     const schema = gatewayService(
       {
         host: env.GATEWAY_HOST,
@@ -116,10 +192,25 @@ export const gatewayModule = defineServiceModule({
       },
       readiness,
       {
-        staffTokens: realmTokenVerifier({ ...realmOptions, realm: 'staff', audience: env.GATEWAY_STAFF_AUDIENCE }),
-        portalTokens: realmTokenVerifier({ ...realmOptions, realm: 'portal', audience: env.GATEWAY_PORTAL_AUDIENCE }),
+        staffTokens,
+        portalTokens,
+        web: {
+          sessions,
+          publicUrl,
+          verifiers: { admin: staffTokens, portal: portalTokens },
+          logoutTokens: { admin: logoutTokensOf('staff'), portal: logoutTokensOf('portal') },
+        },
       },
     );
-    return { schemas: [schema], readiness, stop: () => revocations.stop() };
+    return {
+      schemas: [schema],
+      readiness,
+      async stop() {
+        clearInterval(purge);
+        unsubscribe();
+        await revocations.stop();
+        await orm.close();
+      },
+    };
   },
 });

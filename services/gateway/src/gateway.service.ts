@@ -10,6 +10,7 @@ import {
 import { call, DomainError, statusActionOf, type CallerMeta, type ReadinessCheck } from '@portal/kit';
 import type { TokenVerifier } from './adapters/realm-token.verifier.ts';
 import { buildAsyncApiDocument } from './asyncapi/asyncapi.builder.ts';
+import { webAuth, type WebAuthDependencies } from './bff/web-auth.route.ts';
 import { bearerTokenOf } from './auth/bearer-auth.ts';
 import { portalAuthMiddleware, type PortalRequest } from './auth/portal-auth.middleware.ts';
 import { cachedPortalPrincipals, type PortalPrincipalResolver } from './auth/portal-principals.ts';
@@ -55,6 +56,8 @@ export interface GatewayDependencies {
   staffTokens: TokenVerifier;
   /** Realm `portal` tokens for `/portal`. */
   portalTokens: TokenVerifier;
+  /** The web UIs' sign-in and sessions (`/auth/{admin,portal}/*`, cookies on the API routes). */
+  web: Omit<WebAuthDependencies, 'anonymousLimiter' | 'principalLimiter'>;
 }
 
 const csvCallTimeoutMs = 10 * 60_000;
@@ -125,6 +128,7 @@ export function gatewayService(
 ): moleculer.ServiceSchema {
   const anonymousLimiter = tokenBucketLimiter({ perMinute: settings.anonymousRateLimitPerMinute });
   const principalLimiter = tokenBucketLimiter({ perMinute: settings.rateLimitPerMinute });
+  const web = webAuth({ ...dependencies.web, anonymousLimiter, principalLimiter });
   const openApiDocument = JSON.stringify(buildOpenApiDocument({ version: serviceVersion }));
   const asyncApiDocument = JSON.stringify(buildAsyncApiDocument({ version: serviceVersion }));
 
@@ -183,7 +187,10 @@ export function gatewayService(
     bodyParsers: false,
     // Authentication first: a wrong method (405) or OPTIONS tells a stranger no more than a 404 would.
     use: [
-      staffAuthMiddleware({ verifier: dependencies.staffTokens, principalLimiter, anonymousLimiter }),
+      web.apiMiddleware(
+        'admin',
+        staffAuthMiddleware({ verifier: dependencies.staffTokens, principalLimiter, anonymousLimiter }),
+      ),
       methodGuard(methodTableOf(staffPath, staffAliases)),
     ],
     aliases: staffAliases,
@@ -198,12 +205,15 @@ export function gatewayService(
     bodyParsers: false,
     // As for staff: authentication (token, then the contact) before anything says which paths exist.
     use: [
-      portalAuthMiddleware({
-        verifier: dependencies.portalTokens,
-        principalLimiter,
-        anonymousLimiter,
-        principals: portalPrincipals,
-      }),
+      web.apiMiddleware(
+        'portal',
+        portalAuthMiddleware({
+          verifier: dependencies.portalTokens,
+          principalLimiter,
+          anonymousLimiter,
+          principals: portalPrincipals,
+        }),
+      ),
       methodGuard(methodTableOf(portalPath, portalAliases)),
     ],
     aliases: portalAliases,
@@ -240,12 +250,14 @@ export function gatewayService(
     port: settings.port,
     ip: settings.host,
     use: [assignRequestId, setSecurityHeaders, assignClientAddress(settings.trustedProxies)],
-    routes: [publicRoute, staffRoute, portalRoute, publicFormsRoute, pagesRoute],
+    routes: [publicRoute, staffRoute, portalRoute, publicFormsRoute, web.route, pagesRoute],
     onError(request: IncomingMessage, response: ServerResponse, error: Error) {
       const { status, body, headers } = toErrorResponse(error, requestIdOf(request));
       if (status >= 500) {
         const logger = (this as unknown as moleculer.Service).logger;
-        const url = (request as { originalUrl?: string }).originalUrl ?? request.url;
+        const fullUrl = (request as { originalUrl?: string }).originalUrl ?? request.url ?? '';
+        // A sign-in callback's query holds an authorization code: never in a log line.
+        const url = fullUrl.startsWith('/auth/') ? fullUrl.split('?')[0] : fullUrl;
         logger.error(`${request.method} ${url} failed: ${error.name}: ${error.message}`, error.stack);
       }
       if (response.headersSent) {

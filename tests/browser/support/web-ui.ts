@@ -46,7 +46,7 @@ export async function newPerson(browser: Browser): Promise<{ context: BrowserCon
 
 /** Fills Keycloak's themed sign-in form, as a person would. */
 export async function signInOnKeycloak(page: Page, username: string, password: string): Promise<void> {
-  await page.getByLabel(/^(Username or email|Email)$/).fill(username);
+  await page.getByRole('textbox', { name: /email/i }).fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign In' }).click();
 }

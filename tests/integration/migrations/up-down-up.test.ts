@@ -3,11 +3,13 @@ import { durableEventsMigrations, type MigrationClass } from '@portal/kit';
 import { openScratchSchema, type ScratchSchema } from '@portal/testing';
 import { directoryMigrations } from '@portal/directory/migrations';
 import { documentsMigrations } from '@portal/documents/migrations';
+import { gatewayMigrations } from '@portal/gateway/migrations';
 import { identityMigrations } from '@portal/identity/migrations';
 import { notificationsMigrations } from '@portal/notifications/migrations';
 import { submittalsMigrations } from '@portal/submittals/migrations';
 
 const servicesMigrations: Record<string, readonly MigrationClass[]> = {
+  gateway: gatewayMigrations,
   identity: identityMigrations,
   directory: directoryMigrations,
   documents: documentsMigrations,

@@ -8,6 +8,11 @@ export const gatewayErrors = defineErrorTable({
     kind: 'forbidden',
     message: 'This login has no enabled portal access; ask your supplier to enable it.',
   },
+  CSRF_REFUSED: {
+    kind: 'forbidden',
+    message:
+      'A request signed in by the web session cookie must come from the portal itself (same origin, with the X-Requested-By header).',
+  },
   METHOD_NOT_ALLOWED: { kind: 'method_not_allowed', message: 'This resource does not answer this method.' },
   INVALID_PATH: { kind: 'bad_request', message: 'The request path is not correctly encoded.' },
   INVALID_JSON: { kind: 'bad_request', message: 'The request body is not valid JSON.' },

@@ -16,6 +16,9 @@ const sensitiveKeys = [
   'idToken',
   'authorization',
   'cookie',
+  'set-cookie',
+  'codeVerifier',
+  'logoutToken',
   'presignedUrl',
   'uploadUrl',
   'downloadUrl',
@@ -24,7 +27,13 @@ const sensitiveKeys = [
   'emailBody',
 ] as const;
 
-export const redactedPaths: string[] = sensitiveKeys.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+// Keys that are not identifiers (`set-cookie`) need pino's bracket notation.
+const pathOf = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `["${key}"]`);
+export const redactedPaths: string[] = sensitiveKeys.flatMap((key) => {
+  const step = pathOf(key);
+  const top = step.startsWith('.') ? step.slice(1) : step;
+  return [top, `*${step}`, `*.*${step}`];
+});
 
 export function pinoOptions(level: string): LoggerOptions {
   return {

@@ -23,11 +23,19 @@ export interface RevocationList {
   revoke(realm: RevocationRealm, subject: string, at?: Date): Promise<void>;
 }
 
+export type RevocationListener = (realm: RevocationRealm, subject: string, revokedAt: number) => void;
+
 export interface RevocationWatcher {
   /** When the subject's access was revoked (epoch ms), if it was: tokens issued before are refused. */
   revokedAt(realm: RevocationRealm, subject: string): number | undefined;
   /** True while a token issued at `issuedAtSeconds` (the JWT `iat`) is refused. */
   isRevoked(realm: RevocationRealm, subject: string, issuedAtSeconds: number): boolean;
+  /**
+   * Calls `listener` for every entry put on the list once it is loaded (not for the entries it
+   * loaded: `revokedAt` answers for those), e.g. to end a subject's web sessions at once. Answers
+   * the function that unsubscribes.
+   */
+  subscribe(listener: RevocationListener): () => void;
   /** Resolves once the entries that existed when watching began are loaded. */
   ready: Promise<void>;
   /** For readiness: rejects until the list is loaded, and once the watch has ended without `stop`. */
@@ -70,6 +78,19 @@ export async function watchRevocations(
 ): Promise<RevocationWatcher> {
   const kv = await openBucket(nats, options);
   const revoked = new Map<string, number>();
+  const listeners = new Set<RevocationListener>();
+  const notify = (key: string, revokedAt: number) => {
+    const dot = key.indexOf('.');
+    const realm = key.slice(0, dot);
+    if (realm !== 'staff' && realm !== 'portal') return;
+    for (const listener of listeners) {
+      try {
+        listener(realm, key.slice(dot + 1), revokedAt);
+      } catch {
+        // A listener's failure is its own; the list stays current.
+      }
+    }
+  };
   const decoder = new TextDecoder();
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {
@@ -92,7 +113,10 @@ export async function watchRevocations(
         continue;
       }
       const revokedAt = Date.parse((JSON.parse(decoder.decode(entry.value)) as { revokedAt?: string }).revokedAt ?? '');
-      if (Number.isFinite(revokedAt)) revoked.set(entry.key, revokedAt);
+      if (Number.isFinite(revokedAt)) {
+        revoked.set(entry.key, revokedAt);
+        if (loaded) notify(entry.key, revokedAt);
+      }
     }
   })().then(
     () => {
@@ -107,6 +131,10 @@ export async function watchRevocations(
   return {
     ready,
     revokedAt: revokedAtOf,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     isRevoked(realm, subject, issuedAtSeconds) {
       const revokedAt = revokedAtOf(realm, subject);
       // `iat` has whole seconds: a token issued in the same second as the revocation is refused too.

@@ -43,6 +43,8 @@ function edgeErrorsOf(binding: HttpBinding, paramNames: readonly string[]): Erro
   if (paramNames.includes('cursor')) codes.push('INVALID_CURSOR');
   if (!readsQuery(binding.method)) {
     codes.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
+    // A web UI's write, signed in by its session cookie, must be same-origin with the custom header.
+    if (binding.audience !== 'public') codes.push('CSRF_REFUSED');
     if (binding.body !== 'csv') codes.push('INVALID_JSON', 'INVALID_BODY');
   }
   return codes;
@@ -124,7 +126,9 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         bearerFormat: 'JWT',
         description:
           'A staff access token from Keycloak realm `staff` (audience `staff-api`, issued to an allowed client), for `/admin` operations. ' +
-          'Each operation names the permission it needs in `x-required-permission`. A portal token is refused (401).',
+          'Each operation names the permission it needs in `x-required-permission`. A portal token is refused (401). ' +
+          'The admin web UI reaches the same operations with its session cookie instead (no `Authorization` header); ' +
+          'then a write also needs `X-Requested-By: customer-portal-web` and a same-origin `Origin`, else 403 `CSRF_REFUSED`.',
       },
       portalBearer: {
         type: 'http',
@@ -132,7 +136,8 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         bearerFormat: 'JWT',
         description:
           'A contact’s access token from Keycloak realm `portal` (audience `portal-api`, issued to an allowed client), for `/portal` operations. ' +
-          'The contact is taken from the token; its portal access must be enabled (else 403 `PORTAL_ACCESS_DISABLED`). A staff token is refused (401).',
+          'The contact is taken from the token; its portal access must be enabled (else 403 `PORTAL_ACCESS_DISABLED`). A staff token is refused (401). ' +
+          'The portal web UI uses its session cookie instead, with the same CSRF rule for writes (403 `CSRF_REFUSED`).',
       },
     },
   };

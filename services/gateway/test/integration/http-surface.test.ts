@@ -6,6 +6,7 @@ import { callerOf, contractAction, createBroker, defaultDurableSettings } from '
 import { devLoginToken, type DevLoginKey } from '@portal/deploy/local/dev-logins';
 import { freePort, stackEnv } from '@portal/testing';
 import { gatewayModule } from '../../src/gateway.module.ts';
+import { gatewayStackEnv } from './support/gateway-node.ts';
 
 /**
  * The gateway's HTTP surface beyond the contract routes: what other nodes on the bus may do to it,
@@ -88,6 +89,7 @@ describe('gateway HTTP surface', () => {
       GATEWAY_STATUS_CACHE_SECONDS: String(statusCacheSeconds),
       KEYCLOAK_URL: stackEnv().KEYCLOAK_URL,
       GATEWAY_ALLOWED_CLIENTS: 'portal-gateway,portal-cli',
+      ...gatewayStackEnv(port),
     });
     const instance = await gatewayModule.create({
       broker: gateway,

@@ -139,6 +139,12 @@ describe('OpenAPI document', () => {
     expect(operationOf('/admin/accounts', 'get').responses['429']).toHaveProperty('headers.Retry-After');
   });
 
+  it('documents CSRF_REFUSED on the writes a web session cookie may make, not on reads or public forms', () => {
+    expect(errorCodesAt(operationOf('/admin/accounts', 'post'), '403')).toEqual(['CSRF_REFUSED', 'FORBIDDEN']);
+    expect(errorCodesAt(operationOf('/admin/accounts', 'get'), '403')).toEqual(['FORBIDDEN']);
+    expect(errorCodesAt(operationOf('/public/access-requests', 'post'), '403')).not.toContain('CSRF_REFUSED');
+  });
+
   it('names in each action contract only codes some error table declares', () => {
     for (const [action, contract] of Object.entries(actionContracts)) {
       for (const code of ('errors' in contract ? contract.errors : []) ?? []) {

@@ -49,7 +49,6 @@ function AccountLayout() {
         <Badge variant="light">{account.data.kind === 'consolidated' ? 'Consolidated' : 'Customer'}</Badge>
         {account.data.archivedAt && <Badge color="gray">Archived</Badge>}
       </Group>
-      {/* Mantine refuses an empty tab value: the Details tab ('' path) is 'details' to the tab bar. */}
       <Tabs value={current || 'details'} keepMounted={false}>
         <Tabs.List aria-label="Account sections" style={{ overflowX: 'auto', flexWrap: 'nowrap' }}>
           {visibleTabs.map((tab) => (

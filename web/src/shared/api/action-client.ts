@@ -1,17 +1,12 @@
 import {
   actionContracts,
+  webRequestHeader,
   type ActionName,
   type ActionParams,
   type ActionResult,
   type HttpBinding,
 } from '@portal/contracts';
 import { ApiError, apiErrorOf } from './api-error.ts';
-
-/**
- * Marks a request as the web UI's own. A cross-site page cannot add a custom header without a CORS
- * preflight the gateway never grants, so together with the same-origin check it stops CSRF.
- */
-export const webRequestHeader = { name: 'x-requested-by', value: 'customer-portal-web' } as const;
 
 const apiPrefix = '/api/v1';
 

@@ -3,5 +3,6 @@ import { useSession } from '../boot.tsx';
 
 /** Whether the signed-in staff member holds a permission; screens hide the controls they may not use. */
 export function useCan(permission: StaffPermission): boolean {
-  return useSession().permissions?.includes(permission) ?? false;
+  const session = useSession();
+  return 'permissions' in session && session.permissions.includes(permission);
 }

@@ -1,23 +1,21 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
-import { apiErrorOf } from '../api/api-error.ts';
-import { webRequestHeader } from '../api/action-client.ts';
+import {
+  portalWebSessionSchema,
+  staffWebSessionSchema,
+  webLogoutSchema,
+  webRequestHeader,
+  type PortalWebSession,
+  type StaffWebSession,
+  type WebApp,
+  type WebUser,
+} from '@portal/contracts';
+import { ApiError, apiErrorOf } from '../api/api-error.ts';
 
-/** The two web UIs; each signs in to its own realm through the gateway (backend-for-frontend). */
-export type WebApp = 'admin' | 'portal';
+export type { WebApp };
+export type SessionUser = WebUser;
 
-export interface SessionUser {
-  id: string;
-  username: string | null;
-  name: string | null;
-  email: string | null;
-}
-
-/** What `/auth/{app}/session` says of the signed-in person (never a token). */
-export interface WebSession {
-  user: SessionUser;
-  roles?: string[];
-  permissions?: string[];
-}
+/** What `/auth/{app}/session` says of the signed-in person (never a token); staff also get permissions. */
+export type WebSession = StaffWebSession | PortalWebSession;
 
 /** Sends the browser to the gateway's sign-in, coming back to where the person was. */
 export function signIn(app: WebApp): void {
@@ -33,7 +31,7 @@ export async function signOut(app: WebApp): Promise<void> {
     headers: { [webRequestHeader.name]: webRequestHeader.value },
   });
   if (!response.ok) throw await apiErrorOf(response);
-  const { logoutUrl } = (await response.json()) as { logoutUrl: string };
+  const { logoutUrl } = webLogoutSchema.parse(await response.json());
   window.location.assign(logoutUrl);
 }
 
@@ -41,7 +39,10 @@ async function fetchSession(app: WebApp): Promise<WebSession | null> {
   const response = await fetch(`/auth/${app}/session`, { credentials: 'same-origin' });
   if (response.status === 401) return null;
   if (!response.ok) throw await apiErrorOf(response);
-  return (await response.json()) as WebSession;
+  const parsed = (app === 'admin' ? staffWebSessionSchema : portalWebSessionSchema).safeParse(await response.json());
+  if (!parsed.success)
+    throw new ApiError(response.status, 'UNEXPECTED_RESPONSE', 'The session answer has an unexpected shape.', null);
+  return parsed.data;
 }
 
 export const sessionKey = (app: WebApp) => ['session', app] as const;

@@ -48,18 +48,15 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
         columns={props.columns}
         fetching={fetching}
         idAccessor={props.idAccessor ?? ('id' as keyof T & string)}
-        // The empty state lies over the table's body even when hidden: it may only take clicks when shown
-        // (its actions), else it swallows clicks meant for the rows. mantine-datatable greys it with gray 6
-        // (below AA contrast); the message reads as text.
+        // The library keeps its empty-state layer over the table; only an empty, settled table gets
+        // clickable content in it (otherwise the layer would swallow clicks on the rows). The layer is
+        // gray 6, below AA contrast: the message takes the text colour.
         emptyState={
-          <div
-            style={{
-              pointerEvents: records.length === 0 ? 'auto' : 'none',
-              color: 'var(--mantine-color-text)',
-            }}
-          >
-            {fetching || records.length > 0 ? null : props.empty}
-          </div>
+          records.length === 0 && !fetching ? (
+            <div style={{ pointerEvents: 'auto', color: 'var(--mantine-color-text)' }}>{props.empty}</div>
+          ) : (
+            <span />
+          )
         }
         onRowClick={props.onRowClick ? ({ record }) => props.onRowClick?.(record) : undefined}
       />

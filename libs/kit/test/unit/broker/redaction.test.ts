@@ -20,11 +20,25 @@ describe('log redaction', () => {
         request: { headers: { authorization: 'Bearer abc.def', cookie: '__Host-session=xyz' } },
         mail: { subject: 'Welcome', html: '<p>reset link</p>', text: 'reset link' },
         upload: { presignedUrl: 'https://s3/x?X-Amz-Signature=1' },
+        response: { headers: { 'set-cookie': '__Host-portal-admin-session=sid-value' } },
+        'set-cookie': 'portal-session=top-sid',
+        login: { codeVerifier: 'pkce-verifier', logoutToken: 'logout.jwt' },
       },
       'contact invited',
     );
     const line = lines.join('');
-    for (const secret of ['Secret-1!', 'Temp-1!', 'abc.def', 'xyz', 'reset link', 'X-Amz-Signature']) {
+    for (const secret of [
+      'Secret-1!',
+      'Temp-1!',
+      'abc.def',
+      'xyz',
+      'reset link',
+      'X-Amz-Signature',
+      'sid-value',
+      'top-sid',
+      'pkce-verifier',
+      'logout.jwt',
+    ]) {
       expect(line).not.toContain(secret);
     }
     expect(line).toContain('cora@customer.test');

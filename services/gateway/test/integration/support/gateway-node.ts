@@ -6,6 +6,16 @@ import { devCliClientId } from '@portal/deploy/local/dev-logins';
 import { freePort, stackEnv } from '@portal/testing';
 import { gatewayModule } from '../../../src/gateway.module.ts';
 
+/** What the gateway needs of the stack besides Keycloak: its database, the session key, its client secret. */
+export function gatewayStackEnv(port: number): Record<string, string | undefined> {
+  return {
+    GATEWAY_DATABASE_URL: stackEnv().GATEWAY_DATABASE_URL,
+    GATEWAY_SESSION_SECRET: stackEnv().GATEWAY_SESSION_SECRET || 'gateway-integration-test-session-secret-0123',
+    KEYCLOAK_GATEWAY_CLIENT_SECRET: stackEnv().KEYCLOAK_GATEWAY_CLIENT_SECRET,
+    PORTAL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+  };
+}
+
 export interface GatewayNode {
   /** `http://127.0.0.1:<port>/api/v1` */
   base: string;
@@ -37,6 +47,7 @@ export async function startGatewayNode(options: {
     GATEWAY_PORT: String(port),
     KEYCLOAK_URL: stackEnv().KEYCLOAK_URL,
     GATEWAY_ALLOWED_CLIENTS: `portal-gateway,${devCliClientId}`,
+    ...gatewayStackEnv(port),
     ...options.env,
   });
   const instance = await gatewayModule.create({
