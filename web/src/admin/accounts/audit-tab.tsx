@@ -37,12 +37,68 @@ const entityNames: Record<AuditEntry['entity'], string> = {
 /** "scope-changed" → "scope changed". */
 const actionName = (action: string) => action.replaceAll('-', ' ');
 
+/** Friendlier names of the fields the directory records; any other field shows as recorded. */
+const fieldNames: Record<string, string> = {
+  classId: 'class',
+  consolidatedAccountId: 'consolidated account',
+  siteId: 'site',
+  archivedAt: 'archived',
+  postalCode: 'postal code',
+  firstName: 'first name',
+  lastName: 'last name',
+};
+
+const addressOrder = ['line1', 'line2', 'postalCode', 'city', 'country'];
+
 function valueText(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'string') return /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatDateTime(value) : value;
   if (typeof value === 'number') return String(value);
+  // An address and the like: its parts that are set, in the order an address is written.
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const rank = (key: string) => {
+      const place = addressOrder.indexOf(key);
+      return place === -1 ? addressOrder.length : place;
+    };
+    const parts = Object.entries(value)
+      .filter(([, part]) => part !== null && part !== undefined && part !== '')
+      .sort(([a], [b]) => rank(a) - rank(b))
+      .map(([, part]) => valueText(part));
+    return parts.length > 0 ? parts.join(', ') : '—';
+  }
   return JSON.stringify(value);
+}
+
+/** An id field's value as the thing it names (a site's code, a class's name), looked up by id. */
+function ReferenceText({ field, id }: { field: string; id: string }) {
+  const site = useQuery({ ...actionQuery('directory.getSite', { siteId: id }), enabled: field === 'siteId' });
+  const accountClass = useQuery({
+    ...actionQuery('directory.getAccountClass', { accountClassId: id }),
+    enabled: field === 'classId',
+  });
+  const account = useQuery({
+    ...actionQuery('directory.getAccount', { accountId: id }),
+    enabled: field === 'consolidatedAccountId',
+  });
+  const name = site.data
+    ? `${site.data.code} · ${site.data.name}`
+    : accountClass.data
+      ? accountClass.data.name
+      : account.data
+        ? `${account.data.name} (${account.data.number})`
+        : null;
+  // A deleted class or an id the lookup cannot find still shows, shortened.
+  return <span title={id}>{name ?? `${id.slice(0, 8)}…`}</span>;
+}
+
+const referenceFields = new Set(['siteId', 'classId', 'consolidatedAccountId']);
+
+function ChangeValue({ field, value }: { field: string; value: unknown }) {
+  if (referenceFields.has(field) && typeof value === 'string' && value !== '') {
+    return <ReferenceText field={field} id={value} />;
+  }
+  return <>{valueText(value)}</>;
 }
 
 function AuditTab() {
@@ -145,10 +201,15 @@ function Changes({ changes }: { changes: AuditEntry['changes'] }) {
       {fields.map(([field, { from, to }]) => (
         <Text component="li" size="sm" key={field}>
           <Text span fw={500} size="sm">
-            {field}
+            {fieldNames[field] ?? field}
           </Text>
-          : {from === undefined || from === null ? '' : `${valueText(from)} → `}
-          {valueText(to)}
+          :{' '}
+          {from === undefined || from === null ? null : (
+            <>
+              <ChangeValue field={field} value={from} /> →{' '}
+            </>
+          )}
+          <ChangeValue field={field} value={to} />
         </Text>
       ))}
     </Stack>
