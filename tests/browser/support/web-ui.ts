@@ -96,7 +96,10 @@ export async function reviewScreen(page: Page, name: string): Promise<void> {
   for (const [width, viewport] of Object.entries(viewports)) {
     await page.setViewportSize(viewport);
     // Crossing a breakpoint starts CSS transitions (the navigation drawer slides away): let them end.
-    await page.waitForFunction('document.getAnimations().every((animation) => animation.playState !== "running")');
+    // (An evaluated expression, not waitForFunction's string, which the gateway's CSP refuses as eval.)
+    await expect
+      .poll(() => page.evaluate<boolean>('document.getAnimations().every((a) => a.playState !== "running")'))
+      .toBe(true);
     await page.screenshot({ path: join(screenshotsDir, `${name}.${width}.png`), fullPage: true });
   }
   await page.setViewportSize(viewports.desktop);
