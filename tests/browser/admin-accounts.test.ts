@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webRequestHeader } from '@portal/contracts';
 import { stackEnv } from '@portal/testing';
 import { launchBrowser } from '@portal/testing/browser';
 import type { ServiceSystem } from '../support/service-system.ts';
@@ -175,8 +176,10 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
     for (const change of ['Account created', 'Site created', 'Project created', 'Project updated']) {
       await row(change).first().waitFor();
     }
-    expect(await trail.textContent()).toMatch(/classId/);
-    expect(await trail.textContent()).toMatch(/consolidatedAccountId/);
+    // Ids in the trail read as what they name.
+    await trail.getByText(`class: ${className}`).waitFor();
+    await trail.getByText(`consolidated account: ${group.name} (${group.number})`).waitFor();
+    await trail.getByText(`Hafenstraße 1, ${site.city}, DE`).waitFor();
     expect(await row('Account updated').first().textContent()).toContain('You');
     await reviewScreen(page, 'admin-account-audit');
 
@@ -252,15 +255,15 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
       expect(await controls('Save')).toBe(0);
 
       const status = await seen.evaluate(
-        async (body) => {
+        async ({ header, body }) => {
           const response = await fetch('/api/v1/admin/accounts', {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-requested-by': 'customer-portal-web' },
+            headers: { 'content-type': 'application/json', [header.name]: header.value },
             body: JSON.stringify(body),
           });
           return response.status;
         },
-        { number: `V-${tag}`, name: 'Written by a viewer' },
+        { header: webRequestHeader, body: { number: `V-${tag}`, name: 'Written by a viewer' } },
       );
       expect(status).toBe(403);
     } finally {
