@@ -24,9 +24,9 @@ type Option = Exclude<keyof SystemOptions, 'updatedAt'>;
 const options: { key: Option; label: string; description: string; more: string }[] = [
   {
     key: 'requestLoginButton',
-    label: '“Request login” button',
+    label: '“Request access” button',
     description: systemOptionsSchema.shape.requestLoginButton.description ?? '',
-    more: 'Visitors without a login can ask for one; each request waits under Access requests for staff to approve or reject.',
+    more: 'The login page shows it as “Request access”: visitors without a login ask for one, and each request waits under Access requests for staff to approve or reject.',
   },
   {
     key: 'selfRegistration',
