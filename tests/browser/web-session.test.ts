@@ -256,9 +256,13 @@ describe('web sign-in through the gateway (BFF)', () => {
     expect(await sessionCookieOf(context, 'portal-admin-session')).toBeUndefined();
     expect(await sessionRows(subject)).toEqual([]);
 
-    await page.goto(logoutUrl.href);
-    await page.waitForURL(`${gateway}/admin/`);
-    expect((await pageFetch(page, '/auth/admin/session')).status).toBe(401);
+    // Keycloak sends the browser back to the app, whose page (signed out) at once leaves for the sign-in:
+    // wait for the landing to commit, not for a load event the next navigation may cut short.
+    const landed = page.waitForURL(`${gateway}/admin/`, { waitUntil: 'commit' });
+    await page.goto(logoutUrl.href, { waitUntil: 'commit' });
+    await landed;
+    // The browser's cookies, asked outside the page (which is on its way to the sign-in).
+    expect((await context.request.get(`${gateway}/auth/admin/session`)).status()).toBe(401);
     await page.goto(`${gateway}/auth/admin/login?returnTo=/admin/`);
     await page.getByLabel('Password', { exact: true }).waitFor();
   });
