@@ -1,4 +1,5 @@
 import { createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { accessRequestsRoute } from './access-requests/access-requests-screen.tsx';
 import { accountClassesRoute } from './account-classes/account-classes-screen.tsx';
 import { accountDetailsRoute } from './accounts/account-details-tab.tsx';
 import { accountRoute } from './accounts/account-layout.tsx';
@@ -7,6 +8,13 @@ import { accountAuditRoute } from './accounts/audit-tab.tsx';
 import { accountMembersRoute } from './accounts/members-tab.tsx';
 import { accountProjectsRoute } from './accounts/projects-tab.tsx';
 import { accountSitesRoute } from './accounts/sites-tab.tsx';
+import { accountContactsRoute } from './contacts/account-contacts-tab.tsx';
+import { contactAuditRoute } from './contacts/contact-audit-tab.tsx';
+import { contactDetailsRoute } from './contacts/contact-details-tab.tsx';
+import { contactRoute } from './contacts/contact-layout.tsx';
+import { invitationsRoute } from './invitations/invitations-screen.tsx';
+import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
+import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
 import { adminRootRoute } from './root-route.tsx';
 import { systemOptionsRoute } from './system-options/system-options-screen.tsx';
 
@@ -26,9 +34,14 @@ const routeTree = adminRootRoute.addChildren([
     accountDetailsRoute,
     accountSitesRoute,
     accountProjectsRoute,
+    accountContactsRoute,
+    accountPortalRoute,
     accountMembersRoute,
     accountAuditRoute,
   ]),
+  contactRoute.addChildren([contactDetailsRoute, contactAccessRoute, contactAuditRoute]),
+  invitationsRoute,
+  accessRequestsRoute,
   accountClassesRoute,
   systemOptionsRoute,
 ]);

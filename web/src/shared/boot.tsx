@@ -10,7 +10,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/api-error.ts';
 import { whenSessionEnds } from './api/action-client.ts';
 import { readBranding, type Branding } from './branding/branding.ts';
-import { accessibleCssVariables, themeOf } from './branding/theme.ts';
+import { cssVariablesResolver, themeOf } from './branding/theme.ts';
 import { ErrorNotice, LoadingState } from './feedback/states.tsx';
 import { signIn, useWebSession, type WebApp, type WebSession } from './session/web-session.ts';
 
@@ -81,11 +81,7 @@ export function bootApp(app: WebApp, renderApp: () => ReactNode): void {
   if (!container) throw new Error('no #root element');
   createRoot(container).render(
     <StrictMode>
-      <MantineProvider
-        theme={themeOf(branding)}
-        cssVariablesResolver={accessibleCssVariables}
-        defaultColorScheme="light"
-      >
+      <MantineProvider theme={themeOf(branding)} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
         <Notifications position="top-right" />
         <QueryClientProvider client={queryClient}>
           <BrandingContext.Provider value={branding}>

@@ -11,11 +11,11 @@ import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
 import { notifySaved } from '../../shared/feedback/notify.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
+import { SearchField } from '../../shared/forms/search-field.tsx';
 import { Page } from '../../shared/layout/page.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { rowActionsColumn } from '../../shared/tables/columns.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
-import { SearchField } from '../../shared/tables/search-field.tsx';
 import { adminRootRoute } from '../root-route.tsx';
 import { AccountClassDialog, accountClassChangeInvalidates, accountClassSettings } from './account-class-dialog.tsx';
 

@@ -1,9 +1,10 @@
-import { Anchor, Badge, Breadcrumbs, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Group, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
-import { Link, Outlet, createRoute, useRouterState } from '@tanstack/react-router';
+import { Link, Outlet, createRoute } from '@tanstack/react-router';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { ErrorNotice, LoadingState } from '../../shared/feedback/states.tsx';
+import { RouteTabs } from '../../shared/layout/route-tabs.tsx';
 import { adminRootRoute } from '../root-route.tsx';
 
 /** `/accounts/$accountId/*`: the account's header and tabs; each tab is a child route of its area. */
@@ -26,13 +27,10 @@ const tabs = [
 
 function AccountLayout() {
   const { accountId } = accountRoute.useParams();
-  const pathname = useRouterState({ select: (state) => state.location.pathname });
   const account = useQuery(actionQuery('directory.getAccount', { accountId }));
   useDocumentTitle(account.data ? `${account.data.name} · Accounts` : 'Account');
   if (account.isPending) return <LoadingState label="Loading the account" />;
   if (account.error) return <ErrorNotice error={account.error} onRetry={() => void account.refetch()} />;
-  const current =
-    pathname.replace(/\/+$/, '').split(`/accounts/${accountId}`)[1]?.replace(/^\//, '').split('/')[0] ?? '';
   const visibleTabs = tabs.filter((tab) => !('consolidatedOnly' in tab) || account.data.kind === 'consolidated');
   return (
     <Stack gap="md" maw={1200}>
@@ -49,25 +47,7 @@ function AccountLayout() {
         <Badge variant="light">{account.data.kind === 'consolidated' ? 'Consolidated' : 'Customer'}</Badge>
         {account.data.archivedAt && <Badge color="gray">Archived</Badge>}
       </Group>
-      <Tabs value={current || 'details'} keepMounted={false}>
-        <Tabs.List aria-label="Account sections" style={{ overflowX: 'auto', flexWrap: 'nowrap' }}>
-          {visibleTabs.map((tab) => (
-            <Tabs.Tab
-              key={tab.path}
-              value={tab.path || 'details'}
-              renderRoot={(props) => (
-                <Link
-                  {...props}
-                  to={tab.path ? `/accounts/$accountId/${tab.path}` : '/accounts/$accountId'}
-                  params={{ accountId }}
-                />
-              )}
-            >
-              {tab.label}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
+      <RouteTabs label="Account sections" basePath={`/accounts/${accountId}`} tabs={visibleTabs} />
       <Outlet />
     </Stack>
   );

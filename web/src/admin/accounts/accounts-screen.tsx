@@ -8,11 +8,11 @@ import { accountKindSchema, type Account } from '@portal/contracts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
+import { SearchField } from '../../shared/forms/search-field.tsx';
 import { Page } from '../../shared/layout/page.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { archivableNameColumn } from '../../shared/tables/columns.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
-import { SearchField } from '../../shared/tables/search-field.tsx';
 import { adminRootRoute } from '../root-route.tsx';
 import { CreateAccountDialog } from './create-account-dialog.tsx';
 

@@ -4,8 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { projectCreateSchema, projectSchema, projectUpdateSchema, type Project } from '@portal/contracts';
 import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
-import { ErrorNotice } from '../../shared/feedback/states.tsx';
 import { notifySaved } from '../../shared/feedback/notify.ts';
+import { ErrorNotice } from '../../shared/feedback/states.tsx';
 import { showServerErrors } from '../../shared/forms/server-errors.ts';
 
 /** What a project change refreshes: its lists, itself and the account's trail. */

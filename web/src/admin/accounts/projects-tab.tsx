@@ -1,18 +1,19 @@
-import { Button, Group, SegmentedControl, Select, Stack, Switch, Text } from '@mantine/core';
+import { Button, Group, Select, Stack, Switch, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createRoute } from '@tanstack/react-router';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { z } from 'zod';
 import type { Project } from '@portal/contracts';
 import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
 import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
 import { notifySaved } from '../../shared/feedback/notify.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
+import { ChoiceFilter } from '../../shared/forms/choice-filter.tsx';
+import { SearchField } from '../../shared/forms/search-field.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { archivableNameColumn, rowActionsColumn } from '../../shared/tables/columns.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
-import { SearchField } from '../../shared/tables/search-field.tsx';
 import { accountRoute } from './account-layout.tsx';
 import { ProjectDialog, projectChangeInvalidates, projectFlagHelp, useSiteOptions } from './project-dialog.tsx';
 
@@ -74,7 +75,6 @@ function ProjectsTab() {
             placeholder="Code or name"
             value={search.search}
             onSearch={(value) => setFilter({ search: value })}
-            width={240}
           />
           <Select
             label="Site"
@@ -87,19 +87,25 @@ function ProjectsTab() {
             nothingFoundMessage="No site matches"
             w={{ base: '100%', xs: 220 }}
           />
-          <FlagFilter
+          <ChoiceFilter<FlagChoice>
             label="Hidden"
-            value={search.hidden}
-            yes="Hidden"
-            no="Not hidden"
-            onChange={(hidden) => setFilter({ hidden })}
+            value={choiceOf(search.hidden)}
+            options={[
+              { value: 'any', label: 'Any' },
+              { value: 'yes', label: 'Hidden' },
+              { value: 'no', label: 'Not hidden' },
+            ]}
+            onChange={(choice) => setFilter({ hidden: flagOf(choice) })}
           />
-          <FlagFilter
+          <ChoiceFilter<FlagChoice>
             label="Completed"
-            value={search.completed}
-            yes="Completed"
-            no="Open"
-            onChange={(completed) => setFilter({ completed })}
+            value={choiceOf(search.completed)}
+            options={[
+              { value: 'any', label: 'Any' },
+              { value: 'yes', label: 'Completed' },
+              { value: 'no', label: 'Open' },
+            ]}
+            onChange={(choice) => setFilter({ completed: flagOf(choice) })}
           />
           <Switch
             label="Show archived"
@@ -174,39 +180,10 @@ function ProjectsTab() {
   );
 }
 
-/** Any / yes / no for one of a project's flags; "any" leaves the filter out of the URL. */
-function FlagFilter({
-  label,
-  value,
-  yes,
-  no,
-  onChange,
-}: {
-  label: string;
-  value: boolean | undefined;
-  yes: string;
-  no: string;
-  onChange: (value: boolean | undefined) => void;
-}) {
-  const labelId = useId();
-  return (
-    <Stack gap={4}>
-      <Text size="sm" fw={500} id={labelId}>
-        {label}
-      </Text>
-      <SegmentedControl
-        aria-labelledby={labelId}
-        value={value === undefined ? 'any' : value ? 'yes' : 'no'}
-        onChange={(next) => onChange(next === 'any' ? undefined : next === 'yes')}
-        data={[
-          { value: 'any', label: 'Any' },
-          { value: 'yes', label: yes },
-          { value: 'no', label: no },
-        ]}
-      />
-    </Stack>
-  );
-}
+type FlagChoice = 'any' | 'yes' | 'no';
+/** A flag filter's choice from the URL ("any" leaves the filter out of it), and back. */
+const choiceOf = (flag: boolean | undefined): FlagChoice => (flag === undefined ? 'any' : flag ? 'yes' : 'no');
+const flagOf = (choice: FlagChoice): boolean | undefined => (choice === 'any' ? undefined : choice === 'yes');
 
 const flagNotice: Record<Flag, [on: string, off: string]> = {
   hidden: ['hidden from the portal', 'no longer hidden'],

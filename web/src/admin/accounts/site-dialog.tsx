@@ -3,8 +3,8 @@ import { schemaResolver, useForm } from '@mantine/form';
 import { useState } from 'react';
 import { siteCreateSchema, siteUpdateSchema, type Site } from '@portal/contracts';
 import { useActionMutation } from '../../shared/api/queries.ts';
-import { ErrorNotice } from '../../shared/feedback/states.tsx';
 import { notifySaved } from '../../shared/feedback/notify.ts';
+import { ErrorNotice } from '../../shared/feedback/states.tsx';
 import { showServerErrors } from '../../shared/forms/server-errors.ts';
 
 /** What a site change refreshes: the account's sites (lists and single) and its trail. */

@@ -9,10 +9,10 @@ import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
 import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
 import { notifySaved } from '../../shared/feedback/notify.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
+import { SearchField } from '../../shared/forms/search-field.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { archivableNameColumn, rowActionsColumn } from '../../shared/tables/columns.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
-import { SearchField } from '../../shared/tables/search-field.tsx';
 import { accountRoute } from './account-layout.tsx';
 import { SiteDialog, siteChangeInvalidates } from './site-dialog.tsx';
 
@@ -66,7 +66,6 @@ function SitesTab() {
             onSearch={(value) =>
               void navigate({ search: (previous: SitesSearch) => ({ ...previous, search: value, cursor: undefined }) })
             }
-            width={260}
           />
           <Switch
             label="Show archived"

@@ -1,4 +1,4 @@
-import { Notification, createTheme, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
+import { Modal, Notification, createTheme, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
 import type { Branding } from './branding.ts';
 
 function channels(hex: string): [number, number, number] {
@@ -36,18 +36,41 @@ export function themeOf(branding: Branding) {
     defaultRadius: 'sm',
     fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
     components: {
-      // Mantine's close button of a notification has no name of its own.
+      // Mantine's close buttons are an icon alone: without a label screen readers announce "button".
+      Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
       Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } }),
     },
   });
 }
 
 /**
- * Mantine's "dimmed" text (descriptions, hints, empty states) is gray 6 on white, 3.3:1: below WCAG
- * AA's 4.5:1 for body text. Gray 7 reads as secondary and passes (about 8:1).
+ * Text in a colour (light and subtle buttons, light badges and alerts, outlines, red errors) is
+ * shade 6 in Mantine, about 3.3:1 on white: below WCAG AA's 4.5:1. These darker tones pass on
+ * white and on the colour's own 10% tint; filled red buttons get shade 9 under white text.
  */
-export const accessibleCssVariables: CSSVariablesResolver = () => ({
+const readableText: Record<string, string> = {
+  red: 'var(--mantine-color-red-9)',
+  orange: '#a63c06',
+  yellow: '#7c5a00',
+  green: '#1b6e2e',
+  blue: 'var(--mantine-color-blue-9)',
+  gray: 'var(--mantine-color-gray-7)',
+};
+
+export const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-error': 'var(--mantine-color-red-9)',
+    '--mantine-color-red-filled': 'var(--mantine-color-red-9)',
+    '--mantine-color-red-filled-hover': 'var(--mantine-color-red-8)',
+    ...Object.fromEntries(
+      Object.entries(readableText).flatMap(([colour, value]) => [
+        [`--mantine-color-${colour}-text`, value],
+        [`--mantine-color-${colour}-light-color`, value],
+        [`--mantine-color-${colour}-outline`, value],
+      ]),
+    ),
+  },
   dark: {},
 });

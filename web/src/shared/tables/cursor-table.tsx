@@ -49,8 +49,8 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
         fetching={fetching}
         idAccessor={props.idAccessor ?? ('id' as keyof T & string)}
         // The library keeps its empty-state layer over the table; only an empty, settled table gets
-        // clickable content in it (otherwise the layer would swallow clicks on the rows). The layer is
-        // gray 6, below AA contrast: the message takes the text colour.
+        // clickable content in it (otherwise the layer would swallow clicks on the rows). Its gray 6
+        // is too faint for WCAG AA, so the message keeps the text colour.
         emptyState={
           records.length === 0 && !fetching ? (
             <div style={{ pointerEvents: 'auto', color: 'var(--mantine-color-text)' }}>{props.empty}</div>

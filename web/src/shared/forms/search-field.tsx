@@ -4,22 +4,20 @@ import { IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 
 /**
- * A list's search box over the search in the URL: typing stays local and instant, and the URL
- * (hence the query) follows 300 ms after the last key. An empty box is no search.
+ * A list's search box whose search lives in the URL: it shows what the person types at once and
+ * hands the trimmed text (or undefined for none) on 300 ms after the typing stops.
  */
 export function SearchField({
   label = 'Search',
   placeholder,
   value,
   onSearch,
-  width = 280,
 }: {
   label?: string;
   placeholder: string;
-  /** The search in the URL. */
+  /** The search in the URL, which the box starts from. */
   value: string | undefined;
   onSearch: (search: string | undefined) => void;
-  width?: number;
 }) {
   const [text, setText] = useState(value ?? '');
   const apply = useDebouncedCallback((typed: string) => onSearch(typed.trim() || undefined), 300);
@@ -33,7 +31,7 @@ export function SearchField({
         setText(event.currentTarget.value);
         apply(event.currentTarget.value);
       }}
-      w={{ base: '100%', xs: width }}
+      w={{ base: '100%', xs: 280 }}
     />
   );
 }
