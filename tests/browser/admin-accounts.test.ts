@@ -130,6 +130,7 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
     await newClass.getByRole('switch', { name: 'Require MFA' }).check();
     await newClass.getByRole('button', { name: 'Create class' }).click();
     await saidSaved(`Account class ${className} created`);
+    await page.getByRole('textbox', { name: 'Search' }).fill(className);
     await row(className).filter({ hasText: 'Require MFA' }).waitFor();
     await reviewScreen(page, 'admin-account-classes');
 
@@ -236,6 +237,8 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
       expect(await seen.getByRole('switch', { name: /^(Hidden|Completed):/ }).count()).toBe(0);
 
       await seen.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts', exact: true }).click();
+      // The suites share a database: find this run's two accounts the way a person would, by search.
+      await seen.getByRole('textbox', { name: 'Search' }).fill(tag);
       await seen.getByRole('row').filter({ hasText: customer.number }).waitFor();
       expect(await controls('New account')).toBe(0);
       await seen.getByRole('row').filter({ hasText: group.number }).click();
@@ -245,6 +248,7 @@ describe('staff manage accounts, sites, projects and classes in the admin UI', (
       expect(await controls(/Remove/)).toBe(0);
 
       await seen.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account classes' }).click();
+      await seen.getByRole('textbox', { name: 'Search' }).fill(className);
       await seen.getByRole('row').filter({ hasText: className }).waitFor();
       expect(await controls('New account class')).toBe(0);
       expect(await controls(/Edit|Delete/)).toBe(0);
