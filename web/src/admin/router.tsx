@@ -8,11 +8,13 @@ import { accountAuditRoute } from './accounts/audit-tab.tsx';
 import { accountMembersRoute } from './accounts/members-tab.tsx';
 import { accountProjectsRoute } from './accounts/projects-tab.tsx';
 import { accountSitesRoute } from './accounts/sites-tab.tsx';
+import { contactImportsRoute } from './contact-imports/contact-imports-screen.tsx';
 import { accountContactsRoute } from './contacts/account-contacts-tab.tsx';
 import { contactAuditRoute } from './contacts/contact-audit-tab.tsx';
 import { contactDetailsRoute } from './contacts/contact-details-tab.tsx';
 import { contactRoute } from './contacts/contact-layout.tsx';
 import { invitationsRoute } from './invitations/invitations-screen.tsx';
+import { invoiceReferencesRoute } from './invoice-references/invoice-references-screen.tsx';
 import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
 import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
 import { adminRootRoute } from './root-route.tsx';
@@ -44,6 +46,8 @@ const routeTree = adminRootRoute.addChildren([
   accessRequestsRoute,
   accountClassesRoute,
   systemOptionsRoute,
+  contactImportsRoute,
+  invoiceReferencesRoute,
 ]);
 
 export const adminRouter = createRouter({ routeTree, basepath: '/admin', defaultPreload: 'intent' });
