@@ -176,6 +176,7 @@ function DeleteAccountClassDialog({ accountClass, onClose }: { accountClass: Acc
   const inUse = remove.error instanceof ApiError && remove.error.code === 'ACCOUNT_CLASS_IN_USE';
   return (
     <ConfirmDialog
+      danger
       title={`Delete account class ${accountClass.name}?`}
       confirmLabel="Delete class"
       pending={remove.isPending}

@@ -190,6 +190,7 @@ function ArchiveAccountDialog({ account, onClose }: { account: Account; onClose:
   });
   return (
     <ConfirmDialog
+      danger
       title={`Archive ${account.name}?`}
       confirmLabel="Archive account"
       pending={archive.isPending}

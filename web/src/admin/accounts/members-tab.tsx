@@ -186,6 +186,7 @@ function RemoveMemberDialog({ group, member, onClose }: { group: Account; member
   });
   return (
     <ConfirmDialog
+      danger
       title={`Remove ${member.name} from ${group.name}?`}
       confirmLabel="Remove from group"
       pending={remove.isPending}

@@ -234,6 +234,7 @@ function ArchiveProjectDialog({ project, onClose }: { project: Project; onClose:
   });
   return (
     <ConfirmDialog
+      danger
       title={`Archive project ${project.code}?`}
       confirmLabel="Archive project"
       pending={archive.isPending}

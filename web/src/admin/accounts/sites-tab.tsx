@@ -149,6 +149,7 @@ function ArchiveSiteDialog({ site, onClose }: { site: Site; onClose: () => void 
   });
   return (
     <ConfirmDialog
+      danger
       title={`Archive site ${site.code}?`}
       confirmLabel="Archive site"
       pending={archive.isPending}
