@@ -1,8 +1,6 @@
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import type { ReactNode } from 'react';
 import { ApiError } from '../../shared/api/api-error.ts';
-import { ErrorNotice } from '../../shared/feedback/states.tsx';
 
 /** Confirms an access change the person made ("Invitation sent to …"). */
 export function notifyDone(message: string): void {
@@ -30,47 +28,5 @@ export function notifyFailed(title: string, error: unknown): void {
   });
 }
 
-/**
- * Asks before a change with consequences (revoke, cancel an invitation, reset, archive) and says
- * what it does; it stays open while the call runs and shows a refusal in place.
- */
-export function ConfirmChangeDialog({
-  title,
-  children,
-  confirmLabel,
-  danger = false,
-  pending,
-  error,
-  onConfirm,
-  onClose,
-  extraActions,
-}: {
-  title: string;
-  children: ReactNode;
-  confirmLabel: string;
-  danger?: boolean;
-  pending: boolean;
-  error: unknown;
-  onConfirm: () => void;
-  onClose: () => void;
-  /** Another way to confirm (e.g. "E-mail a reset link" beside "Generate a password"). */
-  extraActions?: ReactNode;
-}) {
-  return (
-    <Modal opened onClose={onClose} title={title} centered>
-      <Stack gap="sm">
-        {typeof children === 'string' ? <Text size="sm">{children}</Text> : children}
-        {error ? <ErrorNotice error={error} title={`${confirmLabel} did not work`} /> : null}
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onClose} data-autofocus>
-            Cancel
-          </Button>
-          {extraActions}
-          <Button color={danger ? 'red' : undefined} loading={pending} onClick={onConfirm}>
-            {confirmLabel}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
-  );
-}
+/** Asks before a change with consequences and shows a refusal in place: the shared confirm dialog. */
+export { ConfirmDialog as ConfirmChangeDialog } from '../../shared/feedback/confirm-dialog.tsx';
