@@ -8,7 +8,7 @@ import type { AccountClass } from '@portal/contracts';
 import { ApiError } from '../../shared/api/api-error.ts';
 import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
 import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
-import { notifySaved } from '../../shared/feedback/notify.ts';
+import { notifySaved } from '../../shared/feedback/notify.tsx';
 import { EmptyState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { SearchField } from '../../shared/forms/search-field.tsx';

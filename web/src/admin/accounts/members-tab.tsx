@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Account } from '@portal/contracts';
 import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
 import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
-import { notifySaved } from '../../shared/feedback/notify.ts';
+import { notifySaved } from '../../shared/feedback/notify.tsx';
 import { EmptyState, ErrorNotice, LoadingState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { useCan } from '../../shared/session/permissions.ts';

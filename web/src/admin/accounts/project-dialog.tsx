@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { projectCreateSchema, projectSchema, projectUpdateSchema, type Project } from '@portal/contracts';
 import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
-import { notifySaved } from '../../shared/feedback/notify.ts';
+import { notifySaved } from '../../shared/feedback/notify.tsx';
 import { ErrorNotice } from '../../shared/feedback/states.tsx';
 import { showServerErrors } from '../../shared/forms/server-errors.ts';
 

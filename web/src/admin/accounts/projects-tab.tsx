@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Project } from '@portal/contracts';
 import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
 import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
-import { notifySaved } from '../../shared/feedback/notify.ts';
+import { notifySaved } from '../../shared/feedback/notify.tsx';
 import { EmptyState } from '../../shared/feedback/states.tsx';
 import { ChoiceFilter } from '../../shared/forms/choice-filter.tsx';
 import { SearchField } from '../../shared/forms/search-field.tsx';

@@ -3,7 +3,7 @@ import { schemaResolver, useForm } from '@mantine/form';
 import { useState } from 'react';
 import { siteCreateSchema, siteUpdateSchema, type Site } from '@portal/contracts';
 import { useActionMutation } from '../../shared/api/queries.ts';
-import { notifySaved } from '../../shared/feedback/notify.ts';
+import { notifySaved } from '../../shared/feedback/notify.tsx';
 import { ErrorNotice } from '../../shared/feedback/states.tsx';
 import { showServerErrors } from '../../shared/forms/server-errors.ts';
 

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { createRoute } from '@tanstack/react-router';
 import { systemOptionsSchema, type SystemOptions } from '@portal/contracts';
 import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
-import { notifySaved } from '../../shared/feedback/notify.ts';
+import { notifySaved } from '../../shared/feedback/notify.tsx';
 import { ErrorNotice, LoadingState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { Page } from '../../shared/layout/page.tsx';

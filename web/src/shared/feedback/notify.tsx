@@ -1,10 +1,10 @@
 import { Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { ApiError } from '../../shared/api/api-error.ts';
+import { ApiError } from '../api/api-error.ts';
 
-/** Confirms an access change the person made ("Invitation sent to …"). */
-export function notifyDone(message: string): void {
-  notifications.show({ color: 'green', message, autoClose: 5000 });
+/** Confirms a change the person made ("Site N-01 added", "Invitation sent to …"); short-lived. */
+export function notifySaved(message: string): void {
+  notifications.show({ color: 'green', message, autoClose: 4000 });
 }
 
 /** A failed change that has no dialog to show it in: the API's message, code and request id. */
@@ -27,6 +27,3 @@ export function notifyFailed(title: string, error: unknown): void {
     ),
   });
 }
-
-/** Asks before a change with consequences and shows a refusal in place: the shared confirm dialog. */
-export { ConfirmDialog as ConfirmChangeDialog } from '../../shared/feedback/confirm-dialog.tsx';
