@@ -79,6 +79,22 @@ export async function signInAsContact(
 }
 
 /**
+ * Waits until no finite CSS transition or animation runs (spinners loop for ever and are left out).
+ * An evaluated expression, as `waitForFunction`'s string is an eval the gateway's CSP refuses.
+ */
+async function transitionsSettled(page: Page): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate<boolean>(
+          'document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity)',
+        ),
+      { timeout: 5000 },
+    )
+    .toBe(true);
+}
+
+/**
  * A main screen's checks: no serious or critical axe violation, then screenshots at desktop and
  * phone width (`<name>.desktop.png`, `<name>.phone.png`), and back to desktop width.
  */
@@ -88,11 +104,8 @@ export async function reviewScreen(page: Page, name: string): Promise<void> {
     .filter({ hasText: 'Loading' })
     .waitFor({ state: 'detached' })
     .catch(() => undefined);
-  // A dialog or drawer fading in is checked at its final colours, not half-transparent (axe measures
-  // contrast on what is painted): wait for the finite CSS transitions and animations (not spinners).
-  await page.evaluate(`Promise.all(document.getAnimations()
-    .filter((animation) => animation.effect?.getTiming().iterations !== Infinity)
-    .map((animation) => animation.finished.catch(() => undefined)))`);
+  // A dialog fading in or a button changing colour has no final colours yet: axe would measure the blend.
+  await transitionsSettled(page);
   const violations = (await accessibilityViolations(page)).filter(
     (violation) => violation.impact === 'serious' || violation.impact === 'critical',
   );

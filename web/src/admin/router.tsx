@@ -1,7 +1,13 @@
 import { createRoute, createRouter, redirect } from '@tanstack/react-router';
 import { accessRequestsRoute } from './access-requests/access-requests-screen.tsx';
+import { accountClassesRoute } from './account-classes/account-classes-screen.tsx';
+import { accountDetailsRoute } from './accounts/account-details-tab.tsx';
 import { accountRoute } from './accounts/account-layout.tsx';
 import { accountsRoute } from './accounts/accounts-screen.tsx';
+import { accountAuditRoute } from './accounts/audit-tab.tsx';
+import { accountMembersRoute } from './accounts/members-tab.tsx';
+import { accountProjectsRoute } from './accounts/projects-tab.tsx';
+import { accountSitesRoute } from './accounts/sites-tab.tsx';
 import { contactImportsRoute } from './contact-imports/contact-imports-screen.tsx';
 import { accountContactsRoute } from './contacts/account-contacts-tab.tsx';
 import { contactAuditRoute } from './contacts/contact-audit-tab.tsx';
@@ -12,6 +18,7 @@ import { invoiceReferencesRoute } from './invoice-references/invoice-references-
 import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
 import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
 import { adminRootRoute } from './root-route.tsx';
+import { systemOptionsRoute } from './system-options/system-options-screen.tsx';
 
 const homeRoute = createRoute({
   getParentRoute: () => adminRootRoute,
@@ -25,10 +32,20 @@ const homeRoute = createRoute({
 const routeTree = adminRootRoute.addChildren([
   homeRoute,
   accountsRoute,
-  accountRoute.addChildren([accountContactsRoute, accountPortalRoute]),
+  accountRoute.addChildren([
+    accountDetailsRoute,
+    accountSitesRoute,
+    accountProjectsRoute,
+    accountContactsRoute,
+    accountPortalRoute,
+    accountMembersRoute,
+    accountAuditRoute,
+  ]),
   contactRoute.addChildren([contactDetailsRoute, contactAccessRoute, contactAuditRoute]),
   invitationsRoute,
   accessRequestsRoute,
+  accountClassesRoute,
+  systemOptionsRoute,
   contactImportsRoute,
   invoiceReferencesRoute,
 ]);

@@ -12,7 +12,7 @@ import { formatDateTime } from '../../shared/format/dates.ts';
 import { Page } from '../../shared/layout/page.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
-import { notifyDone } from '../portal-access/access-feedback.tsx';
+import { notifySaved } from '../../shared/feedback/notify.tsx';
 import { adminRootRoute } from '../root-route.tsx';
 import { ApproveRequestDialog } from './approve-request-dialog.tsx';
 
@@ -180,7 +180,7 @@ function RejectRequestDialog({ request, onClose }: { request: AccessRequest; onC
     invalidates: ['identity.listAccessRequests', 'directory.listAccountAudit'],
     onSuccess: () => {
       onClose();
-      notifyDone(`Request of ${request.name} rejected; they get a polite e-mail.`);
+      notifySaved(`Request of ${request.name} rejected; they get a polite e-mail.`);
     },
     onError: setFailure,
   });

@@ -9,7 +9,7 @@ import { ErrorNotice } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { allSitesQuery, contactNameOf } from '../contacts/account-directory.ts';
 import { siteOptionsOf } from '../contacts/contact-form.tsx';
-import { notifyDone } from '../portal-access/access-feedback.tsx';
+import { notifySaved } from '../../shared/feedback/notify.tsx';
 
 /** Options come from the server's search; Mantine's own filtering would hide what the server matched. */
 const serverFiltered: OptionsFilter = ({ options }) => options;
@@ -64,7 +64,7 @@ export function ApproveRequestDialog({ request, onClose }: { request: AccessRequ
     ],
     onSuccess: (result) => {
       onClose();
-      notifyDone(
+      notifySaved(
         `Request of ${request.name} approved: an invitation was sent to ${result.invitation.email}, valid until ${formatDateTime(result.invitation.expiresAt)}.`,
       );
     },

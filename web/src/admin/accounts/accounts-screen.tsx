@@ -1,6 +1,5 @@
-import { Badge, Button, Group, SegmentedControl, Switch, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { Button, Group, SegmentedControl, Select, Switch } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createRoute, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -9,8 +8,10 @@ import { accountKindSchema, type Account } from '@portal/contracts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
+import { SearchField } from '../../shared/forms/search-field.tsx';
 import { Page } from '../../shared/layout/page.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
+import { archivableNameColumn } from '../../shared/tables/columns.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
 import { adminRootRoute } from '../root-route.tsx';
 import { CreateAccountDialog } from './create-account-dialog.tsx';
@@ -19,6 +20,7 @@ import { CreateAccountDialog } from './create-account-dialog.tsx';
 const accountsSearchSchema = z.object({
   search: z.string().optional().catch(undefined),
   kind: accountKindSchema.optional().catch(undefined),
+  classId: z.uuid().optional().catch(undefined),
   includeArchived: z.boolean().optional().catch(undefined),
   cursor: z.string().optional().catch(undefined),
 });
@@ -38,23 +40,20 @@ function AccountsScreen() {
   const openAccount = useNavigate();
   const canWrite = useCan('directory:write');
   const [creating, setCreating] = useState(false);
-  const [searchText, setSearchText] = useState(search.search ?? '');
-  const applySearch = useDebouncedCallback((value: string) => {
-    void navigate({
-      search: (previous: AccountsSearch) => ({ ...previous, search: value.trim() || undefined, cursor: undefined }),
-    });
-  }, 300);
 
   const accounts = useQuery({
     ...actionQuery('directory.listAccounts', {
       search: search.search,
       kind: search.kind,
+      classId: search.classId,
       includeArchived: search.includeArchived ?? false,
       cursor: search.cursor,
       limit: 25,
     }),
     placeholderData: keepPreviousData,
   });
+  const classes = useQuery(actionQuery('directory.listAccountClasses', { limit: 100 }));
+  const className = new Map((classes.data?.items ?? []).map((accountClass) => [accountClass.id, accountClass.name]));
 
   return (
     <Page
@@ -69,16 +68,15 @@ function AccountsScreen() {
       }
     >
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <TextInput
+        <SearchField
           label="Search"
           placeholder="Name or number"
-          leftSection={<IconSearch size={16} aria-hidden />}
-          value={searchText}
-          onChange={(event) => {
-            setSearchText(event.currentTarget.value);
-            applySearch(event.currentTarget.value);
-          }}
-          w={{ base: '100%', xs: 280 }}
+          value={search.search}
+          onSearch={(value) =>
+            void navigate({
+              search: (previous: AccountsSearch) => ({ ...previous, search: value, cursor: undefined }),
+            })
+          }
         />
         <SegmentedControl
           aria-label="Kind"
@@ -97,6 +95,21 @@ function AccountsScreen() {
             { value: 'customer', label: 'Customers' },
             { value: 'consolidated', label: 'Consolidated' },
           ]}
+        />
+        <Select
+          label="Class"
+          placeholder="All classes"
+          data={[...className].map(([value, label]) => ({ value, label }))}
+          value={search.classId ?? null}
+          onChange={(classId) =>
+            void navigate({
+              search: (previous: AccountsSearch) => ({ ...previous, classId: classId ?? undefined, cursor: undefined }),
+            })
+          }
+          clearable
+          searchable
+          nothingFoundMessage="No class by that name"
+          w={{ base: '100%', xs: 200 }}
         />
         <Switch
           label="Show archived"
@@ -122,9 +135,9 @@ function AccountsScreen() {
         onCursorChange={(cursor) => void navigate({ search: (previous: AccountsSearch) => ({ ...previous, cursor }) })}
         onRowClick={(account) => void openAccount({ to: '/accounts/$accountId', params: { accountId: account.id } })}
         empty={
-          <EmptyState title={search.search ? 'No account matches' : 'No accounts yet'}>
-            {search.search
-              ? 'Try another name or number, or clear the search.'
+          <EmptyState title={search.search || search.classId ? 'No account matches' : 'No accounts yet'}>
+            {search.search || search.classId
+              ? 'Try another name or number, or clear the search and filters.'
               : canWrite
                 ? 'Create the first account with “New account”, or import contacts from a CSV file.'
                 : 'Accounts appear here once staff with write access create them.'}
@@ -132,24 +145,16 @@ function AccountsScreen() {
         }
         columns={[
           { accessor: 'number', title: 'Number' },
-          {
-            accessor: 'name',
-            title: 'Name',
-            render: (account) => (
-              <Group gap={6} wrap="nowrap">
-                {account.name}
-                {account.archivedAt && (
-                  <Badge size="xs" color="gray">
-                    Archived
-                  </Badge>
-                )}
-              </Group>
-            ),
-          },
+          archivableNameColumn<Account>(),
           {
             accessor: 'kind',
             title: 'Kind',
             render: (account) => (account.kind === 'consolidated' ? 'Consolidated' : 'Customer'),
+          },
+          {
+            accessor: 'classId',
+            title: 'Class',
+            render: (account) => (account.classId ? (className.get(account.classId) ?? '…') : '—'),
           },
           { accessor: 'createdAt', title: 'Created', render: (account) => formatDateTime(account.createdAt) },
         ]}

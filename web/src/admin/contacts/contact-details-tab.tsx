@@ -12,7 +12,8 @@ import { ErrorNotice, LoadingState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { showServerErrors } from '../../shared/forms/server-errors.ts';
 import { useCan } from '../../shared/session/permissions.ts';
-import { ConfirmChangeDialog, notifyDone } from '../portal-access/access-feedback.tsx';
+import { notifySaved } from '../../shared/feedback/notify.tsx';
+import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
 import { accessViews, useAccessOperations, type AccessOperations } from '../portal-access/access-operations.tsx';
 import { allSitesQuery, contactNameOf } from './account-directory.ts';
 import { blanksAsNull, ContactFields, contactResolver, formValuesOf, type ContactFormValues } from './contact-form.tsx';
@@ -63,7 +64,7 @@ function ContactDetails({ contact }: { contact: Contact }) {
     onSuccess: (saved) => {
       form.setInitialValues(formValuesOf(saved));
       form.setValues(formValuesOf(saved));
-      notifyDone(`Changes to ${contactNameOf(saved)} saved.`);
+      notifySaved(`Changes to ${contactNameOf(saved)} saved.`);
     },
     onError: (error) =>
       setFailure(
@@ -86,7 +87,7 @@ function ContactDetails({ contact }: { contact: Contact }) {
     ],
     onSuccess: (archived) => {
       setArchiving(false);
-      notifyDone(`${contactNameOf(archived)} archived.`);
+      notifySaved(`${contactNameOf(archived)} archived.`);
     },
   });
 
@@ -149,7 +150,7 @@ function ContactDetails({ contact }: { contact: Contact }) {
       <PortalInvitation contact={contact} unsaved={form.isDirty()} operations={operations} />
       {operations.dialogs}
       {archiving && (
-        <ConfirmChangeDialog
+        <ConfirmDialog
           title="Archive contact"
           confirmLabel="Archive contact"
           danger
@@ -175,7 +176,7 @@ function ContactDetails({ contact }: { contact: Contact }) {
               </Stack>
             </Alert>
           )}
-        </ConfirmChangeDialog>
+        </ConfirmDialog>
       )}
     </Stack>
   );

@@ -4,7 +4,8 @@ import type { AccessStatus, ActionName } from '@portal/contracts';
 import { useActionMutation } from '../../shared/api/queries.ts';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { useCan } from '../../shared/session/permissions.ts';
-import { ConfirmChangeDialog, notifyDone, notifyFailed } from './access-feedback.tsx';
+import { notifyFailed, notifySaved } from '../../shared/feedback/notify.tsx';
+import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
 import { OneTimePasswordDialog, type IssuedPassword } from './one-time-password-dialog.tsx';
 
 /** The contact an access change is about, as any list or page has it at hand. */
@@ -72,7 +73,7 @@ export function useAccessOperations() {
   /** A change without a confirmation: its result or refusal arrives as a notification. */
   async function direct<T>(run: () => Promise<T>, done: (result: T) => string, failedTitle: string) {
     try {
-      notifyDone(done(await run()));
+      notifySaved(done(await run()));
     } catch (error) {
       notifyFailed(failedTitle, error);
     }
@@ -104,7 +105,7 @@ export function useAccessOperations() {
     switch (confirming.kind) {
       case 'enable':
         dialog = (
-          <ConfirmChangeDialog
+          <ConfirmDialog
             {...common}
             title="Enable portal access"
             confirmLabel="Enable access"
@@ -120,7 +121,7 @@ export function useAccessOperations() {
                     password: result.credentials.password,
                     temporary: result.credentials.temporary,
                   });
-                  notifyDone(`Portal access enabled for ${subject.name}.`);
+                  notifySaved(`Portal access enabled for ${subject.name}.`);
                 },
               )
             }
@@ -130,12 +131,12 @@ export function useAccessOperations() {
               the password once, on the next screen.
             </Text>
             {temporaryChoice}
-          </ConfirmChangeDialog>
+          </ConfirmDialog>
         );
         break;
       case 'resetPassword':
         dialog = (
-          <ConfirmChangeDialog
+          <ConfirmDialog
             {...common}
             title="Reset password"
             confirmLabel="Generate a new password"
@@ -153,7 +154,7 @@ export function useAccessOperations() {
                       temporary: result.credentials.temporary,
                     });
                   }
-                  notifyDone(`A new password was set for ${subject.name}.`);
+                  notifySaved(`A new password was set for ${subject.name}.`);
                 },
               )
             }
@@ -166,7 +167,7 @@ export function useAccessOperations() {
                     () => resetPassword.mutateAsync({ contactId: subject.contactId, delivery: 'email', temporary }),
                     () => {
                       resetPassword.reset();
-                      notifyDone(`A link to choose a new password was sent to ${subject.email}.`);
+                      notifySaved(`A link to choose a new password was sent to ${subject.email}.`);
                     },
                   )
                 }
@@ -180,12 +181,12 @@ export function useAccessOperations() {
               {subject.email} a link to choose one.
             </Text>
             {temporaryChoice}
-          </ConfirmChangeDialog>
+          </ConfirmDialog>
         );
         break;
       case 'resetMfa':
         dialog = (
-          <ConfirmChangeDialog
+          <ConfirmDialog
             {...common}
             title="Reset MFA"
             confirmLabel="Reset MFA"
@@ -194,17 +195,17 @@ export function useAccessOperations() {
             onConfirm={() =>
               void confirmed(
                 () => resetMfa.mutateAsync({ contactId: subject.contactId }),
-                () => notifyDone(`MFA reset for ${subject.name}: the next sign-in sets up an authenticator again.`),
+                () => notifySaved(`MFA reset for ${subject.name}: the next sign-in sets up an authenticator again.`),
               )
             }
           >
             {`${subject.name}'s authenticator is removed and their sessions end; if MFA is required, the next sign-in asks them to set one up again.`}
-          </ConfirmChangeDialog>
+          </ConfirmDialog>
         );
         break;
       case 'revoke':
         dialog = (
-          <ConfirmChangeDialog
+          <ConfirmDialog
             {...common}
             title="Revoke portal access"
             confirmLabel="Revoke access"
@@ -213,17 +214,17 @@ export function useAccessOperations() {
             onConfirm={() =>
               void confirmed(
                 () => revoke.mutateAsync({ contactId: subject.contactId }),
-                () => notifyDone(`Access revoked: ${subject.name} is signed out within seconds.`),
+                () => notifySaved(`Access revoked: ${subject.name} is signed out within seconds.`),
               )
             }
           >
             {`${subject.name} is signed out of the portal within seconds and can no longer sign in. You can re-enable access later; the password stays the same.`}
-          </ConfirmChangeDialog>
+          </ConfirmDialog>
         );
         break;
       case 'cancelInvite':
         dialog = (
-          <ConfirmChangeDialog
+          <ConfirmDialog
             {...common}
             title="Cancel invitation"
             confirmLabel="Cancel invitation"
@@ -232,12 +233,12 @@ export function useAccessOperations() {
             onConfirm={() =>
               void confirmed(
                 () => cancelInvite.mutateAsync({ contactId: subject.contactId }),
-                () => notifyDone(`Invitation of ${subject.name} cancelled.`),
+                () => notifySaved(`Invitation of ${subject.name} cancelled.`),
               )
             }
           >
             {`The link sent to ${subject.email ?? 'the contact'} stops working and ${subject.name} has no portal access. You can invite them again later.`}
-          </ConfirmChangeDialog>
+          </ConfirmDialog>
         );
         break;
     }

@@ -24,7 +24,7 @@ import { useCan } from '../../shared/session/permissions.ts';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
 import { allProjectsQuery, allSitesQuery, contactNameOf, pickerLimit } from '../contacts/account-directory.ts';
 import { contactRoute } from '../contacts/contact-layout.tsx';
-import { notifyDone, notifyFailed } from './access-feedback.tsx';
+import { notifyFailed, notifySaved } from '../../shared/feedback/notify.tsx';
 import { AccessActionButtons, accessStatusHint, useAccessOperations } from './access-operations.tsx';
 import { AccessStatusBadge } from './access-status.tsx';
 
@@ -151,7 +151,7 @@ function MfaSection({ contact }: { contact: Contact }) {
     setSwitching(on);
     const options = {
       onSuccess: () =>
-        notifyDone(on ? 'MFA is now required for this contact.' : 'The contact’s own MFA requirement is cleared.'),
+        notifySaved(on ? 'MFA is now required for this contact.' : 'The contact’s own MFA requirement is cleared.'),
       onError: (error: unknown) => notifyFailed('The MFA setting was not changed', error),
       onSettled: () => setSwitching(null),
     };
@@ -216,7 +216,7 @@ function ScopeSection({ contact }: { contact: Contact }) {
     ],
     onSuccess: (updated) => {
       setDraft(scopeOf(updated));
-      notifyDone('Scope saved. “What this contact sees” shows the result.');
+      notifySaved('Scope saved. “What this contact sees” shows the result.');
     },
     onError: setFailure,
   });
