@@ -15,6 +15,7 @@ export default defineConfig({
             'libs/*/test/unit/**/*.test.ts',
             'services/*/test/unit/**/*.test.ts',
             'deploy/*/test/unit/**/*.test.ts',
+            'web/test/unit/**/*.test.ts',
           ],
         },
       },

@@ -87,12 +87,27 @@ export function keycloakStartArgs(pgHost: string = host, pgPort: number = ports.
   ];
 }
 
-export function keycloakEnv(javaHome: string): Record<string, string> {
+/**
+ * The branding variables Keycloak's own process reads: the customer-portal theme's properties take
+ * the colour and logo from them (`${env.PORTAL_PRIMARY_COLOR:#1f4e79}`; Keycloak 26 substitutes
+ * `${env.NAME:default}` in theme.properties). The product name reaches Keycloak through the realms
+ * (identity's reconciliation), but is passed too, so every process of the stack sees one setting.
+ */
+export const keycloakBrandingVars = ['PORTAL_PRODUCT_NAME', 'PORTAL_PRIMARY_COLOR', 'PORTAL_LOGO_URL'] as const;
+
+export function keycloakEnv(
+  javaHome: string,
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string> {
+  const branding = Object.fromEntries(
+    keycloakBrandingVars.flatMap((name) => (env[name] ? [[name, env[name]] as const] : [])),
+  );
   return {
     JAVA_HOME: javaHome,
     KC_BOOTSTRAP_ADMIN_USERNAME: devCredentials.keycloakAdminUser,
     KC_BOOTSTRAP_ADMIN_PASSWORD: devCredentials.keycloakAdminPassword,
     JAVA_OPTS_KC_HEAP: '-Xms64m -Xmx512m',
+    ...branding,
   };
 }
 
@@ -278,6 +293,7 @@ export async function applyRealms(opts: ApplyRealmsOptions): Promise<string[]> {
     admin: { username: opts.adminUser, password: opts.adminPassword },
     vars: { ...secrets, PORTAL_PUBLIC_URL: opts.env?.['PORTAL_PUBLIC_URL'] },
     ...(opts.smtp ? { smtp: { url: `smtp://${opts.smtp.host}:${opts.smtp.port}`, from: defaultMailFrom } } : {}),
+    ...(opts.env?.['PORTAL_PRODUCT_NAME']?.trim() ? { productName: opts.env['PORTAL_PRODUCT_NAME'].trim() } : {}),
     log: () => undefined,
     warn: () => undefined,
   });

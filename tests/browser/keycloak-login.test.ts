@@ -64,7 +64,7 @@ describe('the portal login page', () => {
   it('shows the product name, passes an accessibility check, and signs the contact in with the code flow', async () => {
     const contact = devLogins.customerContact;
     await page.goto(flow.authorizationUrl);
-    await expect.poll(() => page.title()).toBe('Sign in to the Customer portal');
+    await expect.poll(() => page.title()).toBe('Sign in to Customer portal');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByText('Customer portal', { exact: true }).waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);

@@ -74,6 +74,9 @@ describe('web sign-in through the gateway (BFF)', () => {
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign In' }).click();
     await page.waitForURL(`${gateway}${returnTo}`);
+    // The app's own first calls (session, its list) are done: a session ended afterwards meets the
+    // test's requests first, not a late call of the app that would send the page to sign in.
+    await page.waitForLoadState('networkidle');
   };
   const signInAs = (page: Page, login: DevLoginKey, returnTo = '/admin/accounts') =>
     signIn(page, 'admin', devLogins[login].username, devLogins[login].password, returnTo);

@@ -75,3 +75,20 @@ export const revocationEntryTtlHours = z.coerce
   .min(1)
   .max(24 * 90)
   .default(24);
+
+/** The product name both web UIs, the login page and the e-mails show unless `PORTAL_PRODUCT_NAME` says otherwise. */
+export const defaultProductName = 'Customer portal';
+
+/**
+ * The installation's branding: one configuration for the web UIs (the gateway writes it into the
+ * pages) and Keycloak's login page and e-mails (identity writes the product name into the realms;
+ * Keycloak's own process reads the colour and logo through its theme properties).
+ */
+export const brandingEnvSchema = z.object({
+  PORTAL_PRODUCT_NAME: z.string().trim().min(1).max(60).default(defaultProductName),
+  PORTAL_PRIMARY_COLOR: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1f4e79')
+    .default('#1f4e79'),
+  PORTAL_LOGO_URL: url(['http', 'https']).optional(),
+});

@@ -11,4 +11,5 @@ export * from './http.ts';
 export * from './directory/index.ts';
 export * from './identity/index.ts';
 export * from './text.ts';
+export * from './web-pages.ts';
 export * from './web-session.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { port, postgresUrl, revocationEntryTtlHours, url } from '@portal/config';
+import { brandingEnvSchema, port, postgresUrl, revocationEntryTtlHours, url } from '@portal/config';
 import { createServiceOrm, defineServiceModule, migrateToLatest, watchRevocations } from '@portal/kit';
 import { realmOidcClient } from './adapters/keycloak-oidc.adapter.ts';
 import { logoutTokenVerifier } from './adapters/logout-token.verifier.ts';
@@ -83,13 +83,8 @@ export const gatewayModule = defineServiceModule({
     PORTAL_PUBLIC_URL: url(['http', 'https']).default('http://localhost:8080'),
     /** The built web UIs (`npm run build:web`); the package's own `dist` by default. */
     GATEWAY_WEB_DIR: z.string().min(1).default(webDistDir),
-    /** Branding of both web UIs; the Keycloak theme shows the same product name. */
-    PORTAL_PRODUCT_NAME: z.string().trim().min(1).max(60).default('Customer portal'),
-    PORTAL_PRIMARY_COLOR: z
-      .string()
-      .regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1f4e79')
-      .default('#1f4e79'),
-    PORTAL_LOGO_URL: url(['http', 'https']).optional(),
+    /** Branding of both web UIs; the Keycloak theme shows the same (see `brandingEnvSchema`). */
+    ...brandingEnvSchema.shape,
   }),
   async create({ env, nats, logger }) {
     const orm = await createServiceOrm({
@@ -181,7 +176,7 @@ export const gatewayModule = defineServiceModule({
         principalCacheMs: env.GATEWAY_PRINCIPAL_CACHE_SECONDS * 1000,
         web: {
           distDir: env.GATEWAY_WEB_DIR,
-          keycloakOrigin: new URL(env.KEYCLOAK_PUBLIC_URL ?? env.KEYCLOAK_URL).origin,
+          keycloakPublicUrl: env.KEYCLOAK_PUBLIC_URL ?? env.KEYCLOAK_URL,
           branding: {
             productName: env.PORTAL_PRODUCT_NAME,
             primaryColor: env.PORTAL_PRIMARY_COLOR,

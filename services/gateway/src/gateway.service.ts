@@ -21,7 +21,6 @@ import { assignClientAddress, type TrustedProxies } from './http/client-address.
 import { contractAliases } from './http/contract-routes.builder.ts';
 import { toErrorResponse } from './http/error-response.ts';
 import { methodGuard, methodTableOf } from './http/method-guard.ts';
-import { portalFormPageAliases, portalFormPaths } from './http/portal-form-pages.ts';
 import { anonymousRateLimit } from './http/rate-limit.middleware.ts';
 import { tokenBucketLimiter } from './http/rate-limiter.ts';
 import { apiPrefix } from './http/request-params.ts';
@@ -48,7 +47,7 @@ export interface GatewaySettings {
   /** How long a portal login's contact is kept before the directory is asked again (0: every request). */
   principalCacheMs: number;
   /** The two web UIs (`/admin`, `/portal`) and their branding. */
-  web: Omit<WebAppOptions, 'otherPaths'> & { log: { error(message: string): void } };
+  web: WebAppOptions & { log: { error(message: string): void } };
 }
 
 export interface GatewayDependencies {
@@ -230,7 +229,9 @@ export function gatewayService(
     aliases: publicFormAliases,
   };
 
-  const pageAliases = portalFormPageAliases();
+  // The web apps, including the portal's public pages behind the login page's links
+  // (`/portal/request-access`, `/portal/register`), which the portal app renders without a session.
+  const pageAliases: NonNullable<ApiRouteSchema['aliases']> = {};
   const pagesRoute: ApiRouteSchema = {
     name: 'pages',
     path: '/',
@@ -238,7 +239,7 @@ export function gatewayService(
     bodyParsers: false,
     use: [
       // The web apps' pages and hashed assets first, unlimited (served from memory, cached by browsers).
-      webAppMiddleware({ ...settings.web, otherPaths: Object.values(portalFormPaths) }, settings.web.log),
+      webAppMiddleware(settings.web, settings.web.log),
       anonymousRateLimit(anonymousLimiter),
       methodGuard(methodTableOf('/', pageAliases)),
     ],

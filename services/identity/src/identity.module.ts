@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { postgresUrl, revocationEntryTtlHours, url } from '@portal/config';
+import { brandingEnvSchema, postgresUrl, revocationEntryTtlHours, url } from '@portal/config';
 import { defineServiceModule, openRevocationList, openServiceStore } from '@portal/kit';
 import { accessActions } from './access/access.actions.ts';
 import { accessOperations, type AccessOperations } from './access/access-operations.ts';
@@ -38,6 +38,8 @@ export const identityEnv = z
     IDENTITY_MFA_STATE_CACHE_SECONDS: seconds(30),
     IDENTITY_RESET_LINK_LIFESPAN_HOURS: z.coerce.number().int().min(1).max(720).default(24),
     REVOCATION_ENTRY_TTL_HOURS: revocationEntryTtlHours,
+    // The realms' display names and the e-mail subjects: the login page and e-mails name the product like the web UIs.
+    PORTAL_PRODUCT_NAME: brandingEnvSchema.shape.PORTAL_PRODUCT_NAME,
   })
   .extend(attemptLimitsEnv.shape);
 
@@ -56,6 +58,7 @@ export const identityModule = defineServiceModule({
         PORTAL_PUBLIC_URL: env.PORTAL_PUBLIC_URL,
       },
       ...(env.SMTP_URL ? { smtp: { url: env.SMTP_URL, from: env.IDENTITY_MAIL_FROM } } : {}),
+      productName: env.PORTAL_PRODUCT_NAME,
       log: (line) => logger.info(`keycloak reconciled: ${line}`),
       warn: (line) => logger.warn(`KEYCLOAK: ${line}`),
     });

@@ -1,4 +1,4 @@
-import type { SystemOptions } from '@portal/contracts';
+import { portalPublicPagePath, type SystemOptions } from '@portal/contracts';
 import { defineConsumer, type ConsumerDefinition } from '@portal/kit';
 
 /**
@@ -15,18 +15,14 @@ export type LoginLinkAttributes = {
 /** Writes attributes onto a realm, leaving its other attributes alone (Keycloak admin API). */
 export type RealmAttributesWriter = (realm: 'portal', attributes: LoginLinkAttributes) => Promise<void>;
 
-/** The form pages' paths below the portal's public URL (services/gateway/src/http/portal-form-pages.ts). */
-const requestAccessPath = '/portal/request-access';
-const registerPath = '/portal/register';
-
 export function loginLinkAttributes(
   options: Pick<SystemOptions, 'requestLoginButton' | 'selfRegistration'>,
   portalPublicUrl: string,
 ): LoginLinkAttributes {
   const base = portalPublicUrl.replace(/\/+$/, '');
   return {
-    portalRequestAccessUrl: options.requestLoginButton ? `${base}${requestAccessPath}` : '',
-    portalRegisterUrl: options.selfRegistration ? `${base}${registerPath}` : '',
+    portalRequestAccessUrl: options.requestLoginButton ? `${base}${portalPublicPagePath('requestAccess')}` : '',
+    portalRegisterUrl: options.selfRegistration ? `${base}${portalPublicPagePath('register')}` : '',
   };
 }
 

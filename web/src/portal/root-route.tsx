@@ -1,8 +1,12 @@
 import { IconFolders, IconUserCircle } from '@tabler/icons-react';
-import { Outlet, createRootRoute } from '@tanstack/react-router';
-import { useBranding, useSession } from '../shared/boot.tsx';
+import { useQuery } from '@tanstack/react-query';
+import { Outlet, createRootRoute, createRoute, retainSearchParams } from '@tanstack/react-router';
+import { z } from 'zod';
+import { SessionGate, useBranding, useSession } from '../shared/boot.tsx';
 import { AppFrame, type NavItem } from '../shared/layout/app-frame.tsx';
 import { signOut } from '../shared/session/web-session.ts';
+import { AccountSwitcher } from './accounts/account-switcher.tsx';
+import { portalProfileQuery } from './accounts/portal-profile.ts';
 
 const icon = { size: 18, 'aria-hidden': true } as const;
 const navigation: NavItem[] = [
@@ -10,19 +14,63 @@ const navigation: NavItem[] = [
   { to: '/profile', label: 'My profile', icon: <IconUserCircle {...icon} /> },
 ];
 
+/** The bare root: the public pages and the signed-in app hang from it side by side. */
+export const portalRootRoute = createRootRoute({ component: Outlet });
+
+/**
+ * `?account=`: the one account a contact who reaches several has chosen in the header ("All
+ * accounts" when absent). Kept across the signed-in screens, so a link reproduces the view.
+ */
+const signedInSearchSchema = z.object({ account: z.uuid().optional().catch(undefined) });
+export type SignedInSearch = z.infer<typeof signedInSearchSchema>;
+
+/** Every screen behind sign-in: the session gate, then the shared frame with the account switcher. */
+export const signedInRoute = createRoute({
+  getParentRoute: () => portalRootRoute,
+  id: 'signed-in',
+  validateSearch: signedInSearchSchema,
+  search: { middlewares: [retainSearchParams<SignedInSearch>(['account'])] },
+  component: SignedInApp,
+});
+
+function SignedInApp() {
+  return (
+    <SessionGate app="portal">
+      <PortalFrame />
+    </SessionGate>
+  );
+}
+
 function PortalFrame() {
   const session = useSession();
+  const profile = useQuery(portalProfileQuery());
+  const { account } = signedInRoute.useSearch();
+  const navigate = signedInRoute.useNavigate();
   return (
     <AppFrame
       branding={useBranding()}
       area="Customer portal"
       user={session.user}
       nav={navigation}
+      headerExtra={
+        <AccountSwitcher
+          accounts={profile.data?.accounts ?? []}
+          value={account}
+          // The choice narrows the projects: switching shows them, keeping a search typed there.
+          onChange={(accountId) =>
+            void navigate({
+              to: '/projects',
+              search: (previous: SignedInSearch & { search?: string }) => ({
+                search: previous.search,
+                account: accountId,
+              }),
+            })
+          }
+        />
+      }
       onSignOut={() => void signOut('portal')}
     >
       <Outlet />
     </AppFrame>
   );
 }
-
-export const portalRootRoute = createRootRoute({ component: PortalFrame });

@@ -1,15 +1,22 @@
 import { createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { profileRoute } from './profile/profile-screen.tsx';
 import { projectsRoute } from './projects/projects-screen.tsx';
-import { portalRootRoute } from './root-route.tsx';
+import { publicRoute } from './public/public-layout.tsx';
+import { registerRoute } from './public/register-screen.tsx';
+import { requestAccessRoute } from './public/request-access-screen.tsx';
+import { portalRootRoute, signedInRoute } from './root-route.tsx';
 
 const homeRoute = createRoute({
-  getParentRoute: () => portalRootRoute,
+  getParentRoute: () => signedInRoute,
   path: '/',
   beforeLoad: () => {
     throw redirect({ to: '/projects' });
   },
 });
 
-const routeTree = portalRootRoute.addChildren([homeRoute, projectsRoute]);
+const routeTree = portalRootRoute.addChildren([
+  publicRoute.addChildren([requestAccessRoute, registerRoute]),
+  signedInRoute.addChildren([homeRoute, projectsRoute, profileRoute]),
+]);
 
 export const portalRouter = createRouter({ routeTree, basepath: '/portal', defaultPreload: 'intent' });

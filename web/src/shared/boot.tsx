@@ -48,8 +48,11 @@ class FailureBoundary extends Component<{ children: ReactNode }, { error: unknow
   }
 }
 
-/** Renders the app only for a signed-in person; anyone else goes to the sign-in page. */
-function SessionGate({ app, children }: { app: WebApp; children: ReactNode }) {
+/**
+ * Renders its children only for a signed-in person; anyone else goes to the sign-in page. Around the
+ * whole app by default; an app with public pages puts it around its signed-in routes instead.
+ */
+export function SessionGate({ app, children }: { app: WebApp; children: ReactNode }) {
   const session = useWebSession(app);
   if (!session) {
     signIn(app);
@@ -71,8 +74,16 @@ function newQueryClient() {
   });
 }
 
-/** Starts one of the two apps: theme from the branding, server state, session, then its router. */
-export function bootApp(app: WebApp, renderApp: () => ReactNode): void {
+/**
+ * Starts one of the two apps: theme from the branding, server state, session, then its router.
+ * `sessionGate: 'routes'` leaves the gate to the app's routes (the portal's public pages render
+ * without signing in; every other route sits under a layout route with `<SessionGate>`).
+ */
+export function bootApp(
+  app: WebApp,
+  renderApp: () => ReactNode,
+  options: { sessionGate?: 'app' | 'routes' } = {},
+): void {
   const branding = readBranding();
   const queryClient = newQueryClient();
   // A 401 on any call means the session ended (sign-out elsewhere, revoked access): sign in again.
@@ -88,7 +99,7 @@ export function bootApp(app: WebApp, renderApp: () => ReactNode): void {
             <ModalsProvider>
               <FailureBoundary>
                 <Suspense fallback={<LoadingState />}>
-                  <SessionGate app={app}>{renderApp()}</SessionGate>
+                  {options.sessionGate === 'routes' ? renderApp() : <SessionGate app={app}>{renderApp()}</SessionGate>}
                 </Suspense>
               </FailureBoundary>
             </ModalsProvider>

@@ -15,10 +15,16 @@ export interface WebAppOptions {
   /** The built apps: `admin/index.html`, `portal/index.html`, `assets/*` (from `@portal/web`). */
   distDir: string;
   branding: Branding;
-  /** The Keycloak origin the sign-in forms post to (allowed as a form target). */
-  keycloakOrigin: string;
-  /** Paths under `/portal` served by other routes (the public form pages). */
-  otherPaths: readonly string[];
+  /** Keycloak's base URL as browsers reach it: form target of the sign-in, and each realm's account console. */
+  keycloakPublicUrl: string;
+}
+
+/**
+ * What the gateway writes into each app's page: the branding, and the person's account console
+ * at Keycloak (password, two-factor setup), which the UI links to and cannot know by itself.
+ */
+export interface PageData extends Branding {
+  accountConsoleUrl: string;
 }
 
 interface StaticFile {
@@ -42,6 +48,14 @@ const mediaTypes: Record<string, string> = {
 const apps = ['admin', 'portal'] as const;
 type App = (typeof apps)[number];
 
+/** Each app signs in to its own realm (DESIGN: `/admin` → `staff`, `/portal` → `portal`). */
+const realmOf: Record<App, 'staff' | 'portal'> = { admin: 'staff', portal: 'portal' };
+
+/** A realm's account console (Keycloak's own pages for password, two-factor setup, sessions). */
+export function accountConsoleUrlOf(keycloakPublicUrl: string, realm: 'staff' | 'portal'): string {
+  return `${keycloakPublicUrl.replace(/\/+$/, '')}/realms/${realm}/account`;
+}
+
 /** A page's policy: only our own scripts; Mantine writes its CSS variables into a style element. */
 export function pageSecurityPolicyOf(keycloakOrigin: string): string {
   return [
@@ -58,10 +72,10 @@ export function pageSecurityPolicyOf(keycloakOrigin: string): string {
   ].join('; ');
 }
 
-/** The branding as a JSON data block (never executed, so the policy allows it); `<` escaped so it cannot end the block. */
-export function brandedPage(html: string, branding: Branding): string {
-  const data = JSON.stringify(branding).replace(/</g, '\\u003c');
-  const escapedName = branding.productName.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
+/** The page data as a JSON data block (never executed, so the policy allows it); `<` escaped so it cannot end the block. */
+export function brandedPage(html: string, pageData: PageData): string {
+  const data = JSON.stringify(pageData).replace(/</g, '\\u003c');
+  const escapedName = pageData.productName.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
   return html
     .replace('<!--portal-branding-->', `<script id="portal-branding" type="application/json">${data}</script>`)
     .replace(/<title>[^<]*<\/title>/, (title) => title.replace(/Customer portal/, escapedName));
@@ -82,7 +96,12 @@ function loadBuild(options: WebAppOptions): { pages: Record<App, StaticFile>; as
   }
   const page = (app: App) =>
     compressed(
-      Buffer.from(brandedPage(readFileSync(join(options.distDir, app, 'index.html'), 'utf8'), options.branding)),
+      Buffer.from(
+        brandedPage(readFileSync(join(options.distDir, app, 'index.html'), 'utf8'), {
+          ...options.branding,
+          accountConsoleUrl: accountConsoleUrlOf(options.keycloakPublicUrl, realmOf[app]),
+        }),
+      ),
       mediaTypes['.html']!,
     );
   return { pages: { admin: page('admin'), portal: page('portal') }, assets };
@@ -113,8 +132,7 @@ export function webAppMiddleware(options: WebAppOptions, log: { error(message: s
   const missing = webBuildMissing(options.distDir);
   if (missing) log.error(`The web UIs cannot be served: ${missing}.`);
   const build = missing ? null : loadBuild(options);
-  const policy = pageSecurityPolicyOf(options.keycloakOrigin);
-  const otherPaths = new Set(options.otherPaths);
+  const policy = pageSecurityPolicyOf(new URL(options.keycloakPublicUrl).origin);
   return (request: IncomingMessage, response: ServerResponse, next: () => void) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
     // moleculer-web rewrites `url` relative to the route; `originalUrl` is what the browser asked for.
@@ -126,8 +144,7 @@ export function webAppMiddleware(options: WebAppOptions, log: { error(message: s
       return response.end();
     }
     const app = apps.find((name) => pathname === `/${name}` || pathname.startsWith(`/${name}/`));
-    const isWebPath = pathname.startsWith('/assets/') || (app && !otherPaths.has(pathname.replace(/\/+$/, '')));
-    if (!isWebPath) return next();
+    if (!pathname.startsWith('/assets/') && !app) return next();
     if (!build) {
       // Loud, not a blank page: the operator learns what to do from the page and the log.
       response.statusCode = 503;

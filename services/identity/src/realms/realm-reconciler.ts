@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import { keycloakAdminClient } from '../adapters/keycloak-admin.adapter.ts';
 import { portalRealms } from '../adapters/keycloak-realms.adapter.ts';
+import { defaultProductName } from '@portal/config';
+import { changedMessages, realmBrandingOf } from './realm-branding.rules.ts';
 import { describeChange, missingByName, settingChanges, smtpServerOf } from './realm-diff.rules.ts';
+
+export { realmBrandingOf } from './realm-branding.rules.ts';
 
 type Json = Record<string, unknown>;
 export type PortalRealm = (typeof portalRealms)[number];
@@ -41,6 +45,8 @@ export interface RealmReconcileOptions {
   smtp?: { url: string; from: string; fromDisplayName?: string };
   /** May a missing realm be created (else it is an error: the launcher decides about dev secrets). */
   createMissing?: boolean;
+  /** `PORTAL_PRODUCT_NAME`: the realms' display names, the login page's title and the e-mails' wording. */
+  productName?: string;
   log: (line: string) => void;
   warn: (line: string) => void;
 }
@@ -94,6 +100,7 @@ export async function reconcileRealms(options: RealmReconcileOptions): Promise<s
       note(`realm ${realm}: created from ${realm}.realm.json`);
     }
     await reconcileRealmSettings(kc, realm, file, { ...options, themes }, note);
+    await reconcileRealmMessages(kc, realm, options.productName ?? defaultProductName, note);
     await reconcileRoles(kc, realm, file, note);
     await reconcileRealmClients(kc, realm, file, note);
     await reconcileServiceAccountRoles(kc, realm, file, note);
@@ -127,6 +134,9 @@ async function reconcileRealmSettings(
 ): Promise<void> {
   const current = ((await kc.realms.findOne({ realm })) ?? {}) as Json;
   const desired: Json = Object.fromEntries(Object.entries(file).filter(([key]) => !itemKeys.has(key)));
+  const branding = realmBrandingOf(realm, options.productName ?? defaultProductName);
+  desired['displayName'] = branding.displayName;
+  desired['displayNameHtml'] = branding.displayNameHtml;
   if (options.themes.login) desired['loginTheme'] = portalThemeName;
   else
     options.warn(
@@ -141,7 +151,11 @@ async function reconcileRealmSettings(
 
   const update: Json = Object.fromEntries(changes.map((change) => [change.key, desired[change.key]]));
   if (options.smtp) {
-    const wanted = smtpServerOf(options.smtp.url, options.smtp.from, options.smtp.fromDisplayName ?? 'Customer portal');
+    const wanted = smtpServerOf(
+      options.smtp.url,
+      options.smtp.from,
+      options.smtp.fromDisplayName ?? options.productName ?? defaultProductName,
+    );
     // Keycloak never shows the stored SMTP password: compare everything else; a new password alone is not seen.
     const { password, ...comparable } = wanted;
     const smtpChanges = settingChanges(comparable, (current['smtpServer'] ?? {}) as Json, { prefix: 'smtpServer.' });
@@ -153,6 +167,23 @@ async function reconcileRealmSettings(
   if (Object.keys(update).length === 0) return;
   await kc.realms.update({ realm }, update);
   for (const change of changes) note(describeChange(`realm ${realm}`, change));
+}
+
+/** The realm's overrides of the e-mail subjects that carry the product name (`realmBrandingOf`). */
+async function reconcileRealmMessages(
+  kc: KcAdminClient,
+  realm: PortalRealm,
+  productName: string,
+  note: (line: string) => void,
+): Promise<void> {
+  const { messages } = realmBrandingOf(realm, productName);
+  const current = await kc.realms.getRealmLocalizationTexts({ realm, selectedLocale: 'en' });
+  for (const key of changedMessages(messages, current)) {
+    await kc.realms.addLocalization({ realm, selectedLocale: 'en', key }, messages[key] ?? '');
+    note(
+      `realm ${realm}: message ${key} ${JSON.stringify(current[key]) ?? 'unset'} → ${JSON.stringify(messages[key])}`,
+    );
+  }
 }
 
 async function reconcileRoles(kc: KcAdminClient, realm: PortalRealm, file: Json, note: (line: string) => void) {

@@ -1,75 +1,160 @@
-import { TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import { IconSearch } from '@tabler/icons-react';
+import { Button } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createRoute } from '@tanstack/react-router';
+import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { z } from 'zod';
+import type { ActionResult } from '@portal/contracts';
+import { ApiError } from '../../shared/api/api-error.ts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
+import { SearchField } from '../../shared/forms/search-field.tsx';
 import { Page } from '../../shared/layout/page.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
-import { portalRootRoute } from '../root-route.tsx';
+import { portalProfileQuery } from '../accounts/portal-profile.ts';
+import { signedInRoute, type SignedInSearch } from '../root-route.tsx';
+
+type PortalProject = ActionResult<'directory.listPortalProjects'>['items'][number];
 
 const projectsSearchSchema = z.object({
   search: z.string().optional().catch(undefined),
   cursor: z.string().optional().catch(undefined),
 });
-type ProjectsSearch = z.infer<typeof projectsSearchSchema>;
+type ProjectsSearch = z.infer<typeof projectsSearchSchema> & SignedInSearch;
 
 export const projectsRoute = createRoute({
-  getParentRoute: () => portalRootRoute,
+  getParentRoute: () => signedInRoute,
   path: 'projects',
   validateSearch: projectsSearchSchema,
   component: ProjectsScreen,
 });
 
 function ProjectsScreen() {
-  const search = projectsRoute.useSearch();
+  const search: ProjectsSearch = projectsRoute.useSearch();
   const navigate = projectsRoute.useNavigate();
-  const [searchText, setSearchText] = useState(search.search ?? '');
-  const applySearch = useDebouncedCallback((value: string) => {
-    void navigate({
-      search: (previous: ProjectsSearch) => ({ ...previous, search: value.trim() || undefined, cursor: undefined }),
-    });
-  }, 300);
+  // "Clear search" empties the box too: a new box, started from the (now empty) URL.
+  const [searchBox, setSearchBox] = useState(0);
+  const applySearch = (value: string | undefined) =>
+    void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, search: value, cursor: undefined }) });
+  const clearSearch = () => {
+    setSearchBox((box) => box + 1);
+    applySearch(undefined);
+  };
+  const showAllAccounts = () =>
+    void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, account: undefined, cursor: undefined }) });
+
+  const accounts = useQuery(portalProfileQuery()).data?.accounts ?? [];
+  const chosenAccount = accounts.find((account) => account.id === search.account);
   const projects = useQuery({
-    ...actionQuery('directory.listPortalProjects', { search: search.search, cursor: search.cursor, limit: 25 }),
+    ...actionQuery('directory.listPortalProjects', {
+      search: search.search,
+      cursor: search.cursor,
+      accountId: search.account,
+      limit: 25,
+    }),
     placeholderData: keepPreviousData,
   });
+  // An account id from an old link that this contact no longer reaches: the API answers 404.
+  const unknownAccount =
+    search.account !== undefined && projects.error instanceof ApiError && projects.error.code === 'ACCOUNT_NOT_FOUND';
+
+  const columns: DataTableColumn<PortalProject>[] = [
+    { accessor: 'code', title: 'Code' },
+    { accessor: 'name', title: 'Project' },
+  ];
+  // Several accounts in view: say whose each project is.
+  if (accounts.length > 1 && !search.account) {
+    const names = new Map(accounts.map((account) => [account.id, account.name]));
+    columns.push({ accessor: 'accountId', title: 'Account', render: (project) => names.get(project.accountId) ?? '—' });
+  }
+
   return (
-    <Page title="Projects" description="The projects your supplier shares with you.">
-      <TextInput
-        label="Search"
-        placeholder="Project name or code"
-        leftSection={<IconSearch size={16} aria-hidden />}
-        value={searchText}
-        onChange={(event) => {
-          setSearchText(event.currentTarget.value);
-          applySearch(event.currentTarget.value);
-        }}
-        w={{ base: '100%', xs: 320 }}
-      />
-      <CursorTable
-        label="Projects"
-        page={projects.data}
-        fetching={projects.isFetching}
-        error={projects.error}
-        onRetry={() => void projects.refetch()}
-        cursor={search.cursor}
-        onCursorChange={(cursor) => void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, cursor }) })}
-        empty={
-          <EmptyState title={search.search ? 'No project matches' : 'No projects shared with you yet'}>
-            {search.search
-              ? 'Try another name or code, or clear the search.'
-              : 'When your supplier shares a project with you, it appears here. Ask your contact person at the supplier if you expected one.'}
-          </EmptyState>
-        }
-        columns={[
-          { accessor: 'code', title: 'Code' },
-          { accessor: 'name', title: 'Project' },
-        ]}
-      />
+    <Page
+      title="Projects"
+      description={
+        chosenAccount
+          ? `The projects your supplier shares with you for ${chosenAccount.name}.`
+          : 'The projects your supplier shares with you.'
+      }
+    >
+      <SearchField key={searchBox} placeholder="Project name or code" value={search.search} onSearch={applySearch} />
+      {unknownAccount ? (
+        <EmptyState
+          title="This account is not among yours"
+          action={
+            <Button variant="default" onClick={showAllAccounts}>
+              Show all accounts
+            </Button>
+          }
+        >
+          The link names an account your login does not reach (any more). Choose one in the header, or see the projects
+          of all your accounts.
+        </EmptyState>
+      ) : (
+        <CursorTable
+          label="Projects"
+          page={projects.data}
+          fetching={projects.isFetching}
+          error={projects.error}
+          onRetry={() => void projects.refetch()}
+          cursor={search.cursor}
+          onCursorChange={(cursor) =>
+            void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, cursor }) })
+          }
+          empty={
+            <ProjectsEmptyState
+              searched={Boolean(search.search)}
+              accountName={chosenAccount?.name}
+              onClearSearch={clearSearch}
+              onShowAllAccounts={showAllAccounts}
+            />
+          }
+          columns={columns}
+        />
+      )}
     </Page>
+  );
+}
+
+/** Nothing to list: says why (a search, one account chosen, nothing shared yet) and what to do next. */
+function ProjectsEmptyState(props: {
+  searched: boolean;
+  accountName: string | undefined;
+  onClearSearch: () => void;
+  onShowAllAccounts: () => void;
+}) {
+  if (props.searched) {
+    return (
+      <EmptyState
+        title="No project matches"
+        action={
+          <Button variant="default" onClick={props.onClearSearch}>
+            Clear search
+          </Button>
+        }
+      >
+        Try another name or code{props.accountName ? `, or look in all accounts` : ''}.
+      </EmptyState>
+    );
+  }
+  if (props.accountName) {
+    return (
+      <EmptyState
+        title={`No projects shared for ${props.accountName} yet`}
+        action={
+          <Button variant="default" onClick={props.onShowAllAccounts}>
+            Show all accounts
+          </Button>
+        }
+      >
+        Your other accounts may have some. If you expected one here, ask your contact person at the supplier.
+      </EmptyState>
+    );
+  }
+  return (
+    <EmptyState title="No projects shared with you yet">
+      When your supplier shares a project with you, it appears here. Ask your contact person at the supplier if you
+      expected one.
+    </EmptyState>
   );
 }

@@ -11,13 +11,23 @@ export class ApiError extends Error {
   readonly code: string;
   readonly requestId: string | null;
   readonly details: unknown;
+  /** From `Retry-After` (429, some 503s): how long to wait before asking again; null when not said. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(status: number, code: string, message: string, requestId: string | null, details?: unknown) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    requestId: string | null,
+    details?: unknown,
+    retryAfterSeconds: number | null = null,
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.requestId = requestId;
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** Field problems of a 400 VALIDATION_FAILED, by dotted path, for a form to show beside its fields. */
@@ -32,9 +42,19 @@ export class ApiError extends Error {
   }
 }
 
+/** `Retry-After` in seconds: the gateway sends a number; an HTTP date (a proxy's) is read too. */
+export function retryAfterSecondsOf(header: string | null, now: number = Date.now()): number | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 /** The error of a failed response: the API's envelope when there is one, else the status line. */
 export async function apiErrorOf(response: Response): Promise<ApiError> {
   const requestId = response.headers.get('x-request-id');
+  const retryAfter = retryAfterSecondsOf(response.headers.get('retry-after'));
   const text = await response.text();
   try {
     const body = JSON.parse(text) as Partial<ApiErrorBody>;
@@ -45,10 +65,18 @@ export async function apiErrorOf(response: Response): Promise<ApiError> {
         body.error.message ?? response.statusText,
         body.requestId ?? requestId,
         body.error.details,
+        retryAfter,
       );
     }
   } catch {
     // Not JSON: a proxy's page or an empty body; the status says what happened.
   }
-  return new ApiError(response.status, `HTTP_${response.status}`, response.statusText || 'Request failed', requestId);
+  return new ApiError(
+    response.status,
+    `HTTP_${response.status}`,
+    response.statusText || 'Request failed',
+    requestId,
+    undefined,
+    retryAfter,
+  );
 }

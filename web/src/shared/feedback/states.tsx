@@ -2,6 +2,7 @@ import { Alert, Button, Center, Group, Loader, Stack, Text, Title } from '@manti
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/api-error.ts';
+import { waitInWords } from '../format/durations.ts';
 
 /** A failure as the person should read it: the API's message, its code and the request id to quote. */
 export function ErrorNotice({
@@ -19,6 +20,9 @@ export function ErrorNotice({
     <Alert color="red" variant="light" title={title} icon={<IconAlertTriangle aria-hidden />} role="alert">
       <Stack gap={6}>
         <Text size="sm">{message}</Text>
+        {apiError?.retryAfterSeconds != null && (
+          <Text size="sm">You can try again in {waitInWords(apiError.retryAfterSeconds)}.</Text>
+        )}
         {apiError && (
           <Text size="xs" c="dimmed">
             {apiError.code}

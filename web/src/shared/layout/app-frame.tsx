@@ -38,7 +38,8 @@ export function AppFrame(props: AppFrameProps) {
     >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
+          {/* The product side gives way (the name truncates), so the controls stay on a phone's screen. */}
+          <Group gap="sm" wrap="nowrap" miw={0} style={{ flex: 1 }}>
             <Burger opened={navOpen} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Navigation" />
             {props.branding.logoUrl && <Image src={props.branding.logoUrl} alt="" h={28} w="auto" />}
             <Text fw={600} c="brand.8" truncate>
@@ -48,7 +49,7 @@ export function AppFrame(props: AppFrameProps) {
               {props.area}
             </Text>
           </Group>
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
             {props.headerExtra}
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>

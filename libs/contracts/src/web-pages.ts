@@ -1,0 +1,12 @@
+/**
+ * The portal web app's public pages (no sign-in needed), below `/portal/`. Keycloak's login page
+ * links to them (identity writes the links into the realm), the portal app routes them, the
+ * launcher prints them: one list for all.
+ */
+export const portalPublicPages = { requestAccess: 'request-access', register: 'register' } as const;
+export type PortalPublicPage = keyof typeof portalPublicPages;
+
+/** A public page's path from the site root, e.g. `/portal/request-access`. */
+export function portalPublicPagePath(page: PortalPublicPage): string {
+  return `/portal/${portalPublicPages[page]}`;
+}
