@@ -12,7 +12,7 @@ import { whenSessionEnds } from './api/action-client.ts';
 import { readBranding, type Branding } from './branding/branding.ts';
 import { cssVariablesResolver, themeOf } from './branding/theme.ts';
 import { ErrorNotice, LoadingState } from './feedback/states.tsx';
-import { signIn, useWebSession, type WebApp, type WebSession } from './session/web-session.ts';
+import { prefetchSession, signIn, useWebSession, type WebApp, type WebSession } from './session/web-session.ts';
 
 const SessionContext = createContext<WebSession | null>(null);
 const BrandingContext = createContext<Branding | null>(null);
@@ -90,22 +90,34 @@ export function bootApp(
   whenSessionEnds(() => signIn(app));
   const container = document.getElementById('root');
   if (!container) throw new Error('no #root element');
-  createRoot(container).render(
-    <StrictMode>
-      <MantineProvider theme={themeOf(branding)} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
-        <Notifications position="top-right" />
-        <QueryClientProvider client={queryClient}>
-          <BrandingContext.Provider value={branding}>
-            <ModalsProvider>
-              <FailureBoundary>
-                <Suspense fallback={<LoadingState />}>
-                  {options.sessionGate === 'routes' ? renderApp() : <SessionGate app={app}>{renderApp()}</SessionGate>}
-                </Suspense>
-              </FailureBoundary>
-            </ModalsProvider>
-          </BrandingContext.Provider>
-        </QueryClientProvider>
-      </MantineProvider>
-    </StrictMode>,
+  const root = createRoot(container);
+  // The session first (see prefetchSession), then the first render.
+  void prefetchSession(queryClient, app).then(() =>
+    root.render(
+      <StrictMode>
+        <MantineProvider
+          theme={themeOf(branding)}
+          cssVariablesResolver={cssVariablesResolver}
+          defaultColorScheme="light"
+        >
+          <Notifications position="top-right" />
+          <QueryClientProvider client={queryClient}>
+            <BrandingContext.Provider value={branding}>
+              <ModalsProvider>
+                <FailureBoundary>
+                  <Suspense fallback={<LoadingState />}>
+                    {options.sessionGate === 'routes' ? (
+                      renderApp()
+                    ) : (
+                      <SessionGate app={app}>{renderApp()}</SessionGate>
+                    )}
+                  </Suspense>
+                </FailureBoundary>
+              </ModalsProvider>
+            </BrandingContext.Provider>
+          </QueryClientProvider>
+        </MantineProvider>
+      </StrictMode>,
+    ),
   );
 }
