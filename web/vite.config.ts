@@ -1,17 +1,31 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** Where `npm run dev:web` sends API and sign-in calls: the gateway of a running stack. */
 const gatewayUrl = process.env['PORTAL_GATEWAY_URL'] ?? 'http://localhost:8080';
+
+/** The dev server answers every path of an app with its page, as the gateway does (the router takes it from there). */
+function appPages(): Plugin {
+  return {
+    name: 'portal-app-pages',
+    configureServer(server) {
+      server.middlewares.use((request, _response, next) => {
+        const app = /^\/(admin|portal)(\/[^.?]*)?(\?.*)?$/.exec(request.url ?? '')?.[1];
+        if (app) request.url = `/${app}/index.html`;
+        next();
+      });
+    },
+  };
+}
 
 // Two entries, one build: `/admin` (staff) and `/portal` (contacts) share their chunks under
 // `/assets/`, whose hashed names the gateway serves with a year-long cache.
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), appPages()],
   build: {
     outDir: 'dist',
     // One shared chunk (React, Mantine, zod and the contracts) is expected; its size is reported in tests/load.
