@@ -34,6 +34,9 @@ export default defineConfig({
     assetsDir: 'assets',
     rollupOptions: {
       input: { admin: `${root}admin/index.html`, portal: `${root}portal/index.html` },
+      // The chunk both apps load (React, Mantine, zod, the contracts, the shared part) is named for
+      // what it is, not for whichever module the bundler happened to name it after.
+      output: { chunkFileNames: 'assets/shared-[hash].js', assetFileNames: 'assets/shared-[hash][extname]' },
     },
   },
   server: {
