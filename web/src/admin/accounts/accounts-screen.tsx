@@ -37,6 +37,9 @@ export const accountsRoute = createRoute({
 function AccountsScreen() {
   const search = accountsRoute.useSearch();
   const navigate = accountsRoute.useNavigate();
+  /** A change of the list's filters: into the URL, back to the first page. */
+  const setFilter = (change: Partial<AccountsSearch>) =>
+    void navigate({ search: (previous: AccountsSearch) => ({ ...previous, ...change, cursor: undefined }) });
   const openAccount = useNavigate();
   const canWrite = useCan('directory:write');
   const [creating, setCreating] = useState(false);
@@ -72,24 +75,12 @@ function AccountsScreen() {
           label="Search"
           placeholder="Name or number"
           value={search.search}
-          onSearch={(value) =>
-            void navigate({
-              search: (previous: AccountsSearch) => ({ ...previous, search: value, cursor: undefined }),
-            })
-          }
+          onSearch={(value) => setFilter({ search: value })}
         />
         <SegmentedControl
           aria-label="Kind"
           value={search.kind ?? 'all'}
-          onChange={(value) =>
-            void navigate({
-              search: (previous: AccountsSearch) => ({
-                ...previous,
-                kind: value === 'all' ? undefined : (value as Account['kind']),
-                cursor: undefined,
-              }),
-            })
-          }
+          onChange={(value) => setFilter({ kind: value === 'all' ? undefined : (value as Account['kind']) })}
           data={[
             { value: 'all', label: 'All' },
             { value: 'customer', label: 'Customers' },
@@ -101,11 +92,7 @@ function AccountsScreen() {
           placeholder="All classes"
           data={[...className].map(([value, label]) => ({ value, label }))}
           value={search.classId ?? null}
-          onChange={(classId) =>
-            void navigate({
-              search: (previous: AccountsSearch) => ({ ...previous, classId: classId ?? undefined, cursor: undefined }),
-            })
-          }
+          onChange={(classId) => setFilter({ classId: classId ?? undefined })}
           clearable
           searchable
           nothingFoundMessage="No class by that name"
@@ -114,15 +101,7 @@ function AccountsScreen() {
         <Switch
           label="Show archived"
           checked={search.includeArchived ?? false}
-          onChange={(event) =>
-            void navigate({
-              search: (previous: AccountsSearch) => ({
-                ...previous,
-                includeArchived: event.currentTarget.checked || undefined,
-                cursor: undefined,
-              }),
-            })
-          }
+          onChange={(event) => setFilter({ includeArchived: event.currentTarget.checked || undefined })}
         />
       </Group>
       <CursorTable<Account>

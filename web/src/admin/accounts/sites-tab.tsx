@@ -40,6 +40,9 @@ function SitesTab() {
   const { accountId } = accountRoute.useParams();
   const search = accountSitesRoute.useSearch();
   const navigate = accountSitesRoute.useNavigate();
+  /** A change of the list's filters: into the URL, back to the first page. */
+  const setFilter = (change: Partial<SitesSearch>) =>
+    void navigate({ search: (previous: SitesSearch) => ({ ...previous, ...change, cursor: undefined }) });
   const account = useQuery(actionQuery('directory.getAccount', { accountId }));
   const writable = useCan('directory:write') && account.data !== undefined && !account.data.archivedAt;
   const [dialog, setDialog] = useState<{ site?: Site } | null>(null);
@@ -63,22 +66,12 @@ function SitesTab() {
             label="Search sites"
             placeholder="Code or name"
             value={search.search}
-            onSearch={(value) =>
-              void navigate({ search: (previous: SitesSearch) => ({ ...previous, search: value, cursor: undefined }) })
-            }
+            onSearch={(value) => setFilter({ search: value })}
           />
           <Switch
             label="Show archived"
             checked={search.includeArchived ?? false}
-            onChange={(event) =>
-              void navigate({
-                search: (previous: SitesSearch) => ({
-                  ...previous,
-                  includeArchived: event.currentTarget.checked || undefined,
-                  cursor: undefined,
-                }),
-              })
-            }
+            onChange={(event) => setFilter({ includeArchived: event.currentTarget.checked || undefined })}
           />
         </Group>
         {writable && (

@@ -35,6 +35,9 @@ function AccountContactsTab() {
   const { accountId } = accountContactsRoute.useParams();
   const search: ContactsSearch = accountContactsRoute.useSearch();
   const navigate = accountContactsRoute.useNavigate();
+  /** A change of the list's filters: into the URL, back to the first page. */
+  const setFilter = (change: Partial<ContactsSearch>) =>
+    void navigate({ search: (previous: ContactsSearch) => ({ ...previous, ...change, cursor: undefined }) });
   const openContact = useNavigate();
   const canWrite = useCan('directory:write');
   const [creating, setCreating] = useState(false);
@@ -66,24 +69,12 @@ function AccountContactsTab() {
             label="Search contacts"
             placeholder="Name or e-mail"
             value={search.search}
-            onSearch={(value) =>
-              void navigate({
-                search: (previous: ContactsSearch) => ({ ...previous, search: value, cursor: undefined }),
-              })
-            }
+            onSearch={(value) => setFilter({ search: value })}
           />
           <Switch
             label="Show archived"
             checked={search.includeArchived ?? false}
-            onChange={(event) =>
-              void navigate({
-                search: (previous: ContactsSearch) => ({
-                  ...previous,
-                  includeArchived: event.currentTarget.checked || undefined,
-                  cursor: undefined,
-                }),
-              })
-            }
+            onChange={(event) => setFilter({ includeArchived: event.currentTarget.checked || undefined })}
           />
         </Group>
         {canWrite && (
