@@ -49,7 +49,6 @@ function PortalFrame() {
   return (
     <AppFrame
       branding={useBranding()}
-      area="Customer portal"
       user={session.user}
       nav={navigation}
       headerExtra={

@@ -15,8 +15,8 @@ export interface NavItem {
 
 interface AppFrameProps {
   branding: Branding;
-  /** "Staff" or "Customer portal": which of the two apps this is. */
-  area: string;
+  /** Beside the product name when it is not obvious which app this is ("Staff"); the portal has none. */
+  area?: string;
   user: SessionUser;
   nav: NavItem[];
   /** Extra controls in the header (the portal's account switcher). */
@@ -45,9 +45,11 @@ export function AppFrame(props: AppFrameProps) {
             <Text fw={600} c="brand.8" truncate>
               {props.branding.productName}
             </Text>
-            <Text size="sm" c="dimmed" visibleFrom="xs">
-              {props.area}
-            </Text>
+            {props.area && (
+              <Text size="sm" c="dimmed" visibleFrom="xs">
+                {props.area}
+              </Text>
+            )}
           </Group>
           <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
             {props.headerExtra}
