@@ -68,10 +68,7 @@ function AccessRequestsScreen() {
       />
       <CursorTable<AccessRequest>
         label="Access requests"
-        page={requests.data}
-        fetching={requests.isFetching}
-        error={requests.error}
-        onRetry={() => void requests.refetch()}
+        query={requests}
         cursor={search.cursor}
         onCursorChange={(cursor) => void navigate({ search: (previous: RequestsSearch) => ({ ...previous, cursor }) })}
         empty={

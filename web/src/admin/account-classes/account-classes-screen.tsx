@@ -68,10 +68,7 @@ function AccountClassesScreen() {
       />
       <CursorTable<AccountClass>
         label="Account classes"
-        page={classes.data}
-        fetching={classes.isFetching}
-        error={classes.error}
-        onRetry={() => void classes.refetch()}
+        query={classes}
         cursor={search.cursor}
         onCursorChange={(cursor) =>
           void navigate({ search: (previous: AccountClassesSearch) => ({ ...previous, cursor }) })

@@ -106,10 +106,7 @@ function AccountsScreen() {
       </Group>
       <CursorTable<Account>
         label="Accounts"
-        page={accounts.data}
-        fetching={accounts.isFetching}
-        error={accounts.error}
-        onRetry={() => void accounts.refetch()}
+        query={accounts}
         cursor={search.cursor}
         onCursorChange={(cursor) => void navigate({ search: (previous: AccountsSearch) => ({ ...previous, cursor }) })}
         onRowClick={(account) => void openAccount({ to: '/accounts/$accountId', params: { accountId: account.id } })}

@@ -73,10 +73,7 @@ function MembersTab() {
       </Group>
       <CursorTable<Account>
         label="Member accounts"
-        page={members.data}
-        fetching={members.isFetching}
-        error={members.error}
-        onRetry={() => void members.refetch()}
+        query={members}
         cursor={search.cursor}
         onCursorChange={(cursor) => void navigate({ search: (previous: MembersSearch) => ({ ...previous, cursor }) })}
         empty={

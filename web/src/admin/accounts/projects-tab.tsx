@@ -121,10 +121,7 @@ function ProjectsTab() {
       </Group>
       <CursorTable<Project>
         label="Projects"
-        page={projects.data}
-        fetching={projects.isFetching}
-        error={projects.error}
-        onRetry={() => void projects.refetch()}
+        query={projects}
         cursor={search.cursor}
         onCursorChange={(cursor) => void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, cursor }) })}
         empty={

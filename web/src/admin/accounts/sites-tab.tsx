@@ -82,10 +82,7 @@ function SitesTab() {
       </Group>
       <CursorTable<Site>
         label="Sites"
-        page={sites.data}
-        fetching={sites.isFetching}
-        error={sites.error}
-        onRetry={() => void sites.refetch()}
+        query={sites}
         cursor={search.cursor}
         onCursorChange={(cursor) => void navigate({ search: (previous: SitesSearch) => ({ ...previous, cursor }) })}
         empty={

@@ -164,10 +164,7 @@ export function AuditTrailTable({ entries, cursor, onCursorChange, empty }: Audi
   return (
     <CursorTable<AuditEntry>
       label="Audit trail"
-      page={entries.data}
-      fetching={entries.isFetching}
-      error={entries.error}
-      onRetry={() => void entries.refetch()}
+      query={entries}
       cursor={cursor}
       onCursorChange={onCursorChange}
       empty={empty}

@@ -85,10 +85,7 @@ function AccountContactsTab() {
       </Group>
       <CursorTable<Contact>
         label="Contacts"
-        page={contacts.data}
-        fetching={contacts.isFetching}
-        error={contacts.error}
-        onRetry={() => void contacts.refetch()}
+        query={contacts}
         cursor={search.cursor}
         onCursorChange={(cursor) => void navigate({ search: (previous: ContactsSearch) => ({ ...previous, cursor }) })}
         onRowClick={open}

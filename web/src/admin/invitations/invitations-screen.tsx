@@ -30,8 +30,6 @@ const invitationsSearchSchema = z.object({
 type InvitationsSearch = z.infer<typeof invitationsSearchSchema>;
 
 /** A contact may have several past invitations: a row's id is the contact and when it was invited. */
-type InvitationRow = Invitation & { id: string };
-
 export const invitationsRoute = createRoute({
   getParentRoute: () => adminRootRoute,
   path: 'invitations',
@@ -133,20 +131,11 @@ function InvitationsScreen() {
           </Anchor>
         </Text>
       )}
-      <CursorTable<InvitationRow>
+      <CursorTable<Invitation>
         label="Invitations"
-        page={
-          invitations.data && {
-            ...invitations.data,
-            items: invitations.data.items.map((invitation) => ({
-              ...invitation,
-              id: `${invitation.contactId}:${invitation.invitedAt}`,
-            })),
-          }
-        }
-        fetching={invitations.isFetching}
-        error={invitations.error}
-        onRetry={() => void invitations.refetch()}
+        query={invitations}
+        // An invitation has no id of its own: a contact is invited once at a time.
+        idAccessor={(invitation) => `${invitation.contactId}:${invitation.invitedAt}`}
         cursor={search.cursor}
         onCursorChange={(cursor) =>
           void navigate({ search: (previous: InvitationsSearch) => ({ ...previous, cursor }) })
@@ -178,7 +167,7 @@ function InvitationsScreen() {
                 {
                   accessor: 'actions',
                   title: 'Actions',
-                  render: (invitation: InvitationRow) => (
+                  render: (invitation: Invitation) => (
                     <InvitationActions invitation={invitation} operations={operations} />
                   ),
                 },

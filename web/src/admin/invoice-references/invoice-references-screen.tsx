@@ -142,10 +142,7 @@ function InvoiceReferencesScreen() {
       </Group>
       <CursorTable<InvoiceReference>
         label="Invoice references"
-        page={references.data}
-        fetching={references.isFetching}
-        error={references.error}
-        onRetry={() => void references.refetch()}
+        query={references}
         cursor={search.cursor}
         onCursorChange={(cursor) =>
           void navigate({ search: (previous: InvoiceReferencesSearch) => ({ ...previous, cursor }) })

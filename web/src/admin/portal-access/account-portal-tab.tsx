@@ -80,10 +80,7 @@ function AccountPortalTab() {
       <CursorTable<PortalTabRow>
         label="Portal access"
         idAccessor="contactId"
-        page={rows.data}
-        fetching={rows.isFetching}
-        error={rows.error}
-        onRetry={() => void rows.refetch()}
+        query={rows}
         cursor={search.cursor}
         onCursorChange={(cursor) => void navigate({ search: (previous: PortalSearch) => ({ ...previous, cursor }) })}
         empty={

@@ -398,10 +398,7 @@ function VisibleProjectsSection({ contact }: { contact: Contact }) {
       </Text>
       <CursorTable<Project>
         label="Projects this contact sees"
-        page={visible.data}
-        fetching={visible.isFetching}
-        error={visible.error}
-        onRetry={() => void visible.refetch()}
+        query={visible}
         cursor={cursor}
         onCursorChange={setCursor}
         empty={

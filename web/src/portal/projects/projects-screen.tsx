@@ -93,10 +93,7 @@ function ProjectsScreen() {
       ) : (
         <CursorTable
           label="Projects"
-          page={projects.data}
-          fetching={projects.isFetching}
-          error={projects.error}
-          onRetry={() => void projects.refetch()}
+          query={projects}
           cursor={search.cursor}
           onCursorChange={(cursor) =>
             void navigate({ search: (previous: ProjectsSearch) => ({ ...previous, cursor }) })

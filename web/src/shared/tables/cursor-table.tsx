@@ -13,10 +13,8 @@ interface CursorTableProps<T> {
   /** Names the table for screen readers ("Accounts"). */
   label: string;
   columns: DataTableColumn<T>[];
-  page: CursorPage<T> | undefined;
-  fetching: boolean;
-  error: unknown;
-  onRetry: () => void;
+  /** The list's query (TanStack Query's result): its page, whether it is fetching, its error, a retry. */
+  query: { data: CursorPage<T> | undefined; isFetching: boolean; error: unknown; refetch: () => unknown };
   /** Shown when the page is empty: what the person can do next. */
   empty: ReactNode;
   /** The cursor of the page shown (from the URL); absent on the first page. */
@@ -24,7 +22,8 @@ interface CursorTableProps<T> {
   /** Moves the URL to another page; undefined goes back to the first. */
   onCursorChange: (cursor: string | undefined) => void;
   onRowClick?: (record: T) => void;
-  idAccessor?: keyof T & string;
+  /** How a row is told apart: a field (`id` by default) or a function of the row. */
+  idAccessor?: (keyof T & string) | ((record: T) => string);
 }
 
 /**
@@ -32,12 +31,13 @@ interface CursorTableProps<T> {
  * navigation and the browser's Back button is "Previous page"; a link reproduces the view.
  */
 export function CursorTable<T>(props: CursorTableProps<T>) {
-  const { page, fetching, error } = props;
-  if (error && !page) return <ErrorNotice error={error} onRetry={props.onRetry} />;
+  const { data: page, isFetching: fetching, error } = props.query;
+  const retry = () => void props.query.refetch();
+  if (error && !page) return <ErrorNotice error={error} onRetry={retry} />;
   const records = page?.items ?? [];
   return (
     <Stack gap="xs">
-      {error ? <ErrorNotice error={error} onRetry={props.onRetry} /> : null}
+      {error ? <ErrorNotice error={error} onRetry={retry} /> : null}
       <DataTable<T>
         aria-label={props.label}
         withTableBorder
