@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { statusAction } from './common/status.ts';
 import { directoryActions } from './directory/actions.ts';
 import { directoryPortalActions } from './directory/portal-actions.ts';
+import { documentsActions } from './documents/actions.ts';
+import { documentsPortalActions } from './documents/portal-actions.ts';
 import { identityActions } from './identity/actions.ts';
 
 /**
@@ -18,6 +20,8 @@ export const actionContracts = {
   ...directoryActions,
   ...directoryPortalActions,
   ...identityActions,
+  ...documentsActions,
+  ...documentsPortalActions,
 } as const;
 
 export type ActionMap = typeof actionContracts;

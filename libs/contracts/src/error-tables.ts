@@ -1,5 +1,6 @@
 import { commonErrors, type CommonErrorCode, type ErrorSpec, type ErrorTable } from './errors.ts';
 import { directoryErrors, type DirectoryErrorCode } from './directory/errors.ts';
+import { documentsErrors, type DocumentsErrorCode } from './documents/errors.ts';
 import { gatewayErrors, type GatewayErrorCode } from './gateway/errors.ts';
 import { identityErrors, type IdentityErrorCode } from './identity/errors.ts';
 
@@ -9,9 +10,11 @@ export const errorTables = {
   gateway: gatewayErrors,
   directory: directoryErrors,
   identity: identityErrors,
+  documents: documentsErrors,
 } as const satisfies Record<string, ErrorTable>;
 
-export type ErrorCode = CommonErrorCode | GatewayErrorCode | DirectoryErrorCode | IdentityErrorCode;
+export type ErrorCode =
+  CommonErrorCode | GatewayErrorCode | DirectoryErrorCode | IdentityErrorCode | DocumentsErrorCode;
 
 const specByCode = new Map<string, ErrorSpec>(
   Object.values(errorTables).flatMap((table) => Object.entries(table) as [string, ErrorSpec][]),

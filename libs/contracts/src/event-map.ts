@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventContract } from './contract.ts';
 import { directoryEvents } from './directory/events.ts';
+import { documentsEvents } from './documents/events.ts';
 import { identityEvents } from './identity/events.ts';
 
 /**
@@ -12,6 +13,7 @@ import { identityEvents } from './identity/events.ts';
 export const eventContracts = {
   ...directoryEvents,
   ...identityEvents,
+  ...documentsEvents,
 } as const satisfies Record<string, EventContract>;
 
 export type EventMap = typeof eventContracts;

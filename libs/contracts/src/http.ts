@@ -10,6 +10,8 @@ export const staffPermissions = [
   'directory:export',
   'access:write',
   'settings:write',
+  'documents:read',
+  'documents:write',
 ] as const;
 export type StaffPermission = (typeof staffPermissions)[number];
 

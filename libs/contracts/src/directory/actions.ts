@@ -558,6 +558,11 @@ export const resolveVisibleScope = defineAction({
     accountIds: z.array(z.uuid()),
     siteIds: z.array(z.uuid()),
     projectIds: z.array(z.uuid()),
+    itemOwners: z
+      .object({ accountIds: z.array(z.uuid()), siteIds: z.array(z.uuid()), projectIds: z.array(z.uuid()) })
+      .describe(
+        "The owners whose items (documents, requests) the contact sees: narrower than the navigable accounts and sites (a selected project never opens its site's items).",
+      ),
   }),
 });
 

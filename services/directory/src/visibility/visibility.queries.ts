@@ -47,12 +47,21 @@ export async function isSiteVisible(em: EntityManager, contactId: string, siteId
 /** Everything a contact may see, in one round trip; null when the contact does not exist. */
 export async function findVisibleScope(em: EntityManager, contactId: string): Promise<VisibleScope | null> {
   const rows = await em.execute<
-    { access_enabled: boolean; account_ids: string[]; site_ids: string[]; project_ids: string[] }[]
+    {
+      access_enabled: boolean;
+      account_ids: string[];
+      site_ids: string[];
+      project_ids: string[];
+      item_account_ids: string[];
+      item_site_ids: string[];
+    }[]
   >(
     `select portal_access_enabled(c.id) as access_enabled,
        array(select v.id::text from visible_account_ids(c.id) as v (id) order by v.id) as account_ids,
        array(select v.id::text from visible_site_ids(c.id) as v (id) order by v.id) as site_ids,
-       array(select v.id::text from visible_project_ids(c.id) as v (id) order by v.id) as project_ids
+       array(select v.id::text from visible_project_ids(c.id) as v (id) order by v.id) as project_ids,
+       array(select v.id::text from visible_item_account_ids(c.id) as v (id) order by v.id) as item_account_ids,
+       array(select v.id::text from visible_item_site_ids(c.id) as v (id) order by v.id) as item_site_ids
      from contact c where c.id = ?`,
     [contactId],
   );
@@ -63,6 +72,7 @@ export async function findVisibleScope(em: EntityManager, contactId: string): Pr
     accountIds: row.account_ids,
     siteIds: row.site_ids,
     projectIds: row.project_ids,
+    itemOwners: { accountIds: row.item_account_ids, siteIds: row.item_site_ids, projectIds: row.project_ids },
   };
 }
 

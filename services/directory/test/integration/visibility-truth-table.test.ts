@@ -759,6 +759,8 @@ describe('visibility actions', () => {
       accountIds: [group.parent, group.memberA, group.memberB].sort(),
       siteIds: [group.siteA, group.siteB].sort(),
       projectIds: [otherOnA, group.projectB].sort(),
+      // A selection never opens account-level items; a selected project does not open its site's.
+      itemOwners: { accountIds: [], siteIds: [group.siteB], projectIds: [otherOnA, group.projectB].sort() },
     });
   });
 
@@ -772,6 +774,7 @@ describe('visibility actions', () => {
       accountIds: [],
       siteIds: [],
       projectIds: [],
+      itemOwners: { accountIds: [], siteIds: [], projectIds: [] },
     });
   });
 

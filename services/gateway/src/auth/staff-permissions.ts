@@ -6,8 +6,15 @@ import { staffPermissions, type StaffPermission, type StaffRole } from '@portal/
  */
 export const staffRolePermissions = {
   'portal-admin': staffPermissions,
-  'portal-manager': ['directory:read', 'directory:write', 'directory:export', 'access:write'],
-  viewer: ['directory:read'],
+  'portal-manager': [
+    'directory:read',
+    'directory:write',
+    'directory:export',
+    'access:write',
+    'documents:read',
+    'documents:write',
+  ],
+  viewer: ['directory:read', 'documents:read'],
 } as const satisfies Record<StaffRole, readonly StaffPermission[]>;
 
 const isStaffRole = (role: string): role is StaffRole => Object.hasOwn(staffRolePermissions, role);

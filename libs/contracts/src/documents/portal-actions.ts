@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { defineAction } from '../contract.ts';
+import { idSchema, pageOf, pageParamsSchema } from '../http.ts';
+import { searchText } from '../text.ts';
+import {
+  documentContentTypeSchema,
+  documentOwnerKindSchema,
+  documentOwnerSchema,
+  documentRequestStatusSchema,
+  downloadLinkSchema,
+  finalizeUploadSchema,
+  uploadRequestSchema,
+  uploadTicketSchema,
+} from './models.ts';
+
+const portal = { audience: 'portal', tag: 'Portal documents' } as const;
+const timestamp = z.iso.datetime({ offset: true });
+
+/** A clean version as a contact sees it: no scan details, no uploader. */
+export const portalVersionSchema = z.object({
+  id: z.uuid(),
+  number: z.int().min(1),
+  fileName: z.string(),
+  sizeBytes: z.int().min(0),
+  contentType: documentContentTypeSchema,
+  uploadedAt: timestamp,
+});
+
+/** A document as a contact sees it: no sharing settings, no staff state. */
+export const portalDocumentSchema = z.object({
+  id: z.uuid(),
+  accountId: z.uuid(),
+  owner: documentOwnerSchema,
+  title: z.string(),
+  description: z.string().nullable(),
+  fileType: z.object({ code: z.string(), name: z.string() }),
+  currentVersion: portalVersionSchema,
+  updatedAt: timestamp,
+});
+export type PortalDocument = z.infer<typeof portalDocumentSchema>;
+
+export const portalDocumentRequestSchema = z.object({
+  id: z.uuid(),
+  accountId: z.uuid(),
+  owner: documentOwnerSchema,
+  title: z.string(),
+  instructions: z.string().nullable(),
+  fileType: z.object({
+    name: z.string(),
+    allowedContentTypes: z.array(documentContentTypeSchema),
+    maxSizeBytes: z.int(),
+  }),
+  dueDate: z.iso.date().nullable(),
+  status: documentRequestStatusSchema,
+  fulfilledAt: timestamp.nullable(),
+  fulfilledDocumentId: z.uuid().nullable(),
+  fulfilledVersion: portalVersionSchema.nullable(),
+  createdAt: timestamp,
+});
+export type PortalDocumentRequest = z.infer<typeof portalDocumentRequestSchema>;
+
+export const listPortalDocuments = defineAction({
+  description:
+    'The documents the signed-in contact may see, by the one visibility rule, by title. Narrow to one owner with `ownerKind` and `ownerId` (an owner outside reach answers an empty list).',
+  errors: [],
+  params: pageParamsSchema.extend({
+    search: searchText.optional().describe('Part of the title.'),
+    ownerKind: documentOwnerKindSchema.optional(),
+    ownerId: idSchema.optional(),
+  }),
+  result: pageOf(portalDocumentSchema),
+  http: { ...portal, method: 'GET', path: '/portal/documents', summary: 'My documents' },
+});
+export const getPortalDocument = defineAction({
+  description: 'One visible document with its clean versions, newest first; anything else answers 404.',
+  errors: ['DOCUMENT_NOT_FOUND'],
+  params: z.object({ documentId: idSchema }),
+  result: portalDocumentSchema.extend({ versions: z.array(portalVersionSchema) }),
+  http: { ...portal, method: 'GET', path: '/portal/documents/:documentId', summary: 'A document' },
+});
+export const createPortalDownloadLink = defineAction({
+  description:
+    'A short-lived presigned GET of a clean version of a visible document, answered as an attachment. Logged with the contact and its address.',
+  errors: ['DOCUMENT_NOT_FOUND', 'VERSION_NOT_FOUND'],
+  params: z.object({ documentId: idSchema, versionId: idSchema }),
+  result: downloadLinkSchema,
+  http: {
+    ...portal,
+    method: 'POST',
+    path: '/portal/documents/:documentId/versions/:versionId/download',
+    summary: 'Download a version',
+  },
+});
+export const listPortalDocumentRequests = defineAction({
+  description: 'Document requests addressed to the signed-in contact (whose owner it may see), newest first.',
+  errors: [],
+  params: pageParamsSchema.extend({ status: documentRequestStatusSchema.default('open') }),
+  result: pageOf(portalDocumentRequestSchema),
+  http: { ...portal, method: 'GET', path: '/portal/document-requests', summary: 'Requests for documents' },
+});
+export const getPortalDocumentRequest = defineAction({
+  description: 'One document request addressed to the signed-in contact; anything else answers 404.',
+  errors: ['DOCUMENT_REQUEST_NOT_FOUND'],
+  params: z.object({ requestId: idSchema }),
+  result: portalDocumentRequestSchema,
+  http: { ...portal, method: 'GET', path: '/portal/document-requests/:requestId', summary: 'A document request' },
+});
+export const startRequestUpload = defineAction({
+  description:
+    "Issues a presigned PUT for the file that answers an open request (its file type's limits apply); then PUT and finalize.",
+  errors: [
+    'DOCUMENT_REQUEST_NOT_FOUND',
+    'DOCUMENT_REQUEST_CLOSED',
+    'FILE_TOO_LARGE',
+    'CONTENT_TYPE_NOT_ALLOWED',
+    'FILE_NAME_INVALID',
+  ],
+  params: uploadRequestSchema.extend({ requestId: idSchema }),
+  result: uploadTicketSchema,
+  http: {
+    ...portal,
+    method: 'POST',
+    path: '/portal/document-requests/:requestId/uploads',
+    successStatus: 201,
+    summary: 'Start answering a request',
+  },
+});
+export const finalizeRequestUpload = defineAction({
+  description:
+    'Checks the stored file like a staff upload and files it as a document of the request; the request is fulfilled once the malware scan passes (staff are told by the `documents.request.fulfilled` event).',
+  errors: [
+    'DOCUMENT_REQUEST_NOT_FOUND',
+    'DOCUMENT_REQUEST_CLOSED',
+    'UPLOAD_NOT_FOUND',
+    'UPLOAD_EXPIRED',
+    'UPLOAD_MISSING',
+    'UPLOAD_SIZE_MISMATCH',
+    'UPLOAD_CHECKSUM_MISMATCH',
+    'CONTENT_MISMATCH',
+  ],
+  params: finalizeUploadSchema.extend({ requestId: idSchema, uploadId: idSchema }),
+  result: portalDocumentRequestSchema,
+  http: {
+    ...portal,
+    method: 'POST',
+    path: '/portal/document-requests/:requestId/uploads/:uploadId/finalize',
+    summary: 'Finish answering a request',
+  },
+});
+
+export const documentsPortalActions = {
+  'documents.listPortalDocuments': listPortalDocuments,
+  'documents.getPortalDocument': getPortalDocument,
+  'documents.createPortalDownloadLink': createPortalDownloadLink,
+  'documents.listPortalDocumentRequests': listPortalDocumentRequests,
+  'documents.getPortalDocumentRequest': getPortalDocumentRequest,
+  'documents.startRequestUpload': startRequestUpload,
+  'documents.finalizeRequestUpload': finalizeRequestUpload,
+} as const;
