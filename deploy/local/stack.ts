@@ -124,7 +124,7 @@ const readyTimeouts: Record<ComponentName, number> = {
   keycloak: 240_000,
   s3: 30_000,
   smtp: 30_000,
-  // With our one signature clamd answers within a second; a full official database takes ~30 s.
+  // With our one signature clamd answers within a second; the bound leaves room for a bigger database.
   clamd: 60_000,
 };
 
