@@ -1,4 +1,5 @@
 import type moleculer from 'moleculer';
+import { documentOwnerKinds, type DocumentOwnerKind } from '@portal/contracts';
 import { call, callerOf, SqlConditions } from '@portal/kit';
 
 /** The owners whose items a contact sees, from the directory's half of the one visibility rule. */
@@ -24,6 +25,13 @@ export async function portalViewerOf(ctx: moleculer.Context): Promise<PortalView
   const scope = await call(ctx, 'directory.resolveVisibleScope', { contactId: actor.contactId });
   const none = { accountIds: [], siteIds: [], projectIds: [] };
   return { contactId: actor.contactId, owners: scope.accessEnabled ? scope.itemOwners : none };
+}
+
+/** Whether the contact sees the items of this owner (of this kind, when given). */
+export function seesItemsOf(viewer: PortalViewer, ownerId: string, kind?: DocumentOwnerKind): boolean {
+  const byKind = { account: viewer.owners.accountIds, site: viewer.owners.siteIds, project: viewer.owners.projectIds };
+  const kinds = kind ? [kind] : documentOwnerKinds;
+  return kinds.some((k) => byKind[k].includes(ownerId));
 }
 
 /**

@@ -8,7 +8,7 @@ import { findFileType } from '../file-types/file-types.repository.ts';
 import { findRequest } from '../requests/requests.repository.ts';
 import type { DocumentActionDeps } from '../documents/documents.actions.ts';
 import { acceptUpload, issueUploadTicket } from '../uploads/upload-flow.ts';
-import { portalViewerOf } from './document-visibility.ts';
+import { portalViewerOf, seesItemsOf } from './document-visibility.ts';
 import {
   findPortalDocument,
   findPortalRequest,
@@ -27,9 +27,13 @@ const requestNotFound = () => documentsError('DOCUMENT_REQUEST_NOT_FOUND');
 export function portalDocumentActions(deps: DocumentActionDeps): Record<string, moleculer.ActionSchema> {
   const { store } = deps;
   return {
-    listPortalDocuments: contractAction('documents.listPortalDocuments', async (args, ctx) =>
-      listPortalDocumentPage(store.read(), await portalViewerOf(ctx), args),
-    ),
+    listPortalDocuments: contractAction('documents.listPortalDocuments', async (args, ctx) => {
+      const viewer = await portalViewerOf(ctx);
+      if (args.ownerId !== undefined && !seesItemsOf(viewer, args.ownerId, args.ownerKind)) {
+        throw documentsError('OWNER_NOT_FOUND');
+      }
+      return listPortalDocumentPage(store.read(), viewer, args);
+    }),
 
     getPortalDocument: contractAction('documents.getPortalDocument', async ({ documentId }, ctx) => {
       const em = store.read();
