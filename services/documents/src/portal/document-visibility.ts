@@ -35,6 +35,16 @@ export function seesItemsOf(viewer: PortalViewer, ownerId: string, kind?: Docume
 }
 
 /**
+ * A uuid[] parameter as one PostgreSQL array literal. `em.execute` expands a JS array parameter
+ * into a list of parameters (`?` → `?, ?, ?`), so `any(?::uuid[])` given an array is a syntax
+ * error (or, with one id, a malformed array); a literal string stays one parameter. The ids are
+ * uuids checked by the directory's contract, so no element needs quoting.
+ */
+function uuidArray(ids: readonly string[]): string {
+  return `{${ids.join(',')}}`;
+}
+
+/**
  * The documents' half of the rule, as conditions over `d` (document) and `ft` (its file type):
  * a live document with a clean current version, whose owner is visible, and whose sharing allows
  * it — "by file type" when the type is customer-visible, "only these contacts" when the contact is
@@ -48,14 +58,14 @@ export function visibleDocumentConditions(viewer: PortalViewer): SqlConditions {
       .add('d.current_version_id is not null')
       .add("d.sharing <> 'internal'")
       // One array over all owners lets the planner use the owner index; the kind check keeps ids honest.
-      .add('d.owner_id = any(?::uuid[])', [...accountIds, ...siteIds, ...projectIds])
+      .add('d.owner_id = any(?::uuid[])', uuidArray([...accountIds, ...siteIds, ...projectIds]))
       .add(
         `(d.owner_kind = 'project' and d.owner_id = any(?::uuid[]))
          or (d.owner_kind = 'site' and d.owner_id = any(?::uuid[]))
          or (d.owner_kind = 'account' and d.owner_id = any(?::uuid[]))`,
-        projectIds,
-        siteIds,
-        accountIds,
+        uuidArray(projectIds),
+        uuidArray(siteIds),
+        uuidArray(accountIds),
       )
       .add(
         `(d.sharing = 'by-file-type' and ft.customer_visible)
@@ -78,8 +88,8 @@ export function visibleRequestConditions(viewer: PortalViewer): SqlConditions {
       `(r.owner_kind = 'project' and r.owner_id = any(?::uuid[]))
        or (r.owner_kind = 'site' and r.owner_id = any(?::uuid[]))
        or (r.owner_kind = 'account' and r.owner_id = any(?::uuid[]))`,
-      projectIds,
-      siteIds,
-      accountIds,
+      uuidArray(projectIds),
+      uuidArray(siteIds),
+      uuidArray(accountIds),
     );
 }
