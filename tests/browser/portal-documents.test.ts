@@ -95,6 +95,7 @@ describe('portal documents and requests, as a contact uses them', () => {
   };
   let contact: { id: string; email: string; password: string };
   let projectTower: Created;
+  let projectHidden: Created;
   let towerPlan: { id: string; version: Version; bytes: Buffer };
   let hiddenDocument: Created;
   let documentRequest: Created;
@@ -105,6 +106,8 @@ describe('portal documents and requests, as a contact uses them', () => {
         stack,
         namespacePrefix: 'browser-portal-documents',
         entries: ['gateway', 'identity', 'directory', 'documents'],
+        // The documents service scans every upload with the stack's clamd.
+        env: { CLAMD_URL: stack['CLAMD_URL'] ?? '' },
       }),
       launchBrowser(),
     ]);
@@ -129,7 +132,7 @@ describe('portal documents and requests, as a contact uses them', () => {
         ...more,
       });
     projectTower = await project('Tower', { siteId: siteA.id });
-    const projectHidden = await project('Hidden', { siteId: siteA.id, hidden: true });
+    projectHidden = await project('Hidden', { siteId: siteA.id, hidden: true });
     const projectBridge = await project('Bridge', { siteId: siteB.id });
 
     const created = await staffCall<Created>('POST', `/admin/accounts/${account.id}/contacts`, {
@@ -301,6 +304,11 @@ describe('portal documents and requests, as a contact uses them', () => {
     await page.goto(`${system.gatewayUrl}/portal/documents/${hiddenDocument.id}`);
     await page.getByRole('heading', { name: 'This document is not available' }).waitFor();
     await page.getByText(/Request id: \S+/).waitFor();
+    // A link narrowing the list to that project: said so, with the way back to all documents.
+    await page.goto(`${system.gatewayUrl}/portal/documents?ownerKind=project&ownerId=${projectHidden.id}`);
+    await page.getByRole('heading', { name: 'This project is not among yours' }).waitFor();
+    await page.getByRole('button', { name: 'Show all documents' }).click();
+    await expect.poll(() => documentTitles(page), settles).toEqual([names.siteRules, names.towerPlan]);
     await context.close();
   });
 

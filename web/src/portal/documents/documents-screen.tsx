@@ -5,6 +5,7 @@ import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { z } from 'zod';
 import { documentOwnerKindSchema, type PortalDocument } from '@portal/contracts';
+import { ApiError } from '../../shared/api/api-error.ts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { EmptyState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
@@ -59,6 +60,11 @@ function DocumentsScreen() {
     }),
     placeholderData: keepPreviousData,
   });
+
+  // A project (or site) from an old link that this contact does not see (any more): the API answers 404.
+  const unknownOwner =
+    owner !== undefined && documents.error instanceof ApiError && documents.error.code === 'OWNER_NOT_FOUND';
+  const showAllDocuments = () => setFilter({ ownerKind: undefined, ownerId: undefined });
 
   const projectOptions = projects.map((project) => ({ value: project.id, label: projectLabel(project) }));
   // A project from a link that is not among the first 100 (or not the contact's): still shown as chosen.
@@ -127,33 +133,51 @@ function DocumentsScreen() {
           data={[{ value: allDocuments, label: 'All documents' }, ...projectOptions]}
         />
       </Group>
-      <CursorTable<PortalDocument>
-        label="Documents"
-        query={documents}
-        cursor={search.cursor}
-        onCursorChange={(cursor) => void navigate({ search: (previous: DocumentsSearch) => ({ ...previous, cursor }) })}
-        onRowClick={(document) => void navigate({ to: '/documents/$documentId', params: { documentId: document.id } })}
-        empty={
-          filtered ? (
-            <EmptyState
-              title="No document matches"
-              action={
-                <Button variant="default" onClick={clearFilters}>
-                  Clear filters
-                </Button>
-              }
-            >
-              Try another title{owner ? ', or look in all documents' : ''}.
-            </EmptyState>
-          ) : (
-            <EmptyState title="No documents shared with you yet">
-              When your supplier shares drawings, certificates or other files for your projects and sites, they appear
-              here. Ask your contact person at the supplier if you expected one.
-            </EmptyState>
-          )
-        }
-        columns={columns}
-      />
+      {unknownOwner ? (
+        <EmptyState
+          title="This project is not among yours"
+          action={
+            <Button variant="default" onClick={showAllDocuments}>
+              Show all documents
+            </Button>
+          }
+        >
+          The link names a project or site whose documents your login does not reach (any more). Choose a project above,
+          or see all your documents.
+        </EmptyState>
+      ) : (
+        <CursorTable<PortalDocument>
+          label="Documents"
+          query={documents}
+          cursor={search.cursor}
+          onCursorChange={(cursor) =>
+            void navigate({ search: (previous: DocumentsSearch) => ({ ...previous, cursor }) })
+          }
+          onRowClick={(document) =>
+            void navigate({ to: '/documents/$documentId', params: { documentId: document.id } })
+          }
+          empty={
+            filtered ? (
+              <EmptyState
+                title="No document matches"
+                action={
+                  <Button variant="default" onClick={clearFilters}>
+                    Clear filters
+                  </Button>
+                }
+              >
+                Try another title{owner ? ', or look in all documents' : ''}.
+              </EmptyState>
+            ) : (
+              <EmptyState title="No documents shared with you yet">
+                When your supplier shares drawings, certificates or other files for your projects and sites, they appear
+                here. Ask your contact person at the supplier if you expected one.
+              </EmptyState>
+            )
+          }
+          columns={columns}
+        />
+      )}
     </Page>
   );
 }
