@@ -80,7 +80,7 @@ export async function replaceShares(
   await em.execute('delete from document_share where document_id = ?', [documentId]);
   if (contactIds.length === 0) return;
   await em.execute(
-    'insert into document_share (document_id, contact_id) select ?, unnest(?::uuid[]) on conflict do nothing',
+    'insert into document_share (document_id, contact_id) select ?, unnest(array[?]::uuid[]) on conflict do nothing',
     [documentId, [...new Set(contactIds)]],
   );
 }

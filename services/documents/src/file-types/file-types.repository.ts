@@ -35,7 +35,7 @@ export async function insertFileType(
 ): Promise<FileType> {
   const rows = await em.execute<FileTypeRow[]>(
     `insert into file_type (id, code, name, customer_visible, allowed_content_types, max_size_bytes)
-     values (?, ?, ?, ?, ?::text[], ?) returning *`,
+     values (?, ?, ?, ?, array[?]::text[], ?) returning *`,
     [randomUUID(), input.code, input.name, input.customerVisible, input.allowedContentTypes, input.maxSizeBytes],
   );
   return toFileType(rows[0] as FileTypeRow);
@@ -43,7 +43,7 @@ export async function insertFileType(
 
 export async function updateFileTypeRow(em: EntityManager, next: FileType): Promise<FileType> {
   const rows = await em.execute<FileTypeRow[]>(
-    `update file_type set code = ?, name = ?, customer_visible = ?, allowed_content_types = ?::text[],
+    `update file_type set code = ?, name = ?, customer_visible = ?, allowed_content_types = array[?]::text[],
        max_size_bytes = ?, updated_at = now()
      where id = ? returning *`,
     [next.code, next.name, next.customerVisible, next.allowedContentTypes, next.maxSizeBytes, next.id],

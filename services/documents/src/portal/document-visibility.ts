@@ -48,11 +48,11 @@ export function visibleDocumentConditions(viewer: PortalViewer): SqlConditions {
       .add('d.current_version_id is not null')
       .add("d.sharing <> 'internal'")
       // One array over all owners lets the planner use the owner index; the kind check keeps ids honest.
-      .add('d.owner_id = any(?::uuid[])', [...accountIds, ...siteIds, ...projectIds])
+      .add('d.owner_id = any(array[?]::uuid[])', [...accountIds, ...siteIds, ...projectIds])
       .add(
-        `(d.owner_kind = 'project' and d.owner_id = any(?::uuid[]))
-         or (d.owner_kind = 'site' and d.owner_id = any(?::uuid[]))
-         or (d.owner_kind = 'account' and d.owner_id = any(?::uuid[]))`,
+        `(d.owner_kind = 'project' and d.owner_id = any(array[?]::uuid[]))
+         or (d.owner_kind = 'site' and d.owner_id = any(array[?]::uuid[]))
+         or (d.owner_kind = 'account' and d.owner_id = any(array[?]::uuid[]))`,
         projectIds,
         siteIds,
         accountIds,
@@ -75,9 +75,9 @@ export function visibleRequestConditions(viewer: PortalViewer): SqlConditions {
       viewer.contactId,
     )
     .add(
-      `(r.owner_kind = 'project' and r.owner_id = any(?::uuid[]))
-       or (r.owner_kind = 'site' and r.owner_id = any(?::uuid[]))
-       or (r.owner_kind = 'account' and r.owner_id = any(?::uuid[]))`,
+      `(r.owner_kind = 'project' and r.owner_id = any(array[?]::uuid[]))
+       or (r.owner_kind = 'site' and r.owner_id = any(array[?]::uuid[]))
+       or (r.owner_kind = 'account' and r.owner_id = any(array[?]::uuid[]))`,
       projectIds,
       siteIds,
       accountIds,

@@ -116,7 +116,7 @@ export async function insertRequest(
       JSON.stringify(input.createdBy),
     ],
   );
-  await em.execute('insert into document_request_contact (request_id, contact_id) select ?, unnest(?::uuid[])', [
+  await em.execute('insert into document_request_contact (request_id, contact_id) select ?, unnest(array[?]::uuid[])', [
     input.id,
     [...new Set(input.contactIds)],
   ]);
