@@ -100,7 +100,7 @@ export function RequestCard({ request }: { request: PortalDocumentRequest }) {
           <Title order={2} size="h4" id={headingId}>
             {request.title}
           </Title>
-          <Badge color={open ? (overdue ? 'red' : 'blue') : 'teal'} variant="light">
+          <Badge color={open ? (overdue ? 'red' : 'blue') : 'green'} variant="light">
             {open ? 'Open' : 'Fulfilled'}
           </Badge>
         </Group>
