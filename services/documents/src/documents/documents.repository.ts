@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActionArgs, Actor, Document, DocumentVersion } from '@portal/contracts';
-import { containsPattern, keysetAfter, pageFromRows, SqlConditions } from '@portal/kit';
+import { containsPattern, keysetAfter, pageFromRows, SqlConditions, sqlArray } from '@portal/kit';
 import { documentSelect, toDocument, toVersion, type DocumentRow, type VersionRow } from '../persistence/rows.ts';
 
 export async function findDocument(
@@ -80,8 +80,8 @@ export async function replaceShares(
   await em.execute('delete from document_share where document_id = ?', [documentId]);
   if (contactIds.length === 0) return;
   await em.execute(
-    'insert into document_share (document_id, contact_id) select ?, unnest(array[?]::uuid[]) on conflict do nothing',
-    [documentId, [...new Set(contactIds)]],
+    'insert into document_share (document_id, contact_id) select ?, unnest(?::uuid[]) on conflict do nothing',
+    [documentId, sqlArray([...new Set(contactIds)])],
   );
 }
 
