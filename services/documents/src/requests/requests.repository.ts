@@ -117,7 +117,7 @@ export async function insertRequest(
       JSON.stringify(input.createdBy),
     ],
   );
-  await em.execute('insert into document_request_contact (request_id, contact_id) select ?, unnest(array[?]::uuid[])', [
+  await em.execute('insert into document_request_contact (request_id, contact_id) select ?, unnest(?::uuid[])', [
     input.id,
     sqlArray([...new Set(input.contactIds)]),
   ]);
