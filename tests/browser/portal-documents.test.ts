@@ -106,8 +106,6 @@ describe('portal documents and requests, as a contact uses them', () => {
         stack,
         namespacePrefix: 'browser-portal-documents',
         entries: ['gateway', 'identity', 'directory', 'documents'],
-        // The documents service scans every upload with the stack's clamd.
-        env: { CLAMD_URL: stack['CLAMD_URL'] ?? '' },
       }),
       launchBrowser(),
     ]);
