@@ -5,16 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devAccessToken } from '@portal/deploy/local/dev-logins';
 import { apiClient, stackEnv, type ApiClient } from '@portal/testing';
 import { launchBrowser } from '@portal/testing/browser';
+import type { UploadTicket } from '@portal/contracts';
+import { pdfBytes, putToTicket } from '../support/document-files.ts';
 import type { ServiceSystem } from '../support/service-system.ts';
 import { newPerson, reviewScreen, signInAsContact, startWebSystem } from './support/web-ui.ts';
 
 interface Created {
   id: string;
-}
-interface Ticket {
-  uploadId: string;
-  url: string;
-  headers: Record<string, string>;
 }
 interface Version {
   id: string;
@@ -37,13 +34,6 @@ interface DownloadEntry {
   contactId: string | null;
   sourceAddress: string | null;
 }
-
-/** A small file that is a PDF by its bytes (the service checks what a file is, not what it is called). */
-const pdfBytes = (text: string) =>
-  Buffer.from(
-    `%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% ${text}\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
-    'latin1',
-  );
 
 /** Every value an upload's progress bar takes, recorded in the page as it changes. */
 const recordProgressValues = `(() => {
@@ -77,12 +67,12 @@ describe('portal documents and requests, as a contact uses them', () => {
 
   /** Staff's upload of a document's file: start, a plain PUT to the ticket's address with its headers, finalize. */
   const uploadAsStaff = async (documentId: string, fileName: string, bytes: Buffer) => {
-    const ticket = await staffCall<Ticket>('POST', `/admin/documents/${documentId}/uploads`, {
+    const ticket = await staffCall<UploadTicket>('POST', `/admin/documents/${documentId}/uploads`, {
       fileName,
       contentType: 'application/pdf',
       sizeBytes: bytes.length,
     });
-    const put = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body: bytes });
+    const put = await putToTicket(ticket, bytes);
     expect(put.status, `PUT ${ticket.url}: ${await put.clone().text()}`).toBe(200);
     return staffCall<Version>('POST', `/admin/documents/${documentId}/uploads/${ticket.uploadId}/finalize`, {}, 200);
   };
