@@ -52,6 +52,7 @@ function DocumentsScreen() {
   const owner = search.ownerKind && search.ownerId ? { kind: search.ownerKind, id: search.ownerId } : undefined;
   const documents = useQuery({
     ...actionQuery('documents.listPortalDocuments', {
+      accountId: search.account,
       search: search.search,
       ownerKind: owner?.kind,
       ownerId: owner?.id,

@@ -33,7 +33,12 @@ function RequestsScreen() {
   const navigate = requestsRoute.useNavigate();
   const status: RequestTab = search.status ?? 'open';
   const requests = useQuery({
-    ...actionQuery('documents.listPortalDocumentRequests', { status, cursor: search.cursor, limit: 25 }),
+    ...actionQuery('documents.listPortalDocumentRequests', {
+      status,
+      accountId: search.account,
+      cursor: search.cursor,
+      limit: 25,
+    }),
     placeholderData: keepPreviousData,
   });
   const setCursor = (cursor: string | undefined) =>
