@@ -10,6 +10,7 @@ import {
   type EventOrigin,
   type SqlTimestamp,
 } from '@portal/kit';
+import { sqlArray } from '../persistence/sql-array.ts';
 import { toVersion, type VersionRow } from '../persistence/rows.ts';
 
 export interface RequestRow {
@@ -118,7 +119,7 @@ export async function insertRequest(
   );
   await em.execute('insert into document_request_contact (request_id, contact_id) select ?, unnest(?::uuid[])', [
     input.id,
-    [...new Set(input.contactIds)],
+    sqlArray([...new Set(input.contactIds)]),
   ]);
 }
 
