@@ -513,9 +513,52 @@ async function main(): Promise<void> {
       return [baseline, gateway];
     };
 
+    /** The two statements exactly as the services send them for a contact. */
+    const statementsOf = async (contactId: string) => {
+      const statements: string[] = [];
+      await listFor(
+        entityManagerOver(directoryPool, statements),
+        entityManagerOver(documentsPool, statements),
+        contactId,
+      );
+      const [scopeSql, listSql] = statements;
+      if (statements.length !== 2 || !scopeSql || !listSql) {
+        throw new Error(`expected two statements, saw ${statements.length}`);
+      }
+      return { scopeSql, listSql };
+    };
+    /**
+     * Each statement alone, one at a time (no queueing for the cores): the median of 200 runs for
+     * the first contact, through the services' roles, after 20 uncounted.
+     */
+    const serialStatements = async () => {
+      const { scopeSql, listSql } = await statementsOf(contactIds[0] ?? '');
+      const medianMs = async (pool: pg.Pool, sql: string) => {
+        const client = await pool.connect();
+        try {
+          const times: number[] = [];
+          for (let i = 0; i < 220; i++) {
+            const t = performance.now();
+            await client.query(sql);
+            if (i >= 20) times.push(performance.now() - t);
+          }
+          times.sort((a, b) => a - b);
+          return Math.round((times[times.length >> 1] ?? 0) * 1000) / 1000;
+        } finally {
+          client.release();
+        }
+      };
+      return {
+        scopeMedianMs: await medianMs(directoryPool, scopeSql),
+        listMedianMs: await medianMs(documentsPool, listSql),
+      };
+    };
+
     const small = await checkAndCount();
     process.stdout.write(`  ${smallLabel}: contacts reach ${small.visibleDocumentsPerContact.join(', ')} documents\n`);
     const [smallBaseline, smallGateway] = await measureBoth(smallLabel);
+    const smallSerial = await serialStatements();
+    process.stdout.write(`  ${smallLabel}, one statement at a time: ${JSON.stringify(smallSerial)}\n`);
 
     generation.largeDocumentsSeconds = await timed(() =>
       generateDocuments(admin, shape.smallPhaseAccounts + 1, shape.accounts),
@@ -526,6 +569,8 @@ async function main(): Promise<void> {
     const large = await checkAndCount();
     process.stdout.write(`  ${largeLabel}: contacts reach ${large.visibleDocumentsPerContact.join(', ')} documents\n`);
     const [largeBaseline, largeGateway] = await measureBoth(largeLabel);
+    const largeSerial = await serialStatements();
+    process.stdout.write(`  ${largeLabel}, one statement at a time: ${JSON.stringify(largeSerial)}\n`);
 
     const counts = (
       await admin.query<Record<string, string>>(
@@ -540,15 +585,7 @@ async function main(): Promise<void> {
     ).rows[0];
 
     // The statements exactly as the services send them, for the first benchmarked contact.
-    const statements: string[] = [];
-    await listFor(
-      entityManagerOver(directoryPool, statements),
-      entityManagerOver(documentsPool, statements),
-      contactIds[0] ?? '',
-    );
-    const [scopeSql, listSql] = statements;
-    if (statements.length !== 2 || !scopeSql || !listSql)
-      throw new Error(`expected two statements, saw ${statements.length}`);
+    const { scopeSql, listSql } = await statementsOf(contactIds[0] ?? '');
     const plans = await explainBoth(stack.PG_ADMIN_URL ?? '', scopeSql, listSql);
     process.stdout.write(`\n-- scope statement (directory), ${largeLabel}:\n${plans.scope.plan}\n`);
     process.stdout.write(`\n-- list statement (documents), ${largeLabel}:\n${plans.list.plan}\n\n`);
@@ -604,6 +641,7 @@ async function main(): Promise<void> {
           },
         },
       },
+      serialStatements: { small: smallSerial, large: largeSerial },
       plans: {
         scope: { ...plans.scope, executionMs: executionMs(plans.scope.plan) },
         list: { ...plans.list, executionMs: executionMs(plans.list.plan) },
@@ -623,6 +661,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `gateway ÷ baseline at ${largeLabel}: rps ${result.ratio.gatewayOverBaseline.large.rps}, p50 ${result.ratio.gatewayOverBaseline.large.p50}, p99 ${result.ratio.gatewayOverBaseline.large.p99}\n` +
         `p50 ${largeLabel} ÷ ${smallLabel}: baseline ${result.ratio.largeOverSmall.baseline.p50}, gateway ${result.ratio.largeOverSmall.gateway.p50}\n` +
+        `one statement at a time, ${smallLabel} → ${largeLabel}: scope ${smallSerial.scopeMedianMs} → ${largeSerial.scopeMedianMs} ms, list ${smallSerial.listMedianMs} → ${largeSerial.listMedianMs} ms\n` +
         `written to ${resultsFile} (${result.wallSeconds} s)\n`,
     );
   } finally {
