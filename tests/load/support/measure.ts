@@ -95,19 +95,32 @@ function cpuMsOf(pid: number | undefined): number {
 }
 
 const serverCpuMs = (processes: readonly NodeProcess[]) => processes.reduce((sum, p) => sum + cpuMsOf(p.child.pid), 0);
-/** A process and its direct children (PostgreSQL's backends), by scanning /proc. */
-function treeCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  let total = cpuMsOf(pid);
+/** CPU so far of a process and of each of its direct children (PostgreSQL's backends), by pid, from /proc. */
+function treeCpuMs(pid: number | undefined): Map<number, number> {
+  const byPid = new Map<number, number>();
+  if (pid === undefined) return byPid;
+  byPid.set(pid, cpuMsOf(pid));
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) total += cpuMsOf(Number(entry));
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid)
+        byPid.set(Number(entry), cpuMsOf(Number(entry)));
     } catch {
       // gone meanwhile
     }
   }
+  return byPid;
+}
+
+/**
+ * CPU spent between two samples by the processes alive at the second. A backend that ended in
+ * between (an idle pooled connection closed) takes its whole past with it: subtracting it would
+ * make the figure negative, so only what it spent is lost.
+ */
+function spentBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += Math.max(0, ms - (before.get(pid) ?? 0));
   return total;
 }
 
@@ -167,7 +180,7 @@ export async function measure(target: Target, settings: MeasureSettings): Promis
     timeouts: result.timeouts,
     serverCpuMsPerRequest: perRequest(cpuAfter - cpuBefore),
     loadCpuMsPerRequest: perRequest(ownAfter - ownBefore),
-    postgresCpuMsPerRequest: perRequest(infraAfter.postgres - infraBefore.postgres),
+    postgresCpuMsPerRequest: perRequest(spentBetween(infraBefore.postgres, infraAfter.postgres)),
     natsCpuMsPerRequest: perRequest(infraAfter.nats - infraBefore.nats),
   };
   process.stdout.write(

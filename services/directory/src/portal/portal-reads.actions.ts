@@ -1,8 +1,9 @@
 import type moleculer from 'moleculer';
-import { callerOf, contractAction, sqlArray } from '@portal/kit';
+import { callerOf, contractAction } from '@portal/kit';
 import { directoryError } from '../errors.ts';
 import type { DirectoryStore } from '../persistence/directory-store.ts';
 import {
+  describeOwners,
   findPortalPrincipal,
   findPortalProfileFacts,
   listPortalProjectPage,
@@ -32,14 +33,7 @@ export function portalReadActions(store: DirectoryStore): Record<string, molecul
       return listPortalProjectPage(em, contactId, args);
     }),
 
-    describeOwners: contractAction('directory.describeOwners', async ({ accountIds, siteIds, projectIds }) =>
-      store.read().execute<{ kind: 'account' | 'site' | 'project'; id: string; code: string; name: string }[]>(
-        `select 'account' as kind, id, number as code, name from account where id = any(?::uuid[])
-         union all select 'site', id, code, name from site where id = any(?::uuid[])
-         union all select 'project', id, code, name from project where id = any(?::uuid[])`,
-        [sqlArray(accountIds), sqlArray(siteIds), sqlArray(projectIds)],
-      ),
-    ),
+    describeOwners: contractAction('directory.describeOwners', (ids) => describeOwners(store.read(), ids)),
 
     resolvePortalPrincipal: contractAction('directory.resolvePortalPrincipal', async ({ identityUserId }) => {
       const principal = await findPortalPrincipal(store.read(), identityUserId);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessScope, ActionArgs, ActionResult } from '@portal/contracts';
-import { pageFromRows } from '@portal/kit';
+import { pageFromRows, sqlArray } from '@portal/kit';
 import { containsPattern, keysetAfter, SqlConditions } from '../persistence/sql-values.ts';
 
 /**
@@ -142,4 +142,17 @@ export async function listPortalProjectPage(
   const { sql, params } = portalProjectPageSql(contactId, args);
   const rows = await em.execute<PortalProjectRow[]>(sql, params);
   return pageFromRows(rows, args.limit, toPortalProject, (row) => [row.sort_key, row.id]);
+}
+
+/** Number or code and name of accounts, sites and projects, by id (unknown ids are left out). */
+export function describeOwners(
+  em: EntityManager,
+  ids: ActionArgs<'directory.describeOwners'>,
+): Promise<ActionResult<'directory.describeOwners'>> {
+  return em.execute(
+    `select 'account' as kind, id, number as code, name from account where id = any(?::uuid[])
+     union all select 'site', id, code, name from site where id = any(?::uuid[])
+     union all select 'project', id, code, name from project where id = any(?::uuid[])`,
+    [sqlArray(ids.accountIds), sqlArray(ids.siteIds), sqlArray(ids.projectIds)],
+  );
 }

@@ -64,8 +64,21 @@ export async function listPortalDocumentPage(
     .when(args.ownerId !== undefined, 'd.owner_id = ?', args.ownerId)
     .when(args.ownerKind !== undefined, 'd.owner_kind = ?', args.ownerKind);
   if (args.cursor) where.add('(lower(d.title), d.id) > (?, ?::uuid)', ...keysetAfter(args.cursor, 2));
+  // The page first, then its versions: joined before the sort, every visible document's version
+  // was fetched and turned into JSON (389 for 26 rows in the benchmark, 10 ms of 12).
   const rows = await em.execute<PortalDocumentRow[]>(
-    `${portalDocumentSelect} where ${where.sql} order by lower(d.title), d.id limit ?`,
+    `select page.*, to_jsonb(cv) as current_version
+     from (
+       select d.id, d.account_id, d.owner_kind, d.owner_id, d.title, d.description, d.updated_at,
+         d.current_version_id, lower(d.title) as sort_key, ft.code as file_type_code, ft.name as file_type_name
+       from document d
+       join file_type ft on ft.id = d.file_type_id
+       where ${where.sql}
+       order by lower(d.title), d.id
+       limit ?
+     ) page
+     join document_version cv on cv.id = page.current_version_id
+     order by page.sort_key, page.id`,
     [...where.params, args.limit + 1],
   );
   return pageFromRows(rows, args.limit, toPortalDocument, (row) => [row.sort_key, row.id]);
