@@ -13,6 +13,7 @@ import { accountContactsRoute } from './contacts/account-contacts-tab.tsx';
 import { contactAuditRoute } from './contacts/contact-audit-tab.tsx';
 import { contactDetailsRoute } from './contacts/contact-details-tab.tsx';
 import { contactRoute } from './contacts/contact-layout.tsx';
+import { fileTypesRoute } from './file-types/file-types-screen.tsx';
 import { invitationsRoute } from './invitations/invitations-screen.tsx';
 import { invoiceReferencesRoute } from './invoice-references/invoice-references-screen.tsx';
 import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
@@ -45,6 +46,7 @@ const routeTree = adminRootRoute.addChildren([
   invitationsRoute,
   accessRequestsRoute,
   accountClassesRoute,
+  fileTypesRoute,
   systemOptionsRoute,
   contactImportsRoute,
   invoiceReferencesRoute,
