@@ -3,7 +3,9 @@
 import { createConnection } from 'node:net';
 import pg from 'pg';
 import * as Minio from 'minio';
+import { ClamdScanner } from '@portal/documents/malware-scanner';
 import type { ComponentName } from './config.ts';
+import { componentNames } from './config.ts';
 
 export type { ComponentName } from './config.ts';
 
@@ -23,6 +25,7 @@ export const urlVar: Record<ComponentName, string> = {
   keycloak: 'KEYCLOAK_URL',
   s3: 'S3_ENDPOINT',
   smtp: 'MAIL_CATCHER_URL',
+  clamd: 'CLAMD_URL',
 };
 
 type Env = Record<string, string | undefined>;
@@ -44,7 +47,10 @@ export async function probe(name: ComponentName, env: Env = process.env, timeout
     return await withTimeout(probeOnce(name, url, env, timeoutMs), timeoutMs, `no answer within ${timeoutMs} ms`);
   } catch (err) {
     const cause = causeOf(err);
-    const unreachable = /^(E[A-Z]+|timed out|no answer|no greeting|connection closed|bad port)/.test(cause);
+    const unreachable =
+      /^(E[A-Z]+|timed out|no answer|no greeting|connection closed|bad port|clamd at \S+ (did not answer|closed))/.test(
+        cause,
+      );
     throw new Error(
       `${name} ${unreachable ? 'is not reachable' : 'answered but failed its check'} at ${displayUrl(url)} (${cause}) — ` +
         `start the stack with "npm run infra" or set ${variable}`,
@@ -56,7 +62,7 @@ export async function probe(name: ComponentName, env: Env = process.env, timeout
 /** Probes every component in parallel; resolves to per-component results (never rejects). */
 export async function probeAll(
   env: Env = process.env,
-  names: readonly ComponentName[] = ['postgres', 'nats', 'keycloak', 's3', 'smtp'],
+  names: readonly ComponentName[] = componentNames,
   timeoutMs = 3000,
 ): Promise<Record<string, { ok: true; version: string } | { ok: false; error: string }>> {
   const entries = await Promise.all(
@@ -84,6 +90,8 @@ async function probeOnce(name: ComponentName, url: string, env: Env, timeoutMs: 
       return probeS3(url, env, timeoutMs);
     case 'smtp':
       return probeSmtp(url, env, timeoutMs);
+    case 'clamd':
+      return probeClamd(url, timeoutMs);
   }
 }
 
@@ -191,6 +199,15 @@ async function probeSmtp(httpUrl: string, env: Env, timeoutMs: number): Promise<
       throw new Error(`SMTP ${smtpUrl} greeted with ${JSON.stringify(banner.slice(0, 60))}`);
   }
   return { version: body.version ?? 'unknown', server: body.server ?? 'mail-catcher' };
+}
+
+/** clamd answers `PING` with `PONG`; `VERSION` gives `ClamAV <engine>[/<database>/<date>]`. */
+async function probeClamd(url: string, timeoutMs: number): Promise<ProbeResult> {
+  // The documents service's own adapter: one implementation of clamd's protocol.
+  const clamd = new ClamdScanner({ url, timeoutMs });
+  await clamd.ping();
+  const answer = await clamd.version();
+  return { version: /^ClamAV ([^/\s]+)/.exec(answer)?.[1] ?? answer, server: 'ClamAV' };
 }
 
 // ---------------------------------------------------------------- helpers

@@ -5,8 +5,9 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type ComponentName = 'postgres' | 'nats' | 'keycloak' | 's3' | 'smtp';
-export const componentNames: readonly ComponentName[] = ['postgres', 'nats', 'keycloak', 's3', 'smtp'];
+export type ComponentName = 'postgres' | 'nats' | 'keycloak' | 's3' | 'smtp' | 'clamd';
+/** Every component, in the order readiness lines and env are listed. */
+export const componentNames: readonly ComponentName[] = ['postgres', 'nats', 'keycloak', 's3', 'smtp', 'clamd'];
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Repository root (…/deploy/local/../..). */
@@ -45,6 +46,8 @@ export const ports = {
   s3: 59000 + portOffset,
   smtp: 51025 + portOffset,
   mailHttp: 51080 + portOffset,
+  /** clamd's usual 3310 in the same 5xxxx range as the others. */
+  clamd: 53310 + portOffset,
   /** `npm start`: the gateway's REST API and the processes' health endpoints (all-in-one, then one per service). */
   gateway: 8080 + portOffset,
   healthBase: 9100 + portOffset,

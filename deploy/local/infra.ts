@@ -8,7 +8,14 @@ import type { ComponentName } from './config.ts';
 import { cacheDir, componentNames, localDir, ports } from './config.ts';
 import { probe } from './components.ts';
 import { devCliClientId, devLogins } from './dev-logins.ts';
-import { ensureKeycloak, ensureNatsServer, ensureSchemathesis, ensureVersitygw, postgresBinDir } from './install.ts';
+import {
+  ensureClamd,
+  ensureKeycloak,
+  ensureNatsServer,
+  ensureSchemathesis,
+  ensureVersitygw,
+  postgresBinDir,
+} from './install.ts';
 import { errorText, isAlive, liveRecorded, rssKb } from './proc.ts';
 import type { RunningStack } from './stack.ts';
 import { startStack, stopRecorded } from './stack.ts';
@@ -146,6 +153,7 @@ async function install(): Promise<void> {
   const t0 = Date.now();
   console.log(`[infra] cache: ${cacheDir()}`);
   console.log(`[infra] postgres binaries: ${postgresBinDir()}`);
+  console.log(`[infra] clamd: ${ensureClamd()}`);
   // Go builds one after the other (they compete for the same CPUs), Keycloak in parallel.
   const goTools = async (): Promise<{ nats: string; s3: string }> => {
     const n = await ensureNatsServer(log);

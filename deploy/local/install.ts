@@ -1,5 +1,6 @@
 // Install-if-missing into the shared cache (PORTAL_CACHE_DIR): NATS and versitygw built from the Go
 // module proxy, the Keycloak distribution from Maven Central (extracted + `kc.sh build` once).
+// System packages (PostgreSQL, clamd) are only looked up: .ci/run installs them with apt.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -279,6 +280,22 @@ export function osUser(name: string): { uid: number; gid: number } | undefined {
   const g = spawnSync('id', ['-g', name], { encoding: 'utf8' });
   if (r.status !== 0 || g.status !== 0) return undefined;
   return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
+}
+
+// ---------------------------------------------------------------- clamd
+
+/**
+ * Debian's clamd (package clamav-daemon); `CLAMD_BIN` points elsewhere. Only the binary is used:
+ * the launcher gives it its own config (deploy/local/clamd.ts), never /etc/clamav/clamd.conf.
+ */
+export function ensureClamd(): string {
+  const explicit = process.env['CLAMD_BIN'];
+  const candidates = explicit ? [explicit] : ['/usr/sbin/clamd', which('clamd')];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  throw new InfraError(
+    `clamd was not found (${explicit ? `CLAMD_BIN=${explicit}` : 'looked for /usr/sbin/clamd and clamd on PATH'}); ` +
+      'install it with "apt-get install clamav-daemon", set CLAMD_BIN, or point CLAMD_URL at a running clamd',
+  );
 }
 
 // ---------------------------------------------------------------- schemathesis (API fuzzing)

@@ -8,13 +8,21 @@
 // Per component: URL env var already set → reuse it (probe only); else a live process recorded in
 // .local/stack.json → reuse it; else install-if-missing into the cache, start, wait (bounded), record.
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceNames } from '@portal/contracts';
 import type { ComponentName } from './config.ts';
-import { componentNames, devCredentials, host, localDir, ports, servicePassword } from './config.ts';
+import { componentNames, devCredentials, host, localDir, ports, repoRoot, servicePassword } from './config.ts';
+import { clamdConfigFile, clamdSignatureFile, prepareClamd } from './clamd.ts';
 import { keycloakVersion, probe, urlVar } from './components.ts';
-import { ensureKeycloak, ensureNatsServer, ensureVersitygw, goModuleVersion, postgresBinDir } from './install.ts';
+import {
+  ensureClamd,
+  ensureKeycloak,
+  ensureNatsServer,
+  ensureVersitygw,
+  goModuleVersion,
+  postgresBinDir,
+} from './install.ts';
 import {
   applyRealms,
   devSeedDecision,
@@ -55,7 +63,7 @@ export { provisionServiceSchemas } from './postgres.ts';
 export type { ServiceSchemaSpec } from './postgres.ts';
 
 export interface ComponentInfo {
-  name: 'postgres' | 'nats' | 'keycloak' | 's3' | 'smtp';
+  name: ComponentName;
   version: string;
   url: string;
   startedByUs: boolean;
@@ -72,7 +80,7 @@ export interface RunningStack {
 }
 
 export interface StartStackOptions {
-  /** Subset of components (Keycloak pulls in PostgreSQL). Default: all five. */
+  /** Subset of components (Keycloak pulls in PostgreSQL). Default: all of `componentNames`. */
   only?: ComponentInfo['name'][];
   /** Receives the readiness lines and progress; default console.log. */
   log?: (line: string) => void;
@@ -108,6 +116,7 @@ const stopTimeouts: Record<ComponentName, number> = {
   keycloak: 25_000,
   s3: 10_000,
   smtp: 5_000,
+  clamd: 10_000,
 };
 const readyTimeouts: Record<ComponentName, number> = {
   postgres: 60_000,
@@ -115,6 +124,8 @@ const readyTimeouts: Record<ComponentName, number> = {
   keycloak: 240_000,
   s3: 30_000,
   smtp: 30_000,
+  // With our one signature clamd answers within a second; the bound leaves room for a bigger database.
+  clamd: 60_000,
 };
 
 const mailCatcherScript = fileURLToPath(new URL('./mail-catcher.ts', import.meta.url));
@@ -143,6 +154,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
       if (wanted.has('nats')) tasks.set('nats', track(resolveNats(log)));
       if (wanted.has('s3')) tasks.set('s3', track(resolveS3(log)));
       if (wanted.has('smtp')) tasks.set('smtp', track(resolveSmtp(log)));
+      if (wanted.has('clamd')) tasks.set('clamd', track(resolveClamd(log)));
       if (wanted.has('keycloak')) {
         const pgTask = tasks.get('postgres');
         const smtpTask = tasks.get('smtp');
@@ -160,8 +172,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Runni
     { timeoutMs: 6 * 60_000, log },
   );
 
-  const order: ComponentName[] = ['postgres', 'nats', 'keycloak', 's3', 'smtp'];
-  outcomes.sort((a, b) => order.indexOf(a.info.name) - order.indexOf(b.info.name));
+  outcomes.sort((a, b) => componentNames.indexOf(a.info.name) - componentNames.indexOf(b.info.name));
   const env: Record<string, string> = {};
   for (const o of outcomes) Object.assign(env, o.env);
   log(`[infra] ${outcomes.length} component(s) ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
@@ -220,6 +231,8 @@ function readinessLine(o: Outcome): string {
       return `[infra] s3 ${o.server ?? 's3'} ${info.version} ready at ${info.url} (${how})`;
     case 'smtp':
       return `[infra] smtp mail-catcher (smtp-server ${info.version}) ready at ${info.url}, inbox ${o.env['MAIL_CATCHER_URL'] ?? ''} (${how})`;
+    case 'clamd':
+      return `[infra] clamd ClamAV ${info.version} ready at ${info.url} (${how})`;
   }
 }
 
@@ -598,6 +611,49 @@ function resolveSmtp(log: (l: string) => void): Promise<Outcome> {
       },
       async version(env) {
         return { version: (await probe('smtp', env, 5000)).version };
+      },
+    },
+    log,
+  );
+}
+
+// ---------------------------------------------------------------- clamd (malware scanning)
+
+function resolveClamd(log: (l: string) => void): Promise<Outcome> {
+  const localUrl = `tcp://${host}:${ports.clamd}`;
+  const signatures = relative(repoRoot, clamdSignatureFile);
+  return resolveComponent(
+    {
+      name: 'clamd',
+      port: ports.clamd,
+      url: (env) => env['CLAMD_URL'] ?? '',
+      externalEnv() {
+        if (!process.env['CLAMD_URL']) return undefined;
+        return pickEnv(['CLAMD_URL'], {});
+      },
+      localEnv: () => ({ CLAMD_URL: localUrl }),
+      async start() {
+        const bin = ensureClamd();
+        const config = prepareClamd();
+        const began = Date.now();
+        const spawned = spawnDetached(bin, ['--foreground', `--config-file=${config}`], { logName: 'clamd' });
+        // clamd binds its socket only once the signatures are loaded, so PONG means ready to scan.
+        await waitUntil(() => probe('clamd', { CLAMD_URL: localUrl }, 2000), {
+          timeoutMs: readyTimeouts.clamd,
+          intervalMs: 100,
+          what: `clamd (${bin})`,
+          proc: spawned,
+        });
+        const secs = ((Date.now() - began) / 1000).toFixed(1);
+        return {
+          spawned,
+          cmdMatch: clamdConfigFile,
+          stopSignal: 'SIGTERM',
+          how: `started in ${secs}s; signatures: ${signatures} only`,
+        };
+      },
+      async version(env) {
+        return { version: (await probe('clamd', env, 5000)).version };
       },
     },
     log,

@@ -87,6 +87,17 @@ export { errorText, type DurableLogger } from './durable/durable-logger.ts';
 export { callerOf, type CallerMeta } from './http/caller-meta.ts';
 export { normalizeAddress, rateLimitKeyOf } from './http/client-address-key.ts';
 export { decodeCursor, encodeCursor, pageFromRows } from './http/keyset-cursor.ts';
+export {
+  containsPattern,
+  isoOf,
+  isoOrNull,
+  keysetAfter,
+  SqlConditions,
+  type SqlTimestamp,
+} from './persistence/sql-values.ts';
+
+// ---- CSV
+export { escapeCsvCell, unescapeCsvCell } from './csv/csv-cell.ts';
 
 // ---- health and process runtime
 export {

@@ -1,4 +1,4 @@
-// The Docker path of the test setup: the same five components as deploy/local/stack.ts, started with
+// The Docker path of the test setup: the same six components as deploy/local/stack.ts, started with
 // testcontainers, producing the same env contract (deploy/README.md).
 //
 // !!! UNEXERCISED ON THESE MACHINES !!!
@@ -36,6 +36,8 @@ export const dockerImages = {
   nats: 'nats:2.10',
   keycloak: (version: string): string => `quay.io/keycloak/keycloak:${version}`,
   s3: 'versity/versitygw:v1.7.0',
+  /** Run with our clamd.conf and signature file only (its bundled database and freshclam unused). */
+  clamd: 'clamav/clamav:1.4',
 } as const;
 
 /**
@@ -70,6 +72,7 @@ export async function startDockerStack(log: (line: string) => void): Promise<Doc
   const { provisionKeycloakDatabase, provisionServiceSchemas } = await import('@portal/deploy/local/postgres');
   const { applyRealms, realmSecrets } = await import('@portal/deploy/local/keycloak');
   const { keycloakVersion, probe } = await import('@portal/deploy/local/components');
+  const { clamdConfig, clamdSignatureFile } = await import('@portal/deploy/local/clamd');
 
   const t0 = Date.now();
   const containers: { name: string; container: StartedTestContainer }[] = [];
@@ -278,9 +281,38 @@ export async function startDockerStack(log: (line: string) => void): Promise<Doc
       return env;
     };
 
+    // ---- clamd: the image's binary with the native launcher's config and signature file, so EICAR
+    // gets the same name (Portal.Test.EICAR.UNOFFICIAL) on both paths.
+    const startClamd = async (): Promise<Record<string, string>> => {
+      const since = Date.now();
+      const config = clamdConfig({
+        tcpAddr: '0.0.0.0',
+        tcpPort: 3310,
+        databaseDir: '/portal/db',
+        pidFile: '/tmp/clamd.pid',
+        tempDir: '/tmp',
+      });
+      const clamd = started(
+        'clamd',
+        await new GenericContainer(dockerImages.clamd)
+          .withCopyContentToContainer([{ content: config, target: '/portal/clamd.conf' }])
+          .withCopyFilesToContainer([{ source: clamdSignatureFile, target: '/portal/db/portal-eicar.ndb' }])
+          .withEntrypoint(['clamd'])
+          .withCommand(['--foreground', '--config-file=/portal/clamd.conf'])
+          .withExposedPorts(3310)
+          .withWaitStrategy(Wait.forListeningPorts())
+          .withStartupTimeout(60_000)
+          .start(),
+      );
+      const env = { CLAMD_URL: `tcp://${clamd.getHost()}:${clamd.getMappedPort(3310)}` };
+      const { version } = await probe('clamd', env, 5_000);
+      ready(`clamd ClamAV ${version} ready at ${env.CLAMD_URL} (${dockerImages.clamd})`, since);
+      return env;
+    };
+
     const smtp = startSmtp();
     const pg = startPostgres();
-    const tasks = [pg, startNats(), startS3(), smtp, startKeycloak(pg, smtp)];
+    const tasks = [pg, startNats(), startS3(), smtp, startKeycloak(pg, smtp), startClamd()];
     const settled = await Promise.allSettled(tasks);
     const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failures.length > 0) {
@@ -291,7 +323,7 @@ export async function startDockerStack(log: (line: string) => void): Promise<Doc
     }
     const env: Record<string, string> = {};
     for (const s of settled) if (s.status === 'fulfilled') Object.assign(env, s.value);
-    log(`[infra] 5 component(s) ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (docker)`);
+    log(`[infra] ${tasks.length} component(s) ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (docker)`);
     return { env, stop };
   } catch (error) {
     await stop();

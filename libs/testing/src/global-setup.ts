@@ -11,6 +11,7 @@ export const requiredStackVars = [
   'S3_ENDPOINT',
   'SMTP_URL',
   'MAIL_CATCHER_URL',
+  'CLAMD_URL',
 ] as const;
 
 export type StackSource = 'env' | 'docker' | 'native';

@@ -1,9 +1,14 @@
 import type moleculer from 'moleculer';
 import { statusActionOf, type DurableStatus, type ReadinessCheck } from '@portal/kit';
+import { documentActions, type DocumentActionDeps } from './documents/documents.actions.ts';
+import { fileTypeActions } from './file-types/file-types.actions.ts';
+import { portalDocumentActions } from './portal/portal-documents.actions.ts';
+import { requestActions } from './requests/requests.actions.ts';
 import { serviceVersion } from './version.ts';
 
-/** File types, documents and versions in S3, presigned transfer, download log (filled in by the documents issue). */
+/** File types, documents and versions in S3, presigned transfer, the download log and document requests. */
 export function documentsService(
+  deps: DocumentActionDeps,
   readiness: Record<string, ReadinessCheck>,
   durableStatus?: () => Promise<DurableStatus>,
 ): moleculer.ServiceSchema {
@@ -11,6 +16,10 @@ export function documentsService(
     name: 'documents',
     actions: {
       status: statusActionOf('documents', readiness, serviceVersion, durableStatus),
+      ...fileTypeActions(deps.store),
+      ...documentActions(deps),
+      ...requestActions(deps.store),
+      ...portalDocumentActions(deps),
     },
   };
 }

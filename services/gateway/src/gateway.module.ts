@@ -81,6 +81,12 @@ export const gatewayModule = defineServiceModule({
     KEYCLOAK_GATEWAY_CLIENT_SECRET: z.string().min(1),
     /** The portal's public base URL: sign-in callbacks, cookies (`__Host-` on https) and the same-origin check. */
     PORTAL_PUBLIC_URL: url(['http', 'https']).default('http://localhost:8080'),
+    /**
+     * Where browsers reach the documents' object store (the documents service signs its presigned
+     * URLs for the same address); the pages may connect to it. Falls back to S3_ENDPOINT.
+     */
+    S3_PUBLIC_ENDPOINT: url(['http', 'https']).optional(),
+    S3_ENDPOINT: url(['http', 'https']).optional(),
     /** The built web UIs (`npm run build:web`); the package's own `dist` by default. */
     GATEWAY_WEB_DIR: z.string().min(1).default(webDistDir),
     /** Branding of both web UIs; the Keycloak theme shows the same (see `brandingEnvSchema`). */
@@ -177,6 +183,7 @@ export const gatewayModule = defineServiceModule({
         web: {
           distDir: env.GATEWAY_WEB_DIR,
           keycloakPublicUrl: env.KEYCLOAK_PUBLIC_URL ?? env.KEYCLOAK_URL,
+          fileStorePublicUrl: env.S3_PUBLIC_ENDPOINT ?? env.S3_ENDPOINT,
           branding: {
             productName: env.PORTAL_PRODUCT_NAME,
             primaryColor: env.PORTAL_PRIMARY_COLOR,

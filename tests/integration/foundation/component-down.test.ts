@@ -8,6 +8,7 @@ const urlFor: Record<ComponentName, (port: number) => string> = {
   keycloak: (port) => `http://127.0.0.1:${port}`,
   s3: (port) => `http://127.0.0.1:${port}`,
   smtp: (port) => `http://127.0.0.1:${port}`,
+  clamd: (port) => `tcp://127.0.0.1:${port}`,
 };
 
 describe('a stopped component fails fast with a clear message', () => {

@@ -61,8 +61,8 @@ export type PortalDocumentRequest = z.infer<typeof portalDocumentRequestSchema>;
 
 export const listPortalDocuments = defineAction({
   description:
-    'The documents the signed-in contact may see, by the one visibility rule, by title. Narrow to one owner with `ownerKind` and `ownerId` (an owner outside reach answers an empty list).',
-  errors: [],
+    'The documents the signed-in contact may see, by the one visibility rule, by title. `ownerId` (with `ownerKind`) narrows to one owner; an owner whose items the contact does not see answers 404 like one that does not exist.',
+  errors: ['OWNER_NOT_FOUND'],
   params: pageParamsSchema.extend({
     search: searchText.optional().describe('Part of the title.'),
     ownerKind: documentOwnerKindSchema.optional(),

@@ -6,7 +6,7 @@ import {
   emailSchema,
   siteCreateSchema,
 } from '@portal/contracts';
-import { unescapeCsvCell } from '../domain/csv-cell.rules.ts';
+import { unescapeCsvCell } from '@portal/kit';
 
 /** Pure rules of the contacts CSV: header, rows, duplicates, differences. No I/O here. */
 

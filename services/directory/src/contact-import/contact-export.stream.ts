@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { contactCsvColumns } from '@portal/contracts';
 import type { ServiceOrm } from '@portal/kit';
-import { escapeCsvCell } from '../domain/csv-cell.rules.ts';
+import { escapeCsvCell } from '@portal/kit';
 
 const pageSize = 1000;
 

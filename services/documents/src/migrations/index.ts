@@ -1,4 +1,5 @@
 import type { MigrationClass } from '@portal/kit';
+import { DocumentsModelMigration } from './20261201210000-documents-model.migration.ts';
 
-/** Append-only: a landed migration is never edited; the durable-event tables come from the kit. */
-export const documentsMigrations: MigrationClass[] = [];
+/** Append-only, in order: a landed migration is never edited. The durable-event tables come from the kit. */
+export const documentsMigrations: MigrationClass[] = [DocumentsModelMigration];

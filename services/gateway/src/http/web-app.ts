@@ -17,6 +17,8 @@ export interface WebAppOptions {
   branding: Branding;
   /** Keycloak's base URL as browsers reach it: form target of the sign-in, and each realm's account console. */
   keycloakPublicUrl: string;
+  /** Where browsers reach the documents' object store (uploads and downloads by presigned URL). */
+  fileStorePublicUrl?: string | undefined;
 }
 
 /**
@@ -56,14 +58,18 @@ export function accountConsoleUrlOf(keycloakPublicUrl: string, realm: 'staff' | 
   return `${keycloakPublicUrl.replace(/\/+$/, '')}/realms/${realm}/account`;
 }
 
-/** A page's policy: only our own scripts; Mantine writes its CSS variables into a style element. */
-export function pageSecurityPolicyOf(keycloakOrigin: string): string {
+/**
+ * A page's policy: only our own scripts; Mantine writes its CSS variables into a style element.
+ * Files move between the browser and the object store directly (presigned URLs), so the store's
+ * public origin may be connected to.
+ */
+export function pageSecurityPolicyOf(keycloakOrigin: string, fileStoreOrigin?: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: https:",
-    "connect-src 'self'",
+    fileStoreOrigin ? `connect-src 'self' ${fileStoreOrigin}` : "connect-src 'self'",
     "font-src 'self' data:",
     "object-src 'none'",
     "base-uri 'none'",
@@ -132,7 +138,10 @@ export function webAppMiddleware(options: WebAppOptions, log: { error(message: s
   const missing = webBuildMissing(options.distDir);
   if (missing) log.error(`The web UIs cannot be served: ${missing}.`);
   const build = missing ? null : loadBuild(options);
-  const policy = pageSecurityPolicyOf(new URL(options.keycloakPublicUrl).origin);
+  const policy = pageSecurityPolicyOf(
+    new URL(options.keycloakPublicUrl).origin,
+    options.fileStorePublicUrl ? new URL(options.fileStorePublicUrl).origin : undefined,
+  );
   return (request: IncomingMessage, response: ServerResponse, next: () => void) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
     // moleculer-web rewrites `url` relative to the route; `originalUrl` is what the browser asked for.

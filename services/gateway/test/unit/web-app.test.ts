@@ -28,4 +28,11 @@ describe('the page data written into each app page', () => {
     expect(accountConsoleUrlOf('http://127.0.0.1:58080', 'staff')).toBe('http://127.0.0.1:58080/realms/staff/account');
     expect(pageSecurityPolicyOf('https://id.acme.test')).toContain("form-action 'self' https://id.acme.test");
   });
+
+  it('lets pages connect to the object store for presigned transfers, and nowhere else', () => {
+    expect(pageSecurityPolicyOf('https://id.acme.test', 'https://files.acme.test')).toContain(
+      "connect-src 'self' https://files.acme.test;",
+    );
+    expect(pageSecurityPolicyOf('https://id.acme.test')).toContain("connect-src 'self';");
+  });
 });
