@@ -12,6 +12,7 @@ export interface DemoSummary {
   sites: number;
   projects: number;
   contacts: number;
+  documents: number;
   /** A contact whose portal access staff enabled through the API, with the password generated at this start. */
   portalLogin: { email: string; password: string };
 }
@@ -60,7 +61,15 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
 
   const existing = await api<{ items: { number: string }[] }>('GET', '/admin/accounts?search=ACME');
   if (existing.items.some((account) => account.number === 'ACME')) {
-    return { created: false, accounts: 0, sites: 0, projects: 0, contacts: 0, portalLogin: await demoPortalLogin() };
+    return {
+      created: false,
+      accounts: 0,
+      sites: 0,
+      projects: 0,
+      contacts: 0,
+      documents: 0,
+      portalLogin: await demoPortalLogin(),
+    };
   }
 
   const keyAccounts = await api<Created>('POST', '/admin/account-classes', {
@@ -111,7 +120,10 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
     [berlin.id, { code: 'FIT-OUT', name: 'Office fit-out' }],
     [hamburg.id, { code: 'DOCK-2', name: 'Dock 2 extension' }],
   ] as const;
-  for (const [accountId, project] of projects) await api('POST', `/admin/accounts/${accountId}/projects`, project);
+  const projectIds: Record<string, string> = {};
+  for (const [accountId, project] of projects) {
+    projectIds[project.code] = (await api<Created>('POST', `/admin/accounts/${accountId}/projects`, project)).id;
+  }
 
   const contacts = [
     [
@@ -131,7 +143,45 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
     [group.id, { firstName: 'Greta', lastName: 'Group', email: demoPortalEmail, title: 'Purchasing' }],
     [berlin.id, { firstName: 'Bernd', lastName: 'Berlin', email: 'bernd@northwind.test' }],
   ] as const;
-  for (const [accountId, contact] of contacts) await api('POST', `/admin/accounts/${accountId}/contacts`, contact);
+  const contactIds: Record<string, string> = {};
+  for (const [accountId, contact] of contacts) {
+    contactIds[contact.email] = (await api<Created>('POST', `/admin/accounts/${accountId}/contacts`, contact)).id;
+  }
+
+  // Documents the way staff publish them: a document, a presigned PUT straight to the object
+  // store, finalize (checked and scanned). File types come from the documents service's defaults.
+  const fileTypes = await api<{ items: { id: string; code: string }[] }>('GET', '/admin/file-types?limit=100');
+  const fileTypeId = (code: string) => fileTypes.items.find((type) => type.code === code)?.id ?? '';
+  const publish = async (projectCode: string, title: string, fileName: string, fileType: string) => {
+    const document = await api<Created>('POST', '/admin/documents', {
+      owner: { kind: 'project', id: projectIds[projectCode] },
+      title,
+      fileTypeId: fileTypeId(fileType),
+    });
+    const bytes = Buffer.from(
+      `%PDF-1.7\n% ${title}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
+    );
+    const ticket = await api<{ uploadId: string; url: string; headers: Record<string, string> }>(
+      'POST',
+      `/admin/documents/${document.id}/uploads`,
+      { fileName, contentType: 'application/pdf', sizeBytes: bytes.length },
+    );
+    const put = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body: bytes });
+    if (!put.ok) throw new Error(`demo data: the object store refused ${fileName}: ${put.status}`);
+    await api('POST', `/admin/documents/${document.id}/uploads/${ticket.uploadId}/finalize`, {});
+  };
+  await publish('FIT-OUT', 'Floor plan, level 3', 'floor-plan-L3.pdf', 'drawing');
+  await publish('FIT-OUT', 'Acoustic panels datasheet', 'acoustic-panels.pdf', 'datasheet');
+  await publish('DOCK-2', 'Dock leveller drawing', 'dock-leveller.pdf', 'drawing');
+  await publish('L4-RETRO', 'Line 4 layout', 'line4-layout.pdf', 'drawing');
+  await api('POST', '/admin/document-requests', {
+    owner: { kind: 'project', id: projectIds['FIT-OUT'] },
+    title: 'Signed delivery note',
+    instructions: 'Please sign the delivery note of the first shipment and upload it as a PDF.',
+    fileTypeId: fileTypeId('customer-file'),
+    requestedFromContactIds: [contactIds[demoPortalEmail]],
+    dueDate: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
+  });
 
   const invoiceImport = await api<{ id: string; status: string }>('POST', '/admin/invoice-references/import', {
     items: [
@@ -160,6 +210,7 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
     sites: 2,
     projects: projects.length,
     contacts: contacts.length,
+    documents: 4,
     portalLogin: await demoPortalLogin(),
   };
 }

@@ -154,7 +154,7 @@ try {
   });
   console.log(
     demo.created
-      ? `demo data: ${demo.accounts} accounts, ${demo.sites} sites, ${demo.projects} projects, ${demo.contacts} contacts created`
+      ? `demo data: ${demo.accounts} accounts, ${demo.sites} sites, ${demo.projects} projects, ${demo.contacts} contacts, ${demo.documents} documents (and a document request to Greta) created`
       : 'demo data: already present',
   );
   portalLogin = demo.portalLogin;

@@ -82,7 +82,7 @@ describe('bad text in the staff API', () => {
     });
 
   beforeAll(async () => {
-    system = await startServices(['identity', 'directory', 'gateway']);
+    system = await startServices(['identity', 'directory', 'documents', 'gateway']);
     token = await tokenFor('staffAdmin');
     client = apiClient(system.gatewayUrl, () => token);
     const run = randomUUID().slice(0, 6).toUpperCase();
@@ -96,6 +96,20 @@ describe('bad text in the staff API', () => {
     ids.siteId = await made(`/admin/accounts/${ids.accountId}/sites`, { code: 'S1', name: 'Site' });
     ids.projectId = await made(`/admin/accounts/${ids.accountId}/projects`, { code: 'P1', name: 'Project' });
     ids.contactId = await made(`/admin/accounts/${ids.accountId}/contacts`, { firstName: 'Ann', lastName: 'Lee' });
+    ids.fileTypeId = await made('/admin/file-types', {
+      code: `bad-input-${run.toLowerCase()}`,
+      name: `Bad input ${run}`,
+      allowedContentTypes: ['application/pdf'],
+      maxSizeBytes: 1000,
+    });
+    ids.documentId = await made('/admin/documents', {
+      owner: { kind: 'project', id: ids.projectId },
+      title: 'Bad input',
+      fileTypeId: ids.fileTypeId,
+    });
+    // Bodies are checked before any lookup: these routes only need an id of the right shape.
+    ids.versionId = randomUUID();
+    ids.uploadId = randomUUID();
     const upload = await api(
       'POST',
       '/admin/contact-imports',

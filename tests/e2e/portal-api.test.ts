@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { actionContracts, type HttpBinding } from '@portal/contracts';
+import { actionContracts, type HttpBinding, type UploadTicket } from '@portal/contracts';
 import { call, createBroker } from '@portal/kit';
 import {
   apiClient,
@@ -12,8 +12,13 @@ import {
   type ApiClient,
   type TemporaryLogin,
 } from '@portal/testing';
+import { pdfBytes, putToTicket } from '../support/document-files.ts';
 import { undocumentedErrors } from '../support/documented-errors.ts';
 import { startServices, tokenFor, type SystemUnderTest } from './support/system-under-test.ts';
+
+const validBodies: Record<string, unknown> = {
+  'documents.startRequestUpload': { fileName: 'a.pdf', contentType: 'application/pdf', sizeBytes: 10 },
+};
 
 type JsonSchema = { properties?: Record<string, { format?: string; anyOf?: { format?: string }[] }> };
 
@@ -69,9 +74,49 @@ describe('portal API', () => {
     return { client: apiClient(system.gatewayUrl, () => token), contactId: contact.id ?? '' };
   }
 
+  /** A visible document with a clean version, and an open request naming the contact, on the side's project. */
+  async function documentsOf(side: 'a' | 'b', contactId: string): Promise<void> {
+    const owner = { kind: 'project', id: ids[side].projectId };
+    const fileTypeId =
+      ids.a.fileTypeId ??
+      (
+        await made('/admin/file-types', {
+          code: `portal-api-${run.toLowerCase()}`,
+          name: `Portal API ${run}`,
+          customerVisible: true,
+          allowedContentTypes: ['application/pdf'],
+          maxSizeBytes: 1024 * 1024,
+        })
+      ).id;
+    ids.a.fileTypeId = fileTypeId ?? '';
+    const document = await made('/admin/documents', { owner, title: `Doc ${side}`, fileTypeId });
+    const bytes = pdfBytes(side);
+    const ticket = await made(`/admin/documents/${document.id}/uploads`, {
+      fileName: `${side}.pdf`,
+      contentType: 'application/pdf',
+      sizeBytes: bytes.length,
+    });
+    expect((await putToTicket(ticket as unknown as UploadTicket, bytes)).status).toBe(200);
+    const version = await staff.request<{ id: string }>(
+      'POST',
+      `/admin/documents/${document.id}/uploads/${ticket.uploadId}/finalize`,
+      { body: {} },
+    );
+    expect(version.status, version.text).toBe(200);
+    const request = await made('/admin/document-requests', {
+      owner,
+      title: `Request ${side}`,
+      fileTypeId,
+      requestedFromContactIds: [contactId],
+    });
+    Object.assign(ids[side], { documentId: document.id, versionId: version.body.id, requestId: request.id });
+    // No upload is pending: routes with an upload id in the path still need one to be routed.
+    ids[side].uploadId = randomUUID();
+  }
+
   beforeAll(async () => {
     const namespace = `e2e-portal-${randomUUID().slice(0, 8)}`;
-    system = await startServices(['directory', 'gateway'], { MOLECULER_NAMESPACE: namespace });
+    system = await startServices(['directory', 'documents', 'gateway'], { MOLECULER_NAMESPACE: namespace });
     bus = createBroker({ nodeID: `e2e-bus-${run}`, natsUrl: stackEnv().NATS_URL ?? '', namespace, logLevel: 'warn' });
     await bus.start();
     await bus.waitForServices(['directory'], 10_000);
@@ -102,7 +147,11 @@ describe('portal API', () => {
     expect(member.status, member.text).toBe(200);
     ids.b.groupId = group.id ?? '';
 
-    portal.customer = (await portalContactIn(ids.a.accountId ?? '')).client;
+    const customer = await portalContactIn(ids.a.accountId ?? '');
+    portal.customer = customer.client;
+    await documentsOf('a', customer.contactId);
+    const otherContact = await made(`/admin/accounts/${ids.b.accountId}/contacts`, { firstName: 'Bo', lastName: run });
+    await documentsOf('b', otherContact.id ?? '');
     portal.consolidated = (await portalContactIn(group.id ?? '')).client;
     const stranger = await createTemporaryLogin(keycloakAdminOf(stackEnv()), 'portal', { usernamePrefix: 'e2e-none' });
     logins.push(stranger);
@@ -147,7 +196,7 @@ describe('portal API', () => {
 
   it.each(portalRoutes)(
     'answers $action with ids of another customer exactly like ids that do not exist',
-    async ({ binding, idParams }) => {
+    async ({ action, binding, idParams }) => {
       if (idParams.length === 0) return; // nothing the client could point elsewhere
       for (const name of idParams) {
         const foreign = ids.b[name] ?? ids.b.accountId ?? '';
@@ -159,8 +208,10 @@ describe('portal API', () => {
             .replace(/:(\w+)/g, (_, other: string) => ids.a[other] ?? '');
           return inPath ? filled : `${filled}?${name}=${id}`;
         };
-        const foreignAnswer = await portal.customer.request<{ error: unknown }>(binding.method, url(foreign));
-        const missingAnswer = await portal.customer.request<{ error: unknown }>(binding.method, url(missing));
+        // A valid body, so that only the id decides the answer.
+        const options = binding.method === 'GET' ? {} : { body: validBodies[action] ?? {} };
+        const foreignAnswer = await portal.customer.request<{ error: unknown }>(binding.method, url(foreign), options);
+        const missingAnswer = await portal.customer.request<{ error: unknown }>(binding.method, url(missing), options);
         expect(foreignAnswer.status, `${name} of account B`).toBe(404);
         expect(foreignAnswer.body.error).toEqual(missingAnswer.body.error);
         expect(foreignAnswer.headers.get('content-type')).toBe(missingAnswer.headers.get('content-type'));

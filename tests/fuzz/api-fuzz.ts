@@ -87,7 +87,7 @@ const hooksFile = join(import.meta.dirname, 'schemathesis_hooks.py');
 function startSystem(stack: Record<string, string>): Promise<ServiceSystem> {
   return startServiceSystem({
     stack,
-    entries: ['identity', 'directory', 'gateway'],
+    entries: ['identity', 'directory', 'documents', 'gateway'],
     namespacePrefix: 'fuzz',
     env: {
       GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
@@ -104,7 +104,15 @@ function adminToken(stack: Record<string, string>): Promise<string> {
 
 /** Ids that exist, by the path parameter name that takes them. */
 export type SeedIds = Record<
-  'accountClassId' | 'accountId' | 'siteId' | 'projectId' | 'contactId' | 'importId' | 'requestId',
+  | 'accountClassId'
+  | 'accountId'
+  | 'siteId'
+  | 'projectId'
+  | 'contactId'
+  | 'importId'
+  | 'requestId'
+  | 'fileTypeId'
+  | 'documentId',
   string[]
 >;
 
@@ -150,6 +158,8 @@ async function seed(baseUrl: string, token: string): Promise<{ kept: SeedIds; di
       contactId: [],
       importId: [],
       requestId: [],
+      fileTypeId: [],
+      documentId: [],
     };
     const accountClass = await post('/account-classes', { name: `Fuzz class ${tag}`, requireMfa: true });
     ids.accountClassId.push(accountClass);
@@ -197,6 +207,25 @@ async function seed(baseUrl: string, token: string): Promise<{ kept: SeedIds; di
       ...queue.items
         .filter((item) => item.email === `requester.${tag.toLowerCase()}@customer.test`)
         .map((item) => item.id),
+    );
+    // Documents (no file: a document without a version) and a document request on the first project.
+    const fileType = await post('/file-types', {
+      code: `fuzz-${tag.toLowerCase()}`,
+      name: `Fuzz type ${tag}`,
+      customerVisible: true,
+      allowedContentTypes: ['application/pdf', 'text/plain'],
+      maxSizeBytes: 1_000_000,
+    });
+    ids.fileTypeId.push(fileType);
+    const owner = { kind: 'project', id: ids.projectId[0] };
+    ids.documentId.push(await post('/documents', { owner, title: `Fuzz document ${tag}`, fileTypeId: fileType }));
+    ids.requestId.push(
+      await post('/document-requests', {
+        owner,
+        title: `Fuzz request ${tag}`,
+        fileTypeId: fileType,
+        requestedFromContactIds: [ids.contactId[0]],
+      }),
     );
     if (set === 'K') {
       const csv = `account_number,site_code,first_name,last_name,email,phone,title\n${tag}-1,S1,Ida,Import,ida.${tag.toLowerCase()}@customer.test,,\n`;

@@ -55,6 +55,7 @@ export async function startServiceSystem(options: ServiceSystemOptions): Promise
     S3_SECRET_KEY: stack.S3_SECRET_KEY ?? '',
     S3_REGION: stack.S3_REGION ?? '',
     SMTP_URL: stack.SMTP_URL ?? '',
+    CLAMD_URL: stack.CLAMD_URL ?? '',
     ...Object.fromEntries(
       serviceNames.map((name) => {
         const key = `${name.toUpperCase()}_DATABASE_URL`;

@@ -93,6 +93,7 @@ export {
   isoOrNull,
   keysetAfter,
   SqlConditions,
+  sqlArray,
   type SqlTimestamp,
 } from './persistence/sql-values.ts';
 

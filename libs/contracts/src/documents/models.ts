@@ -144,8 +144,12 @@ export const documentUpdateSchema = z
 
 // ---- uploads and downloads -------------------------------------------------------------------
 
-/** A file name as the client declares it; the service keeps a sanitised copy (see `sanitizeFileName`). */
-export const declaredFileNameSchema = z.string().min(1).max(1000);
+/**
+ * A file name as the client declares it: text like any other field (no NUL, no control
+ * characters); the service then keeps a sanitised copy (no path parts, no bidi or zero-width
+ * characters, at most 200 characters; see `sanitizeFileName`).
+ */
+export const declaredFileNameSchema = text({ max: 1000 });
 
 export const uploadRequestSchema = z.object({
   fileName: declaredFileNameSchema,

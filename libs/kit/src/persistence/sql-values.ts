@@ -56,3 +56,12 @@ export function keysetAfter(cursor: string, length: number, lastKey: 'uuid' | 's
   }
   return key as string[];
 }
+
+/**
+ * A JavaScript array as one PostgreSQL array literal (`{"a","b"}`), bound as a single `?` and cast
+ * in SQL (`?::uuid[]`). The ORM's `execute` expands a bound array into a comma list, which neither
+ * `= any(?)` nor an array column accepts.
+ */
+export function sqlArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}

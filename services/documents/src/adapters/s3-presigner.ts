@@ -55,7 +55,11 @@ export function presignUrl(settings: PresignSettings, request: PresignRequest): 
     .map((name) => `${encode(name)}=${encode(query[name] ?? '')}`)
     .join('&');
   const basePath = settings.endpoint.pathname.replace(/\/+$/, '');
-  const path = [request.bucket, ...(request.key ? request.key.split('/') : [])].map(encode).join('/');
+  // An empty bucket addresses a virtual-hosted endpoint (the bucket in the host name).
+  const path = [request.bucket, ...(request.key ? request.key.split('/') : [])]
+    .filter((part, index) => index > 0 || part !== '')
+    .map(encode)
+    .join('/');
   const canonicalPath = `${basePath}/${path}`;
   const canonicalHeaders = Object.keys(headers)
     .sort()

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActionArgs, Actor, Document, DocumentVersion } from '@portal/contracts';
-import { containsPattern, keysetAfter, pageFromRows, SqlConditions } from '@portal/kit';
+import { containsPattern, keysetAfter, pageFromRows, SqlConditions, sqlArray } from '@portal/kit';
 import { documentSelect, toDocument, toVersion, type DocumentRow, type VersionRow } from '../persistence/rows.ts';
 
 export async function findDocument(
@@ -81,7 +81,7 @@ export async function replaceShares(
   if (contactIds.length === 0) return;
   await em.execute(
     'insert into document_share (document_id, contact_id) select ?, unnest(?::uuid[]) on conflict do nothing',
-    [documentId, [...new Set(contactIds)]],
+    [documentId, sqlArray([...new Set(contactIds)])],
   );
 }
 

@@ -16,9 +16,10 @@ export function sanitizeFileName(declared: string): string | null {
   const lastPart = declared.split(/[/\\]/).pop() ?? '';
   const cleaned = lastPart
     .normalize('NFC')
+    // White space of any kind (tab, line breaks) becomes one space; other invisible characters go.
+    .replace(/\s+/g, ' ')
     .replace(unsafeCharacters, '')
     .replace(reservedCharacters, '_')
-    .replace(/\s+/g, ' ')
     .trim()
     // Leading dots would make a hidden file (or `..`); trailing dots and spaces vanish on Windows.
     .replace(/^\.+/, '')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActionArgs, FileType } from '@portal/contracts';
-import { containsPattern, keysetAfter, pageFromRows } from '@portal/kit';
+import { containsPattern, keysetAfter, pageFromRows, sqlArray } from '@portal/kit';
 import { toFileType, type FileTypeRow } from '../persistence/rows.ts';
 
 export async function findFileType(em: EntityManager, id: string): Promise<FileType | null> {
@@ -36,7 +36,14 @@ export async function insertFileType(
   const rows = await em.execute<FileTypeRow[]>(
     `insert into file_type (id, code, name, customer_visible, allowed_content_types, max_size_bytes)
      values (?, ?, ?, ?, ?::text[], ?) returning *`,
-    [randomUUID(), input.code, input.name, input.customerVisible, input.allowedContentTypes, input.maxSizeBytes],
+    [
+      randomUUID(),
+      input.code,
+      input.name,
+      input.customerVisible,
+      sqlArray(input.allowedContentTypes),
+      input.maxSizeBytes,
+    ],
   );
   return toFileType(rows[0] as FileTypeRow);
 }
@@ -46,7 +53,7 @@ export async function updateFileTypeRow(em: EntityManager, next: FileType): Prom
     `update file_type set code = ?, name = ?, customer_visible = ?, allowed_content_types = ?::text[],
        max_size_bytes = ?, updated_at = now()
      where id = ? returning *`,
-    [next.code, next.name, next.customerVisible, next.allowedContentTypes, next.maxSizeBytes, next.id],
+    [next.code, next.name, next.customerVisible, sqlArray(next.allowedContentTypes), next.maxSizeBytes, next.id],
   );
   return toFileType(rows[0] as FileTypeRow);
 }

@@ -1,6 +1,6 @@
 import type moleculer from 'moleculer';
 import { documentOwnerKinds, type DocumentOwnerKind } from '@portal/contracts';
-import { call, callerOf, SqlConditions } from '@portal/kit';
+import { call, callerOf, SqlConditions, sqlArray } from '@portal/kit';
 
 /** The owners whose items a contact sees, from the directory's half of the one visibility rule. */
 export interface ItemOwners {
@@ -48,14 +48,14 @@ export function visibleDocumentConditions(viewer: PortalViewer): SqlConditions {
       .add('d.current_version_id is not null')
       .add("d.sharing <> 'internal'")
       // One array over all owners lets the planner use the owner index; the kind check keeps ids honest.
-      .add('d.owner_id = any(?::uuid[])', [...accountIds, ...siteIds, ...projectIds])
+      .add('d.owner_id = any(?::uuid[])', sqlArray([...accountIds, ...siteIds, ...projectIds]))
       .add(
         `(d.owner_kind = 'project' and d.owner_id = any(?::uuid[]))
          or (d.owner_kind = 'site' and d.owner_id = any(?::uuid[]))
          or (d.owner_kind = 'account' and d.owner_id = any(?::uuid[]))`,
-        projectIds,
-        siteIds,
-        accountIds,
+        sqlArray(projectIds),
+        sqlArray(siteIds),
+        sqlArray(accountIds),
       )
       .add(
         `(d.sharing = 'by-file-type' and ft.customer_visible)
@@ -78,8 +78,8 @@ export function visibleRequestConditions(viewer: PortalViewer): SqlConditions {
       `(r.owner_kind = 'project' and r.owner_id = any(?::uuid[]))
        or (r.owner_kind = 'site' and r.owner_id = any(?::uuid[]))
        or (r.owner_kind = 'account' and r.owner_id = any(?::uuid[]))`,
-      projectIds,
-      siteIds,
-      accountIds,
+      sqlArray(projectIds),
+      sqlArray(siteIds),
+      sqlArray(accountIds),
     );
 }

@@ -7,6 +7,7 @@ import {
   pageFromRows,
   recordEvent,
   SqlConditions,
+  sqlArray,
   type EventOrigin,
   type SqlTimestamp,
 } from '@portal/kit';
@@ -118,7 +119,7 @@ export async function insertRequest(
   );
   await em.execute('insert into document_request_contact (request_id, contact_id) select ?, unnest(?::uuid[])', [
     input.id,
-    [...new Set(input.contactIds)],
+    sqlArray([...new Set(input.contactIds)]),
   ]);
 }
 
