@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { devAccessToken } from '@portal/deploy/local/dev-logins';
 import { apiClient, stackEnv, type ApiClient } from '@portal/testing';
 import { launchBrowser } from '@portal/testing/browser';
+import { elfBytes, pdfBytes } from '../support/document-files.ts';
 import type { ServiceSystem } from '../support/service-system.ts';
 import { newPerson, reviewScreen, screenshotsDir, signInAsStaff, startWebSystem } from './support/web-ui.ts';
 
@@ -49,12 +50,6 @@ describe('staff manage documents in the admin UI', () => {
   let accountId = '';
   let documentPath = '';
 
-  /** A small real PDF whose text says which one it is. */
-  const pdfBytes = (text: string) =>
-    Buffer.from(
-      `%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% ${text}\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
-      'latin1',
-    );
   const writeFile = (name: string, bytes: Buffer) => {
     const path = join(files, name);
     writeFileSync(path, bytes);
@@ -70,7 +65,6 @@ describe('staff manage documents in the admin UI', () => {
         namespacePrefix: 'browser-admin-documents',
         entries: ['gateway', 'identity', 'directory', 'documents'],
         env: {
-          CLAMD_URL: stack['CLAMD_URL'] ?? '',
           // A bucket of its own: the service sets the bucket's CORS rule to this gateway's origin,
           // and another suite running at the same time would set it to its own.
           S3_BUCKET: `admin-documents-${tag}`,
@@ -236,13 +230,12 @@ describe('staff manage documents in the admin UI', () => {
     await page.getByRole('button', { name: 'Upload document' }).click();
     const upload = dialog('Upload document');
     await choose(upload.getByRole('combobox', { name: 'File type' }), fileType.code.slice(0, 8), fileType.name);
-    const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), Buffer.alloc(120, 0)]);
-    await chooseFile(upload, 'File', writeFile('report.pdf', elf));
+    await chooseFile(upload, 'File', writeFile('report.pdf', elfBytes()));
     await upload.getByRole('button', { name: 'Upload document' }).click();
     const refusal = upload.getByRole('alert');
     await refusal.getByText('The file is not what it was declared to be; it was deleted.').waitFor();
     expect(await refusal.textContent()).toMatch(/CONTENT_MISMATCH · request id \S+/);
-    await upload.getByRole('button', { name: 'Close' }).click();
+    await upload.getByRole('button', { name: 'Leave without a file' }).click();
     // The document stays, without a file.
     await row('report').filter({ hasText: 'No file yet' }).waitFor();
   });

@@ -39,7 +39,7 @@ export const accountDocumentRequestsRoute = createRoute({
 
 const statusBadges: Record<Status, { label: string; color: string }> = {
   open: { label: 'Open', color: 'blue' },
-  fulfilled: { label: 'Fulfilled', color: 'teal' },
+  fulfilled: { label: 'Fulfilled', color: 'green' },
   cancelled: { label: 'Cancelled', color: 'gray' },
 };
 

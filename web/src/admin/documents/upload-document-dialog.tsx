@@ -218,7 +218,7 @@ export function UploadDocumentDialog({
             error={form.errors['owner'] ?? owners.error?.message}
           />
           {created ? (
-            <Text size="sm">The document was created; send its file again, or close to leave it without a file.</Text>
+            <Text size="sm">The document was created; choose another file and send it, or leave it without a file.</Text>
           ) : (
             <SharingFields form={form} accountId={accountId} fileType={fileType} />
           )}
@@ -226,7 +226,7 @@ export function UploadDocumentDialog({
           {failure ? <ErrorNotice error={failure} title="The file was not uploaded" /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              {created ? 'Close' : 'Cancel'}
+              {created ? 'Leave without a file' : 'Cancel'}
             </Button>
             <Button type="submit" loading={busy} leftSection={<IconUpload size={16} aria-hidden />}>
               {created ? 'Upload file' : 'Upload document'}

@@ -8,7 +8,7 @@ const scanBadges: Record<ScanState, { label: string; color: string; help: string
     color: 'yellow',
     help: 'Being scanned for malware; it can be downloaded once it passes.',
   },
-  clean: { label: 'Clean', color: 'teal', help: 'Passed the malware scan.' },
+  clean: { label: 'Clean', color: 'green', help: 'Passed the malware scan.' },
   infected: { label: 'Quarantined', color: 'red', help: 'The malware scan found something; it cannot be downloaded.' },
 };
 

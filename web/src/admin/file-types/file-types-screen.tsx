@@ -84,7 +84,7 @@ function FileTypesScreen() {
               <Group gap={6} wrap="nowrap">
                 <Text size="sm">{fileType.name}</Text>
                 {fileType.customerVisible ? (
-                  <Badge size="sm" variant="light" color="teal">
+                  <Badge size="sm" variant="light" color="green">
                     Customer-visible
                   </Badge>
                 ) : (
