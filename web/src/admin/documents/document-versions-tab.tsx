@@ -1,8 +1,8 @@
-import { Alert, Box, Button, Group, Paper, SimpleGrid, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Button, Group, Paper, SimpleGrid, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { IconArchive, IconDownload, IconPencil, IconUpload } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createRoute, useNavigate } from '@tanstack/react-router';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { z } from 'zod';
 import type { Document, DocumentVersion } from '@portal/contracts';
 import { useSession } from '../../shared/boot.tsx';
@@ -13,6 +13,7 @@ import { EmptyState, ErrorNotice, LoadingState } from '../../shared/feedback/sta
 import { useDownloadVersion } from '../../shared/files/download-file.ts';
 import { contentTypeNames, formatFileSize } from '../../shared/files/upload-file.ts';
 import { formatDateTime } from '../../shared/format/dates.ts';
+import { DetailField } from '../../shared/layout/detail-field.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
 import { useFileTypes } from '../file-types/file-type-queries.ts';
@@ -104,7 +105,7 @@ function DocumentDetails({ document }: { document: Document }) {
             )}
           </Group>
           <SimpleGrid component="dl" cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm" m={0}>
-            <Field label="Where">
+            <DetailField label="Where">
               {document.owner.kind === 'account' ? (
                 'The account itself'
               ) : (
@@ -113,19 +114,19 @@ function DocumentDetails({ document }: { document: Document }) {
                   <OwnerName owner={document.owner} known={where} />
                 </>
               )}
-            </Field>
-            <Field label="File type">{fileType?.name ?? '…'}</Field>
-            <Field label="Sharing">
+            </DetailField>
+            <DetailField label="File type">{fileType?.name ?? '…'}</DetailField>
+            <DetailField label="Sharing">
               {sharingLabels[document.sharing]}
               {document.sharing === 'contacts' &&
                 `: ${document.sharedWithContactIds.map((id) => contacts.nameOf(id) ?? 'a former contact').join(', ')}`}
               <Text component="span" size="xs" c="dimmed" display="block">
                 {sharingHelp(document.sharing, fileType)}
               </Text>
-            </Field>
-            <Field label="Description">{document.description || '—'}</Field>
-            <Field label="Created">{formatDateTime(document.createdAt)}</Field>
-            <Field label="Last changed">{formatDateTime(document.updatedAt)}</Field>
+            </DetailField>
+            <DetailField label="Description">{document.description || '—'}</DetailField>
+            <DetailField label="Created">{formatDateTime(document.createdAt)}</DetailField>
+            <DetailField label="Last changed">{formatDateTime(document.updatedAt)}</DetailField>
           </SimpleGrid>
         </Stack>
       </Paper>
@@ -193,19 +194,6 @@ function DocumentDetails({ document }: { document: Document }) {
       )}
       {dialog === 'archive' && <ArchiveDocumentDialog document={document} onClose={() => setDialog(null)} />}
     </Stack>
-  );
-}
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Box>
-      <Text component="dt" size="xs" c="dimmed" fw={500}>
-        {label}
-      </Text>
-      <Text component="dd" size="sm" m={0}>
-        {children}
-      </Text>
-    </Box>
   );
 }
 

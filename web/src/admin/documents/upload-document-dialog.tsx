@@ -218,7 +218,9 @@ export function UploadDocumentDialog({
             error={form.errors['owner'] ?? owners.error?.message}
           />
           {created ? (
-            <Text size="sm">The document was created; choose another file and send it, or leave it without a file.</Text>
+            <Text size="sm">
+              The document was created; choose another file and send it, or leave it without a file.
+            </Text>
           ) : (
             <SharingFields form={form} accountId={accountId} fileType={fileType} />
           )}
