@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { devAccessToken } from '@portal/deploy/local/dev-logins';
+import { devAccessToken, devCliClientId } from '@portal/deploy/local/dev-logins';
 import { apiClient, stackEnv, type ApiClient } from '@portal/testing';
 import { launchBrowser } from '@portal/testing/browser';
 import { elfBytes, pdfBytes } from '../support/document-files.ts';
@@ -40,7 +40,7 @@ describe('staff manage documents in the admin UI', () => {
   const fileType = { code: `drawings-${tag}`, name: `Drawings ${tag}` };
   const site = { code: `S-${tag.toUpperCase()}`, name: 'North yard' };
   const project = { code: `P-${tag.toUpperCase()}`, name: 'Warehouse extension' };
-  const contact = { firstName: 'Dora', lastName: `Drafter ${tag}` };
+  const contact = { firstName: 'Dora', lastName: `Drafter ${tag}`, email: `dora-${tag}@customer.test` };
   let system: ServiceSystem;
   let browser: Browser;
   let page: Page;
@@ -49,6 +49,8 @@ describe('staff manage documents in the admin UI', () => {
   let staffApi: ApiClient;
   let accountId = '';
   let documentPath = '';
+  let contactId = '';
+  let contactPassword = '';
 
   const writeFile = (name: string, bytes: Buffer) => {
     const path = join(files, name);
@@ -84,10 +86,13 @@ describe('staff manage documents in the admin UI', () => {
     accountId = account.id;
     const createdSite = await staffCall<Created>('POST', `/admin/accounts/${accountId}/sites`, site);
     await staffCall('POST', `/admin/accounts/${accountId}/projects`, { ...project, siteId: createdSite.id });
-    await staffCall('POST', `/admin/accounts/${accountId}/contacts`, {
-      ...contact,
-      email: `dora-${tag}@customer.test`,
-    });
+    contactId = (await staffCall<Created>('POST', `/admin/accounts/${accountId}/contacts`, contact)).id;
+    const enabled = await staffCall<{ credentials: { password: string } }>(
+      'POST',
+      `/admin/contacts/${contactId}/access/enable`,
+      {},
+    );
+    contactPassword = enabled.credentials.password;
     ({ page } = await newPerson(browser));
   });
   // A failed step leaves a picture of the page it failed on.
@@ -223,6 +228,66 @@ describe('staff manage documents in the admin UI', () => {
     const lines = csv.trim().split(/\r?\n/);
     expect(lines.length).toBe(2);
     expect(lines[1]).toContain(`Site plan ${tag}`);
+  });
+
+  it('names a contact who downloaded the document, and lists it on the contact’s Downloads tab', async () => {
+    // The contact downloads v2 through the portal API (the portal's screens are another suite's).
+    const token = await fetch(`${keycloakUrl}/realms/portal/protocol/openid-connect/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: devCliClientId,
+        username: contact.email,
+        password: contactPassword,
+      }),
+    });
+    expect(token.status).toBe(200);
+    const contactToken = ((await token.json()) as { access_token: string }).access_token;
+    const documentId = documentPath.split('/').at(-1) ?? '';
+    const versions = await staffCall<{ items: { id: string; number: number }[] }>(
+      'GET',
+      `/admin/documents/${documentId}/versions`,
+    );
+    const v2 = versions.items.find((version) => version.number === 2);
+    const link = await apiClient(gateway, () => contactToken).request<{ url: string }>(
+      'POST',
+      `/portal/documents/${documentId}/versions/${v2?.id}/download`,
+      { body: {} },
+    );
+    expect(link.status, link.text).toBe(200);
+
+    await page.reload();
+    const log = page.getByRole('table', { name: 'Downloads' });
+    await log
+      .getByRole('row')
+      .filter({ hasText: `Dora ${contact.lastName}` })
+      .waitFor();
+    await log.getByRole('link', { name: `Dora ${contact.lastName}` }).click();
+    await page.getByRole('heading', { name: `Dora ${contact.lastName}`, level: 1 }).waitFor();
+    await tab('Downloads').click();
+    const theirs = page
+      .getByRole('table', { name: 'Downloads' })
+      .getByRole('row')
+      .filter({ hasText: `Site plan ${tag}` });
+    await theirs.waitFor();
+    expect(await theirs.textContent()).toContain('v2');
+    expect(await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toBe(
+      `/api/v1/admin/downloads/export?contactId=${contactId}`,
+    );
+    await reviewScreen(page, 'admin-contact-downloads');
+  });
+
+  it('shares the document with named contacts only, in the Edit dialog', async () => {
+    await page.goto(`${gateway}${documentPath}`);
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = dialog(`Edit document Site plan ${tag}`);
+    await edit.getByRole('radio', { name: 'Only these contacts' }).check();
+    await choose(edit.getByRole('combobox', { name: 'Contacts' }), 'Dora', new RegExp(contact.lastName));
+    // The picker stays open for more; a click beside it closes it.
+    await edit.getByText('Sharing', { exact: true }).click();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await saidSaved(`Document Site plan ${tag} saved`);
+    await page.getByText(`Only these contacts: Dora ${contact.lastName}`).waitFor();
   });
 
   it('refuses a "PDF" that is an executable, with the API’s message and request id', async () => {

@@ -10,7 +10,7 @@ import { contentTypesInWords, formatFileSize } from '../../shared/files/upload-f
 import { showServerErrors } from '../../shared/forms/server-errors.ts';
 import { useFileTypes } from '../file-types/file-type-queries.ts';
 import { ownerOfValue, useAccountOwners } from './document-owners.tsx';
-import { useContactOptions } from './sharing-fields.tsx';
+import { everyContactChosen, useContactOptions } from './sharing-fields.tsx';
 
 /** What a request change refreshes. */
 export const documentRequestChangeInvalidates = [
@@ -136,7 +136,7 @@ export function RequestDocumentDialog({ accountId, onClose }: { accountId: strin
             required
             searchable
             hidePickedOptions
-            nothingFoundMessage="No contact matches"
+            nothingFoundMessage={everyContactChosen(form.getValues().requestedFromContactIds, contacts.options)}
             {...form.getInputProps('requestedFromContactIds')}
             error={form.errors['requestedFromContactIds'] ?? contacts.error?.message}
           />

@@ -45,6 +45,12 @@ export function useContactOptions(accountId: string) {
   };
 }
 
+/** What a contacts picker says when it offers nothing: all are chosen, or none matches the typing. */
+export const everyContactChosen = (chosen: readonly string[], options: readonly { value: string }[]) =>
+  options.length > 0 && options.every((option) => chosen.includes(option.value))
+    ? 'Every contact is chosen'
+    : 'No contact matches';
+
 /** "Sharing": by file type (the default), internal only, or only the chosen contacts of the account. */
 export function SharingFields<Values extends SharingValues>({
   form,
@@ -74,7 +80,7 @@ export function SharingFields<Values extends SharingValues>({
           searchable
           hidePickedOptions
           required
-          nothingFoundMessage="No contact matches"
+          nothingFoundMessage={everyContactChosen(form.getValues().sharedWithContactIds, contacts.options)}
           {...form.getInputProps('sharedWithContactIds')}
           error={form.errors['sharedWithContactIds'] ?? contacts.error?.message}
         />

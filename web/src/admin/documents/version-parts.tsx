@@ -1,4 +1,5 @@
 import { Badge, Group, Progress, Stack, Text } from '@mantine/core';
+import { useId } from '@mantine/hooks';
 import { actorSchema, type Document, type DocumentVersion, type ScanState } from '@portal/contracts';
 import { formatFileSize, type UploadProgress } from '../../shared/files/upload-file.ts';
 
@@ -86,11 +87,12 @@ const phaseWords: Record<UploadProgress['phase'], string> = {
 
 /** The upload's progress bar, named "Upload progress", with the step and the bytes in words. */
 export function UploadProgressBar({ progress }: { progress: UploadProgress }) {
+  const labelId = useId();
   const text = `${phaseWords[progress.phase]}: ${formatFileSize(progress.sentBytes)} of ${formatFileSize(progress.totalBytes)} (${progress.percent}%)`;
   return (
     <Stack gap={4}>
       <Group justify="space-between" gap="xs">
-        <Text size="sm" fw={500} id="upload-progress-label">
+        <Text size="sm" fw={500} id={labelId}>
           Upload progress
         </Text>
         <Text size="sm" c="dimmed" aria-live="polite">
@@ -101,7 +103,7 @@ export function UploadProgressBar({ progress }: { progress: UploadProgress }) {
         <Progress.Section
           withAria={false}
           role="progressbar"
-          aria-labelledby="upload-progress-label"
+          aria-labelledby={labelId}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={progress.percent}
