@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devAccessToken, devCliClientId } from '@portal/deploy/local/dev-logins';
 import { apiClient, stackEnv, type ApiClient } from '@portal/testing';
 import { launchBrowser } from '@portal/testing/browser';
-import { elfBytes, pdfBytes } from '../support/document-files.ts';
+import { eicarBytes, elfBytes, pdfBytes } from '../support/document-files.ts';
 import type { ServiceSystem } from '../support/service-system.ts';
-import { newPerson, reviewScreen, screenshotsDir, signInAsStaff, startWebSystem } from './support/web-ui.ts';
+import { newPerson, reviewScreen, signInAsStaff, startWebSystem } from './support/web-ui.ts';
 
 interface Created {
   id: string;
@@ -95,13 +95,6 @@ describe('staff manage documents in the admin UI', () => {
     contactPassword = enabled.credentials.password;
     ({ page } = await newPerson(browser));
   });
-  // A failed step leaves a picture of the page it failed on.
-  afterEach(async (context) => {
-    if (context.task.result?.state !== 'fail' || !page) return;
-    await page.screenshot({
-      path: join(screenshotsDir, `admin-documents-failed-${context.task.name.slice(0, 40)}.png`),
-    });
-  });
   afterAll(async () => {
     await browser?.close();
     await system?.stop();
@@ -138,16 +131,17 @@ describe('staff manage documents in the admin UI', () => {
     await newType.getByRole('textbox', { name: 'Code' }).fill(fileType.code);
     await newType.getByRole('textbox', { name: 'Name' }).fill(fileType.name);
     await newType.getByRole('switch', { name: 'Customer-visible' }).check();
-    // PDF is chosen already; PNG images too.
+    // PDF is chosen already; PNG images and text files too.
     await newType.getByRole('combobox', { name: 'Accepted file types' }).click();
     await page.getByRole('option', { name: 'PNG image' }).click();
+    await page.getByRole('option', { name: 'Text file (.txt)' }).click();
     await newType.getByRole('textbox', { name: 'Size limit (MB)' }).fill('5');
     await newType.getByRole('button', { name: 'Create file type' }).click();
     await saidSaved(`File type ${fileType.name} created`);
     await page.getByRole('textbox', { name: 'Search' }).fill(fileType.code);
     const created = row(fileType.code);
     await created.filter({ hasText: 'Customer-visible' }).waitFor();
-    expect(await created.textContent()).toMatch(/PDF.*PNG image.*5 MB/);
+    expect(await created.textContent()).toMatch(/PDF.*PNG image.*Text file \(\.txt\).*5 MB/);
     await reviewScreen(page, 'admin-file-types');
   });
 
@@ -303,6 +297,21 @@ describe('staff manage documents in the admin UI', () => {
     await upload.getByRole('button', { name: 'Leave without a file' }).click();
     // The document stays, without a file.
     await row('report').filter({ hasText: 'No file yet' }).waitFor();
+  });
+
+  it('quarantines a file the malware scan flags: no version to download', async () => {
+    await page.getByRole('button', { name: 'Upload document' }).click();
+    const upload = dialog('Upload document');
+    await choose(upload.getByRole('combobox', { name: 'File type' }), fileType.code.slice(0, 8), fileType.name);
+    await chooseFile(upload, 'File', writeFile('meeting-notes.txt', eicarBytes()));
+    await upload.getByRole('button', { name: 'Upload document' }).click();
+    await saidSaved('Document meeting-notes uploaded');
+    await expect.poll(() => row('meeting-notes').textContent(), { timeout: 60_000 }).toContain('Quarantined');
+    await page.getByRole('link', { name: 'meeting-notes' }).click();
+    const versions = page.getByRole('table', { name: 'Versions' });
+    await versions.getByRole('row').filter({ hasText: 'Quarantined' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Download/ }).count()).toBe(0);
+    await page.goto(`${gateway}/admin/accounts/${accountId}/documents`);
   });
 
   it('requests a document from a contact and cancels the request', async () => {

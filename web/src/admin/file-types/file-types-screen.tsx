@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Text } from '@mantine/core';
+import { Badge, Button, Stack, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createRoute } from '@tanstack/react-router';
@@ -81,7 +81,7 @@ function FileTypesScreen() {
             accessor: 'name',
             title: 'Name',
             render: (fileType) => (
-              <Group gap={6} wrap="nowrap">
+              <Stack gap={4} align="flex-start">
                 <Text size="sm">{fileType.name}</Text>
                 {fileType.customerVisible ? (
                   <Badge size="sm" variant="light" color="green">
@@ -92,21 +92,13 @@ function FileTypesScreen() {
                     Internal
                   </Badge>
                 )}
-              </Group>
+              </Stack>
             ),
           },
           {
             accessor: 'allowedContentTypes',
             title: 'Accepts',
-            render: (fileType) => (
-              <Group gap={4}>
-                {fileType.allowedContentTypes.map((type) => (
-                  <Badge key={type} size="sm" variant="outline" color="gray" tt="none">
-                    {contentTypeNames[type]}
-                  </Badge>
-                ))}
-              </Group>
-            ),
+            render: (fileType) => fileType.allowedContentTypes.map((type) => contentTypeNames[type]).join(', '),
           },
           {
             accessor: 'maxSizeBytes',
