@@ -22,7 +22,7 @@ const demoPortalEmail = 'greta@northwind.test';
 
 export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: string }): Promise<DemoSummary> {
   const token = await devAccessToken(options.keycloakUrl, 'staffAdmin');
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const api: Api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${options.gatewayUrl}/api/v1${path}`, {
       method,
       headers: {
@@ -67,7 +67,7 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
       sites: 0,
       projects: 0,
       contacts: 0,
-      documents: 0,
+      documents: await seedDemoDocuments(api),
       portalLogin: await demoPortalLogin(),
     };
   }
@@ -120,10 +120,7 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
     [berlin.id, { code: 'FIT-OUT', name: 'Office fit-out' }],
     [hamburg.id, { code: 'DOCK-2', name: 'Dock 2 extension' }],
   ] as const;
-  const projectIds: Record<string, string> = {};
-  for (const [accountId, project] of projects) {
-    projectIds[project.code] = (await api<Created>('POST', `/admin/accounts/${accountId}/projects`, project)).id;
-  }
+  for (const [accountId, project] of projects) await api('POST', `/admin/accounts/${accountId}/projects`, project);
 
   const contacts = [
     [
@@ -143,45 +140,7 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
     [group.id, { firstName: 'Greta', lastName: 'Group', email: demoPortalEmail, title: 'Purchasing' }],
     [berlin.id, { firstName: 'Bernd', lastName: 'Berlin', email: 'bernd@northwind.test' }],
   ] as const;
-  const contactIds: Record<string, string> = {};
-  for (const [accountId, contact] of contacts) {
-    contactIds[contact.email] = (await api<Created>('POST', `/admin/accounts/${accountId}/contacts`, contact)).id;
-  }
-
-  // Documents the way staff publish them: a document, a presigned PUT straight to the object
-  // store, finalize (checked and scanned). File types come from the documents service's defaults.
-  const fileTypes = await api<{ items: { id: string; code: string }[] }>('GET', '/admin/file-types?limit=100');
-  const fileTypeId = (code: string) => fileTypes.items.find((type) => type.code === code)?.id ?? '';
-  const publish = async (projectCode: string, title: string, fileName: string, fileType: string) => {
-    const document = await api<Created>('POST', '/admin/documents', {
-      owner: { kind: 'project', id: projectIds[projectCode] },
-      title,
-      fileTypeId: fileTypeId(fileType),
-    });
-    const bytes = Buffer.from(
-      `%PDF-1.7\n% ${title}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
-    );
-    const ticket = await api<{ uploadId: string; url: string; headers: Record<string, string> }>(
-      'POST',
-      `/admin/documents/${document.id}/uploads`,
-      { fileName, contentType: 'application/pdf', sizeBytes: bytes.length },
-    );
-    const put = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body: bytes });
-    if (!put.ok) throw new Error(`demo data: the object store refused ${fileName}: ${put.status}`);
-    await api('POST', `/admin/documents/${document.id}/uploads/${ticket.uploadId}/finalize`, {});
-  };
-  await publish('FIT-OUT', 'Floor plan, level 3', 'floor-plan-L3.pdf', 'drawing');
-  await publish('FIT-OUT', 'Acoustic panels datasheet', 'acoustic-panels.pdf', 'datasheet');
-  await publish('DOCK-2', 'Dock leveller drawing', 'dock-leveller.pdf', 'drawing');
-  await publish('L4-RETRO', 'Line 4 layout', 'line4-layout.pdf', 'drawing');
-  await api('POST', '/admin/document-requests', {
-    owner: { kind: 'project', id: projectIds['FIT-OUT'] },
-    title: 'Signed delivery note',
-    instructions: 'Please sign the delivery note of the first shipment and upload it as a PDF.',
-    fileTypeId: fileTypeId('customer-file'),
-    requestedFromContactIds: [contactIds[demoPortalEmail]],
-    dueDate: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
-  });
+  for (const [accountId, contact] of contacts) await api('POST', `/admin/accounts/${accountId}/contacts`, contact);
 
   const invoiceImport = await api<{ id: string; status: string }>('POST', '/admin/invoice-references/import', {
     items: [
@@ -210,7 +169,79 @@ export async function seedDemoData(options: { gatewayUrl: string; keycloakUrl: s
     sites: 2,
     projects: projects.length,
     contacts: contacts.length,
-    documents: 4,
+    documents: await seedDemoDocuments(api),
     portalLogin: await demoPortalLogin(),
   };
+}
+
+type Api = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/**
+ * Documents the way staff publish them: a document, a presigned PUT straight to the object store,
+ * finalize (checked and scanned); and a document request to Greta. Seeded once, also into a demo
+ * made before documents existed. Answers how many documents it published.
+ */
+async function seedDemoDocuments(api: Api): Promise<number> {
+  const projectOf = async (accountNumber: string, code: string) => {
+    const accounts = await api<{ items: { id: string; number: string }[] }>(
+      'GET',
+      `/admin/accounts?search=${accountNumber}`,
+    );
+    const account = accounts.items.find((item) => item.number === accountNumber);
+    const projects = await api<{ items: { id: string; code: string }[] }>(
+      'GET',
+      `/admin/accounts/${account?.id}/projects?search=${code}&includeArchived=true`,
+    );
+    const project = projects.items.find((item) => item.code === code);
+    if (!account || !project) throw new Error(`demo data: project ${accountNumber}/${code} is missing`);
+    return { accountId: account.id, projectId: project.id };
+  };
+  const fitOut = await projectOf('NW-BER', 'FIT-OUT');
+  const existing = await api<{ items: unknown[] }>('GET', `/admin/documents?accountId=${fitOut.accountId}&limit=1`);
+  if (existing.items.length > 0) return 0;
+
+  const fileTypes = await api<{ items: { id: string; code: string }[] }>('GET', '/admin/file-types?limit=100');
+  const fileTypeId = (code: string) => fileTypes.items.find((type) => type.code === code)?.id ?? '';
+  const publish = async (projectId: string, title: string, fileName: string, fileType: string) => {
+    const document = await api<Created>('POST', '/admin/documents', {
+      owner: { kind: 'project', id: projectId },
+      title,
+      fileTypeId: fileTypeId(fileType),
+    });
+    const bytes = Buffer.from(
+      `%PDF-1.7\n% ${title}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
+    );
+    const ticket = await api<{ uploadId: string; url: string; headers: Record<string, string> }>(
+      'POST',
+      `/admin/documents/${document.id}/uploads`,
+      { fileName, contentType: 'application/pdf', sizeBytes: bytes.length },
+    );
+    const put = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body: bytes });
+    if (!put.ok) throw new Error(`demo data: the object store refused ${fileName}: ${put.status}`);
+    await api('POST', `/admin/documents/${document.id}/uploads/${ticket.uploadId}/finalize`, {});
+  };
+  const dock = await projectOf('NW-HAM', 'DOCK-2');
+  const line4 = await projectOf('ACME', 'L4-RETRO');
+  await publish(fitOut.projectId, 'Floor plan, level 3', 'floor-plan-L3.pdf', 'drawing');
+  await publish(fitOut.projectId, 'Acoustic panels datasheet', 'acoustic-panels.pdf', 'datasheet');
+  await publish(dock.projectId, 'Dock leveller drawing', 'dock-leveller.pdf', 'drawing');
+  await publish(line4.projectId, 'Line 4 layout', 'line4-layout.pdf', 'drawing');
+
+  const groups = await api<{ items: { id: string; number: string }[] }>('GET', '/admin/accounts?search=NWG');
+  const group = groups.items.find((account) => account.number === 'NWG');
+  const contacts = await api<{ items: { id: string; email: string | null }[] }>(
+    'GET',
+    `/admin/accounts/${group?.id}/contacts?search=${encodeURIComponent(demoPortalEmail)}`,
+  );
+  const greta = contacts.items.find((contact) => contact.email === demoPortalEmail);
+  if (!greta) throw new Error(`demo data: the contact ${demoPortalEmail} is missing`);
+  await api('POST', '/admin/document-requests', {
+    owner: { kind: 'project', id: fitOut.projectId },
+    title: 'Signed delivery note',
+    instructions: 'Please sign the delivery note of the first shipment and upload it as a PDF.',
+    fileTypeId: fileTypeId('customer-file'),
+    requestedFromContactIds: [greta.id],
+    dueDate: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
+  });
+  return 4;
 }

@@ -155,7 +155,7 @@ try {
   console.log(
     demo.created
       ? `demo data: ${demo.accounts} accounts, ${demo.sites} sites, ${demo.projects} projects, ${demo.contacts} contacts, ${demo.documents} documents (and a document request to Greta) created`
-      : 'demo data: already present',
+      : `demo data: already present${demo.documents > 0 ? ` (${demo.documents} demo documents added)` : ''}`,
   );
   portalLogin = demo.portalLogin;
 } catch (error) {

@@ -2,8 +2,11 @@ import { expect, it } from 'vitest';
 import { stackEnv } from '@portal/testing';
 import { describeFindings, reportDirFor, runApiFuzz, seedFromEnv, summaryLine } from '../fuzz/api-fuzz.ts';
 
-/** Cases per operation: ~2,000 requests over the 38 staff operations, about a minute on 2 cores. */
-const boundedExamples = Number(process.env.FUZZ_BOUNDED_EXAMPLES ?? 60);
+/**
+ * Cases per operation. With the documents routes (56 staff operations) 60 cases made 4,483 requests
+ * in 174 s on 2 cores, too near the budget; 40 keep the run near two minutes.
+ */
+const boundedExamples = Number(process.env.FUZZ_BOUNDED_EXAMPLES ?? 40);
 const budgetMs = 240_000;
 
 // The bounded run of the API fuzzing (tests/fuzz/api-fuzz.ts): schemathesis against the OpenAPI

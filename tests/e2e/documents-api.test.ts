@@ -425,6 +425,75 @@ describe('documents API', () => {
     expect(events.rows.map((row) => row.type)).toEqual(['documents.request.created', 'documents.request.fulfilled']);
   });
 
+  it("writes who changed a document's sharing or a file type's visibility into the audit trail, and the portal follows", async () => {
+    const type = await ok<{ id: string }>('POST', '/admin/file-types', {
+      code: `audited-${run.toLowerCase()}`,
+      name: `Audited ${run}`,
+      customerVisible: true,
+      allowedContentTypes: ['application/pdf'],
+      maxSizeBytes: 64 * 1024,
+    });
+    const document = await newDocument({ fileTypeId: type.id });
+    await uploadVersion(document.id, pdfBytes('audited'), 'audited.pdf', 'application/pdf');
+    const portalSees = async () => (await contact.request('GET', `/portal/documents/${document.id}`)).status;
+    expect(await portalSees()).toBe(200);
+
+    await ok('PATCH', `/admin/documents/${document.id}`, { sharing: 'contacts', sharedWithContactIds: [contactId] });
+    expect(await portalSees()).toBe(200);
+    await ok('PATCH', `/admin/documents/${document.id}`, { sharing: 'internal' });
+    expect(await portalSees()).toBe(404);
+    await ok('PATCH', `/admin/documents/${document.id}`, { sharing: 'by-file-type' });
+    await ok('PATCH', `/admin/file-types/${type.id}`, { customerVisible: false });
+    expect(await portalSees()).toBe(404);
+
+    type Entry = {
+      entity: string;
+      entityId: string;
+      action: string;
+      actor: { kind: string };
+      changes: Record<string, { from: unknown; to: unknown }>;
+    };
+    const trailOf = async () =>
+      (await ok<{ items: Entry[] }>('GET', `/admin/accounts/${ids.accountId}/audit?limit=100`)).items.filter(
+        (entry) => entry.entityId === document.id,
+      );
+    await expect.poll(async () => (await trailOf()).length, { timeout: 10_000 }).toBe(4);
+    const trail = (await trailOf()).reverse();
+    expect(trail.map((entry) => entry.action)).toEqual([
+      'created',
+      'sharing-changed',
+      'sharing-changed',
+      'sharing-changed',
+    ]);
+    expect(trail[1]?.changes).toMatchObject({
+      sharing: { from: 'by-file-type', to: 'contacts' },
+      sharedWithContactIds: { from: [], to: [contactId] },
+    });
+    expect(trail[2]?.changes.sharing).toEqual({ from: 'contacts', to: 'internal' });
+    expect(trail.every((entry) => entry.entity === 'document' && entry.actor.kind === 'staff')).toBe(true);
+    const directoryDb = new pg.Client({ connectionString: env.DIRECTORY_DATABASE_URL });
+    await directoryDb.connect();
+    try {
+      await expect
+        .poll(
+          async () =>
+            (
+              await directoryDb.query<{ changes: Record<string, { from: unknown; to: unknown }> }>(
+                "select changes from directory.audit_entry where entity = 'file-type' and entity_id = $1 order by occurred_at",
+                [type.id],
+              )
+            ).rows.map((row) => row.changes.customerVisible),
+          { timeout: 10_000 },
+        )
+        .toEqual([
+          { from: null, to: true },
+          { from: true, to: false },
+        ]);
+    } finally {
+      await directoryDb.end();
+    }
+  });
+
   it('answers every error with a documented code and never a 5xx', async () => {
     const document = await fetch(`${system.gatewayUrl}/api/v1/openapi.json`).then((r) => r.json());
     expect(undocumentedErrors(document as never, [...staff.answered, ...contact.answered])).toEqual([]);

@@ -194,6 +194,22 @@ describe('portal API', () => {
     expect(first.body.nextCursor).toBeNull();
   });
 
+  it("narrows a consolidated contact's documents and requests to one member account", async () => {
+    type Page = { items: { id: string; accountId: string }[] };
+    const all = await portal.consolidated.request<Page>('GET', '/portal/documents');
+    expect(all.body.items.map((item) => item.id)).toContain(ids.b.documentId);
+    const member = await portal.consolidated.request<Page>('GET', `/portal/documents?accountId=${ids.b.accountId}`);
+    expect(member.status, member.text).toBe(200);
+    expect(member.body.items.map((item) => item.id)).toEqual([ids.b.documentId]);
+    const own = await portal.consolidated.request<Page>('GET', `/portal/documents?accountId=${ids.b.groupId}`);
+    expect(own.body.items).toEqual([]);
+    const requests = await portal.customer.request<Page>(
+      'GET',
+      `/portal/document-requests?accountId=${ids.a.accountId}`,
+    );
+    expect(requests.body.items.map((item) => item.id)).toEqual([ids.a.requestId]);
+  });
+
   it.each(portalRoutes)(
     'answers $action with ids of another customer exactly like ids that do not exist',
     async ({ action, binding, idParams }) => {

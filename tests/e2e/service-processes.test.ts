@@ -24,6 +24,7 @@ function serviceEnv(extra: Record<string, string>): Record<string, string> {
     'S3_SECRET_KEY',
     'S3_REGION',
     'SMTP_URL',
+    'CLAMD_URL',
     ...serviceNames.map((service) => `${service.toUpperCase()}_DATABASE_URL`),
   ];
   return {
@@ -55,7 +56,7 @@ async function expectSystemUp(gatewayPort: number, describe: () => string) {
     'keycloak.staff': 'up',
     'keycloak.portal': 'up',
   });
-  expect(body.services.documents?.dependencies).toMatchObject({ postgres: 'up', s3: 'up' });
+  expect(body.services.documents?.dependencies).toMatchObject({ postgres: 'up', s3: 'up', clamd: 'up' });
   expect(body.services.notifications?.dependencies).toMatchObject({ postgres: 'up', smtp: 'up' });
   return body;
 }

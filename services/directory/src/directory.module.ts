@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { postgresUrl } from '@portal/config';
 import { defineServiceModule, openServiceStore } from '@portal/kit';
+import { documentsAccessAuditConsumer } from './audit/documents-events.consumer.ts';
 import { identityEventsAuditConsumer, identitySelfServiceAuditConsumer } from './audit/identity-events.consumer.ts';
 import { directoryService } from './directory.service.ts';
 import { importLimitsEnv, importLimitsOf } from './imports/import-limits.ts';
@@ -17,7 +18,7 @@ export const directoryModule = defineServiceModule({
       nats,
       logger,
       durable,
-      consumers: [identityEventsAuditConsumer(), identitySelfServiceAuditConsumer()],
+      consumers: [identityEventsAuditConsumer(), identitySelfServiceAuditConsumer(), documentsAccessAuditConsumer()],
     });
     return {
       schemas: [

@@ -1,4 +1,5 @@
-import { IconFolders, IconUserCircle } from '@tabler/icons-react';
+import { Badge, VisuallyHidden } from '@mantine/core';
+import { IconFileDescription, IconFolders, IconInbox, IconUserCircle } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Outlet, createRootRoute, createRoute, retainSearchParams } from '@tanstack/react-router';
 import { z } from 'zod';
@@ -7,12 +8,30 @@ import { AppFrame, type NavItem } from '../shared/layout/app-frame.tsx';
 import { signOut } from '../shared/session/web-session.ts';
 import { AccountSwitcher } from './accounts/account-switcher.tsx';
 import { portalProfileQuery } from './accounts/portal-profile.ts';
+import { openRequestsQuery } from './requests/open-requests.ts';
 
 const icon = { size: 18, 'aria-hidden': true } as const;
-const navigation: NavItem[] = [
-  { to: '/projects', label: 'Projects', icon: <IconFolders {...icon} /> },
-  { to: '/profile', label: 'My profile', icon: <IconUserCircle {...icon} /> },
-];
+/** The portal's screens; "Requests" carries the count of open requests when there are any. */
+function navigationOf(openRequests: { count: number; more: boolean } | undefined): NavItem[] {
+  return [
+    { to: '/projects', label: 'Projects', icon: <IconFolders {...icon} /> },
+    { to: '/documents', label: 'Documents', icon: <IconFileDescription {...icon} /> },
+    {
+      to: '/requests',
+      label: 'Requests',
+      icon: <IconInbox {...icon} />,
+      badge:
+        openRequests && openRequests.count > 0 ? (
+          <Badge size="sm" circle={openRequests.count < 10 && !openRequests.more}>
+            {openRequests.count}
+            {openRequests.more ? '+' : ''}
+            <VisuallyHidden> open</VisuallyHidden>
+          </Badge>
+        ) : undefined,
+    },
+    { to: '/profile', label: 'My profile', icon: <IconUserCircle {...icon} /> },
+  ];
+}
 
 /** The bare root: the public pages and the signed-in app hang from it side by side. */
 export const portalRootRoute = createRootRoute({ component: Outlet });
@@ -44,13 +63,14 @@ function SignedInApp() {
 function PortalFrame() {
   const session = useSession();
   const profile = useQuery(portalProfileQuery());
+  const openRequests = useQuery(openRequestsQuery()).data;
   const { account } = signedInRoute.useSearch();
   const navigate = signedInRoute.useNavigate();
   return (
     <AppFrame
       branding={useBranding()}
       user={session.user}
-      nav={navigation}
+      nav={navigationOf(openRequests && { count: openRequests.items.length, more: openRequests.nextCursor !== null })}
       headerExtra={
         <AccountSwitcher
           accounts={profile.data?.accounts ?? []}

@@ -1,9 +1,12 @@
 import { createRoute, createRouter, redirect } from '@tanstack/react-router';
+import { documentRoute } from './documents/document-screen.tsx';
+import { documentsRoute } from './documents/documents-screen.tsx';
 import { profileRoute } from './profile/profile-screen.tsx';
 import { projectsRoute } from './projects/projects-screen.tsx';
 import { publicRoute } from './public/public-layout.tsx';
 import { registerRoute } from './public/register-screen.tsx';
 import { requestAccessRoute } from './public/request-access-screen.tsx';
+import { requestsRoute } from './requests/requests-screen.tsx';
 import { portalRootRoute, signedInRoute } from './root-route.tsx';
 
 const homeRoute = createRoute({
@@ -16,7 +19,7 @@ const homeRoute = createRoute({
 
 const routeTree = portalRootRoute.addChildren([
   publicRoute.addChildren([requestAccessRoute, registerRoute]),
-  signedInRoute.addChildren([homeRoute, projectsRoute, profileRoute]),
+  signedInRoute.addChildren([homeRoute, projectsRoute, documentsRoute, documentRoute, requestsRoute, profileRoute]),
 ]);
 
 export const portalRouter = createRouter({ routeTree, basepath: '/portal', defaultPreload: 'intent' });

@@ -261,6 +261,8 @@ export const auditEntrySchema = z.object({
     'access-request',
     'system-options',
     'invoice-reference',
+    'document',
+    'file-type',
   ]),
   entityId: z.string(),
   action: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../contract.ts';
-import { documentOwnerSchema } from './models.ts';
+import { documentOwnerSchema, documentSharingSchema } from './models.ts';
 
 // Thin payloads: ids plus the facts a consumer acts on (notifications decide whom to tell by them).
 const documentFacts = {
@@ -9,7 +9,38 @@ const documentFacts = {
   owner: documentOwnerSchema,
 };
 
+/** What changed, field by field, as the audit trail records it. */
+const changes = z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() }));
+
 export const documentsEvents = {
+  'documents.document.created': defineEvent({
+    version: 1,
+    description: 'Staff created a document (no file yet); its sharing decides who may see it once a version is clean.',
+    data: z.object({
+      ...documentFacts,
+      title: z.string(),
+      fileTypeId: z.uuid(),
+      sharing: documentSharingSchema,
+      sharedWithContactIds: z.array(z.uuid()),
+    }),
+  }),
+  'documents.document.sharing-changed': defineEvent({
+    version: 1,
+    description:
+      "Who may see a document changed: its sharing, the contacts it names, or its file type (whose customer-visible flag applies). `changes` holds each changed field's before and after.",
+    data: z.object({ ...documentFacts, title: z.string(), changes }),
+  }),
+  'documents.document.archived': defineEvent({
+    version: 1,
+    description: 'A document was archived; it left the portal.',
+    data: z.object({ ...documentFacts, title: z.string() }),
+  }),
+  'documents.file-type.changed': defineEvent({
+    version: 1,
+    description:
+      'A file type was created or changed; a change of `customerVisible` shows or hides its documents shared "by file type" in the portal.',
+    data: z.object({ fileTypeId: z.uuid(), code: z.string(), changes }),
+  }),
   'documents.document.published': defineEvent({
     version: 1,
     description:

@@ -14,6 +14,9 @@ import {
 } from './models.ts';
 
 const portal = { audience: 'portal', tag: 'Portal documents' } as const;
+const accountNarrowing = idSchema
+  .optional()
+  .describe('One of the accounts the contact reaches (the account switcher); any other answers 404 OWNER_NOT_FOUND.');
 const timestamp = z.iso.datetime({ offset: true });
 
 /** A clean version as a contact sees it: no scan details, no uploader. */
@@ -64,6 +67,7 @@ export const listPortalDocuments = defineAction({
     'The documents the signed-in contact may see, by the one visibility rule, by title. `ownerId` (with `ownerKind`) narrows to one owner; an owner whose items the contact does not see answers 404 like one that does not exist.',
   errors: ['OWNER_NOT_FOUND'],
   params: pageParamsSchema.extend({
+    accountId: accountNarrowing,
     search: searchText.optional().describe('Part of the title.'),
     ownerKind: documentOwnerKindSchema.optional(),
     ownerId: idSchema.optional(),
@@ -93,8 +97,8 @@ export const createPortalDownloadLink = defineAction({
 });
 export const listPortalDocumentRequests = defineAction({
   description: 'Document requests addressed to the signed-in contact (whose owner it may see), newest first.',
-  errors: [],
-  params: pageParamsSchema.extend({ status: documentRequestStatusSchema.default('open') }),
+  errors: ['OWNER_NOT_FOUND'],
+  params: pageParamsSchema.extend({ status: documentRequestStatusSchema.default('open'), accountId: accountNarrowing }),
   result: pageOf(portalDocumentRequestSchema),
   http: { ...portal, method: 'GET', path: '/portal/document-requests', summary: 'Requests for documents' },
 });

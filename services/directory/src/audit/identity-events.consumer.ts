@@ -15,7 +15,9 @@ const actionOf = {
 } as const;
 
 /** Who, from where and in which request: the envelope's, so the entry names the person, not the consumer. */
-function callerOfEvent(event: Pick<EventEnvelope<unknown>, 'actor' | 'requestId' | 'sourceAddress'>): CallerMeta {
+export function callerOfEvent(
+  event: Pick<EventEnvelope<unknown>, 'actor' | 'requestId' | 'sourceAddress'>,
+): CallerMeta {
   return { actor: event.actor, requestId: event.requestId ?? null, sourceIp: event.sourceAddress ?? null };
 }
 

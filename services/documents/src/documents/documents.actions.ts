@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type moleculer from 'moleculer';
 import type { ActionResult, Document } from '@portal/contracts';
-import { callerOf, contractAction, type ServiceOrm } from '@portal/kit';
+import { callerOf, contractAction, recordEvent, type ServiceOrm } from '@portal/kit';
 import { issueDownloadLink } from '../downloads/download-link.ts';
 import { downloadCsvExport, listDownloadPage } from '../downloads/downloads.repository.ts';
 import { documentsError } from '../errors.ts';
@@ -9,6 +9,7 @@ import { fileTypeNotFound } from '../file-types/file-types.actions.ts';
 import { findFileType } from '../file-types/file-types.repository.ts';
 import { accountOfOwner, requireContactsOfAccount } from '../owners/directory-owners.ts';
 import type { DocumentsStore } from '../persistence/documents-store.ts';
+import { changedFields, originOf } from '../persistence/event-origin.ts';
 import { toVersion } from '../persistence/rows.ts';
 import type { VersionScanning } from '../scanning/version-scanning.ts';
 import { acceptUpload, issueUploadTicket, type UploadFlowDeps } from '../uploads/upload-flow.ts';
@@ -67,6 +68,20 @@ export function documentActions(deps: DocumentActionDeps): Record<string, molecu
           createdBy: callerOf(ctx).actor,
         });
         await replaceShares(tx, id, sharedWith);
+        await recordEvent(
+          tx,
+          'documents.document.created',
+          {
+            documentId: id,
+            accountId,
+            owner: input.owner,
+            title: input.title,
+            fileTypeId: input.fileTypeId,
+            sharing: input.sharing,
+            sharedWithContactIds: sharedWith,
+          },
+          originOf(callerOf(ctx), accountId),
+        );
       });
       return reload(id);
     }),
@@ -86,22 +101,49 @@ export function documentActions(deps: DocumentActionDeps): Record<string, molecu
       await store.change(async (tx) => {
         const before = await liveDocument(tx, documentId);
         if (patch.fileTypeId !== undefined && !(await findFileType(tx, patch.fileTypeId))) throw fileTypeNotFound();
+        const fileTypeId = patch.fileTypeId ?? before.fileTypeId;
         await updateDocumentRow(tx, {
           id: documentId,
           title: patch.title ?? before.title,
           description: patch.description === undefined ? before.description : patch.description,
-          fileTypeId: patch.fileTypeId ?? before.fileTypeId,
+          fileTypeId,
           sharing,
         });
         await replaceShares(tx, documentId, sharedWith);
+        // Who may see it: audited (by event), like every access change.
+        const access = (fileType: string, how: string, contacts: readonly string[]) => ({
+          sharing: how,
+          sharedWithContactIds: [...contacts].sort(),
+          fileTypeId: fileType,
+        });
+        const changes = changedFields(
+          access(before.fileTypeId, before.sharing, before.sharedWithContactIds),
+          access(fileTypeId, sharing, sharedWith),
+        );
+        if (Object.keys(changes).length > 0) {
+          await recordEvent(
+            tx,
+            'documents.document.sharing-changed',
+            { documentId, accountId: before.accountId, owner: before.owner, title: before.title, changes },
+            originOf(callerOf(ctx), before.accountId),
+          );
+        }
       });
       return reload(documentId);
     }),
 
-    archiveDocument: contractAction('documents.archiveDocument', async ({ documentId }) => {
+    archiveDocument: contractAction('documents.archiveDocument', async ({ documentId }, ctx) => {
       await store.change(async (tx) => {
-        if (!(await findDocument(tx, documentId, { forUpdate: true }))) throw documentNotFound();
+        const document = await findDocument(tx, documentId, { forUpdate: true });
+        if (!document) throw documentNotFound();
+        if (document.archivedAt) return;
         await archiveDocumentRow(tx, documentId);
+        await recordEvent(
+          tx,
+          'documents.document.archived',
+          { documentId, accountId: document.accountId, owner: document.owner, title: document.title },
+          originOf(callerOf(ctx), document.accountId),
+        );
       });
       return reload(documentId);
     }),

@@ -188,14 +188,21 @@ export class DocumentsModelMigration extends Migration {
   }
 
   override down(): void {
-    for (const table of ['download_log', 'upload', 'document_request_contact', 'document_request', 'document_share']) {
-      this.addSql(`drop table ${table}`);
-    }
+    // The cross-references first; then each table after the ones that point at it.
     this.addSql('alter table document_version drop constraint document_version_request_fk');
     this.addSql('alter table document drop constraint document_current_version_fk');
     this.addSql('alter table document drop constraint document_latest_version_fk');
-    this.addSql('drop table document_version');
-    this.addSql('drop table document');
-    this.addSql('drop table file_type');
+    for (const table of [
+      'download_log',
+      'upload',
+      'document_request_contact',
+      'document_request',
+      'document_share',
+      'document_version',
+      'document',
+      'file_type',
+    ]) {
+      this.addSql(`drop table ${table}`);
+    }
   }
 }

@@ -11,6 +11,8 @@ export interface ItemOwners {
 
 export interface PortalViewer {
   contactId: string;
+  /** The accounts the contact reaches (its own, and the members of a consolidated one). */
+  accountIds: string[];
   owners: ItemOwners;
 }
 
@@ -24,7 +26,8 @@ export async function portalViewerOf(ctx: moleculer.Context): Promise<PortalView
   if (actor.kind !== 'contact') throw new Error(`a portal action was called by a ${actor.kind} actor`);
   const scope = await call(ctx, 'directory.resolveVisibleScope', { contactId: actor.contactId });
   const none = { accountIds: [], siteIds: [], projectIds: [] };
-  return { contactId: actor.contactId, owners: scope.accessEnabled ? scope.itemOwners : none };
+  if (!scope.accessEnabled) return { contactId: actor.contactId, accountIds: [], owners: none };
+  return { contactId: actor.contactId, accountIds: scope.accountIds, owners: scope.itemOwners };
 }
 
 /** Whether the contact sees the items of this owner (of this kind, when given). */

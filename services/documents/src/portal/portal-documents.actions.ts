@@ -8,7 +8,7 @@ import { findFileType } from '../file-types/file-types.repository.ts';
 import { findRequest } from '../requests/requests.repository.ts';
 import type { DocumentActionDeps } from '../documents/documents.actions.ts';
 import { acceptUpload, issueUploadTicket } from '../uploads/upload-flow.ts';
-import { portalViewerOf, seesItemsOf } from './document-visibility.ts';
+import { portalViewerOf, seesItemsOf, type PortalViewer } from './document-visibility.ts';
 import {
   findPortalDocument,
   findPortalRequest,
@@ -18,6 +18,11 @@ import {
 } from './portal-documents.queries.ts';
 
 const documentNotFound = () => documentsError('DOCUMENT_NOT_FOUND');
+
+/** An account narrowing the contact does not reach answers like one that does not exist. */
+function requireReachedAccount(viewer: PortalViewer, accountId: string | undefined): void {
+  if (accountId !== undefined && !viewer.accountIds.includes(accountId)) throw documentsError('OWNER_NOT_FOUND');
+}
 const requestNotFound = () => documentsError('DOCUMENT_REQUEST_NOT_FOUND');
 
 /**
@@ -32,6 +37,7 @@ export function portalDocumentActions(deps: DocumentActionDeps): Record<string, 
       if (args.ownerId !== undefined && !seesItemsOf(viewer, args.ownerId, args.ownerKind)) {
         throw documentsError('OWNER_NOT_FOUND');
       }
+      requireReachedAccount(viewer, args.accountId);
       return listPortalDocumentPage(store.read(), viewer, args);
     }),
 
@@ -62,9 +68,11 @@ export function portalDocumentActions(deps: DocumentActionDeps): Record<string, 
       },
     ),
 
-    listPortalDocumentRequests: contractAction('documents.listPortalDocumentRequests', async (args, ctx) =>
-      listPortalRequestPage(store.read(), await portalViewerOf(ctx), args),
-    ),
+    listPortalDocumentRequests: contractAction('documents.listPortalDocumentRequests', async (args, ctx) => {
+      const viewer = await portalViewerOf(ctx);
+      requireReachedAccount(viewer, args.accountId);
+      return listPortalRequestPage(store.read(), viewer, args);
+    }),
 
     getPortalDocumentRequest: contractAction('documents.getPortalDocumentRequest', async ({ requestId }, ctx) => {
       const request = await findPortalRequest(store.read(), await portalViewerOf(ctx), requestId);

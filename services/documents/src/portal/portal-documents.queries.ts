@@ -58,6 +58,7 @@ export async function listPortalDocumentPage(
   args: ActionArgs<'documents.listPortalDocuments'>,
 ) {
   const where = visibleDocumentConditions(viewer)
+    .when(args.accountId !== undefined, 'd.account_id = ?', args.accountId)
     .when(args.search !== undefined, 'd.title ilike ?', args.search && containsPattern(args.search))
     .when(args.ownerId !== undefined, 'd.owner_id = ?', args.ownerId)
     .when(args.ownerKind !== undefined, 'd.owner_kind = ?', args.ownerKind);
@@ -147,7 +148,9 @@ export async function listPortalRequestPage(
   viewer: PortalViewer,
   args: ActionArgs<'documents.listPortalDocumentRequests'>,
 ) {
-  const where = visibleRequestConditions(viewer).add('r.status = ?', args.status);
+  const where = visibleRequestConditions(viewer)
+    .add('r.status = ?', args.status)
+    .when(args.accountId !== undefined, 'r.account_id = ?', args.accountId);
   if (args.cursor) where.add('(r.created_at, r.id) < (?::timestamptz, ?::uuid)', ...keysetAfter(args.cursor, 2));
   const rows = await em.execute<PortalRequestRow[]>(
     `${portalRequestSelect} where ${where.sql} order by r.created_at desc, r.id desc limit ?`,

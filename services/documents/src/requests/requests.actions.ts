@@ -7,6 +7,7 @@ import { fileTypeNotFound } from '../file-types/file-types.actions.ts';
 import { findFileType } from '../file-types/file-types.repository.ts';
 import { accountOfOwner, requireContactsOfAccount } from '../owners/directory-owners.ts';
 import type { DocumentsStore } from '../persistence/documents-store.ts';
+import { originOf } from '../persistence/event-origin.ts';
 import { cancelRequestRow, findRequest, insertRequest, listRequestPage } from './requests.repository.ts';
 
 export const requestNotFound = () => documentsError('DOCUMENT_REQUEST_NOT_FOUND');
@@ -55,7 +56,7 @@ export function requestActions(store: DocumentsStore): Record<string, moleculer.
             requestedFromContactIds: contactIds,
             dueDate: input.dueDate ?? null,
           },
-          { actor: caller.actor, accountId, requestId: caller.requestId, sourceAddress: caller.sourceIp },
+          originOf(caller, accountId),
         );
       });
       return reload(id);
@@ -72,12 +73,7 @@ export function requestActions(store: DocumentsStore): Record<string, moleculer.
           tx,
           'documents.request.cancelled',
           { requestId, accountId: request.accountId },
-          {
-            actor: caller.actor,
-            accountId: request.accountId,
-            requestId: caller.requestId,
-            sourceAddress: caller.sourceIp,
-          },
+          originOf(caller, request.accountId),
         );
       });
       return reload(requestId);

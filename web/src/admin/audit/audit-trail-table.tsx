@@ -21,6 +21,8 @@ const entityNames: Record<AuditEntry['entity'], string> = {
   'access-request': 'Access request',
   'system-options': 'System options',
   'invoice-reference': 'Invoice reference',
+  document: 'Document',
+  'file-type': 'File type',
 };
 
 /** Actions whose words say what happened without naming the record: "Site created", "Contact archived". */
@@ -44,6 +46,7 @@ const actionWords: Record<string, string> = {
   'login-revoked': 'Login revoked, sessions ended',
   'login-reenabled': 'Login re-enabled',
   'self-registration-accepted': 'Self-registration accepted',
+  'sharing-changed': 'Document sharing changed',
   approved: 'Access request approved',
   rejected: 'Access request rejected',
 };
@@ -62,6 +65,11 @@ const fieldNames: Record<string, string> = {
   postalCode: 'postal code',
   firstName: 'first name',
   lastName: 'last name',
+  fileTypeId: 'file type',
+  sharedWithContactIds: 'shared with contacts',
+  customerVisible: 'customer-visible',
+  allowedContentTypes: 'accepted types',
+  maxSizeBytes: 'size limit (bytes)',
 };
 
 const addressOrder = ['line1', 'line2', 'postalCode', 'city', 'country'];

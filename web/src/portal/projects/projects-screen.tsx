@@ -1,6 +1,6 @@
-import { Button } from '@mantine/core';
+import { Anchor, Button } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { createRoute } from '@tanstack/react-router';
+import { createRoute, useRouter } from '@tanstack/react-router';
 import type { DataTableColumn } from 'mantine-datatable';
 import { useState } from 'react';
 import { z } from 'zod';
@@ -58,9 +58,40 @@ function ProjectsScreen() {
   const unknownAccount =
     search.account !== undefined && projects.error instanceof ApiError && projects.error.code === 'ACCOUNT_NOT_FOUND';
 
+  // A project's documents: the documents screen narrowed to it (the account choice goes along).
+  const router = useRouter();
+  const documentsSearch = (projectId: string) => ({
+    account: search.account,
+    ownerKind: 'project' as const,
+    ownerId: projectId,
+  });
+  const documentsHref = (projectId: string) =>
+    router.buildLocation({ to: '/documents', search: () => documentsSearch(projectId) }).publicHref;
+  const openDocuments = (projectId: string) =>
+    void navigate({ to: '/documents', search: () => documentsSearch(projectId) });
+
   const columns: DataTableColumn<PortalProject>[] = [
     { accessor: 'code', title: 'Code' },
     { accessor: 'name', title: 'Project' },
+    {
+      accessor: 'documents',
+      title: 'Documents',
+      render: (project) => (
+        <Anchor
+          href={documentsHref(project.id)}
+          onClick={(event) => {
+            // A plain click stays in the app; a middle or modified click opens the link as usual.
+            if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+            event.preventDefault();
+            openDocuments(project.id);
+          }}
+          aria-label={`Documents of ${project.name}`}
+          size="sm"
+        >
+          Documents
+        </Anchor>
+      ),
+    },
   ];
   // Several accounts in view: say whose each project is.
   if (accounts.length > 1 && !search.account) {

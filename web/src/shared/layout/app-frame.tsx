@@ -11,6 +11,8 @@ export interface NavItem {
   to: string;
   label: string;
   icon: ReactNode;
+  /** Beside the label, e.g. a count of things waiting ("3"); it becomes part of the link's name. */
+  badge?: ReactNode;
 }
 
 interface AppFrameProps {
@@ -83,6 +85,7 @@ export function AppFrame(props: AppFrameProps) {
               to={item.to}
               label={item.label}
               leftSection={item.icon}
+              rightSection={item.badge}
               active={pathname.endsWith(item.to) || pathname.includes(`${item.to}/`)}
               onClick={close}
             />
