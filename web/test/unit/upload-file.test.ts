@@ -16,6 +16,8 @@ describe('what a chosen file is declared as', () => {
     expect(contentTypeOf({ name: 'plan.pdf', type: 'application/pdf' })).toBe('application/pdf');
     expect(contentTypeOf({ name: 'photo.JPG', type: 'image/jpg' })).toBe('image/jpeg');
     expect(contentTypeOf({ name: 'drawing.dwg', type: '' })).toBe('image/vnd.dwg');
+    expect(contentTypeOf({ name: 'PLAN.PDF', type: '' })).toBe('application/pdf');
+    expect(contentTypeOf({ name: 'photo.jpeg', type: '' }, ['image/png'])).toBeNull();
     // Windows calls a CSV an Excel file: the ending decides.
     expect(contentTypeOf({ name: 'rows.csv', type: 'application/vnd.ms-excel' })).toBe('text/csv');
     expect(contentTypeOf({ name: 'setup.exe', type: 'application/x-msdownload' })).toBeNull();
@@ -28,21 +30,25 @@ describe('what a chosen file is declared as', () => {
 
   it('says before any call why a file does not fit, listing what is accepted', () => {
     expect(fileProblemOf({ name: 'a.png', type: 'image/png', size: 10 }, pdfOnly)).toBe(
-      '“a.png” is not a kind of file this accepts. It accepts: PDF.',
+      '“a.png” is not a kind of file this file type accepts. It accepts: PDF.',
     );
     expect(
       fileProblemOf(
         { name: 'a.png', type: 'image/png', size: 10 },
         { allowedContentTypes: ['application/pdf', 'image/jpeg', 'text/csv'], maxSizeBytes: 1 },
       ),
-    ).toBe('“a.png” is not a kind of file this accepts. It accepts: PDF, JPEG image or CSV file.');
+    ).toBe('“a.png” is not a kind of file this file type accepts. It accepts: PDF, JPEG image or CSV file.');
     expect(fileProblemOf({ name: 'big.pdf', type: 'application/pdf', size: 2 * 1024 * 1024 }, pdfOnly)).toBe(
-      '“big.pdf” is 2 MB; at most 1 MB is accepted.',
+      '“big.pdf” is 2 MB; this file type accepts at most 1 MB.',
     );
     expect(fileProblemOf({ name: 'empty.pdf', type: 'application/pdf', size: 0 }, pdfOnly)).toBe(
       '“empty.pdf” is empty.',
     );
     expect(fileProblemOf({ name: 'ok.pdf', type: 'application/pdf', size: 100 }, pdfOnly)).toBeNull();
+    // The portal says what has the limits: the request.
+    expect(fileProblemOf({ name: 'notes.txt', type: 'text/plain', size: 10 }, pdfOnly, 'this request')).toBe(
+      '“notes.txt” is not a kind of file this request accepts. It accepts: PDF.',
+    );
   });
 
   it('writes sizes the way file managers do', () => {
@@ -137,7 +143,7 @@ describe('sending a file', () => {
       finalize: async () => null,
     });
     await expect(upload).rejects.toThrow(UploadRefusedError);
-    await expect(upload).rejects.toThrow('It accepts: PDF.');
+    await expect(upload).rejects.toThrow('this file type accepts. It accepts: PDF.');
     expect(start).not.toHaveBeenCalled();
   });
 

@@ -11,13 +11,12 @@ import { ErrorNotice } from '../../shared/feedback/states.tsx';
 import { formatDate, formatDateTime } from '../../shared/format/dates.ts';
 import { useOwnerNames } from '../documents/owner-names.ts';
 import {
-  acceptOf,
-  contentTypeOf,
+  acceptAttributeOf,
   contentTypesInWords,
   fileProblemOf,
   formatFileSize,
-  uploadWithProgress,
-} from '../documents/transfer.ts';
+  uploadFile,
+} from '../../shared/files/upload-file.ts';
 
 /** How often a file still being checked (the malware scan) is asked about. */
 const checkingIntervalMs = 3000;
@@ -131,22 +130,14 @@ function RequestUpload({ request }: { request: PortalDocumentRequest }) {
     Promise.all(changedByUpload.map((action) => queryClient.invalidateQueries({ queryKey: [action] })));
 
   const upload = useMutation({
-    mutationFn: (file: File) => {
-      const contentType = contentTypeOf(file, request.fileType.allowedContentTypes);
-      if (!contentType) throw new Error(`“${file.name}” is not a kind of file this request accepts.`);
-      return uploadWithProgress({
+    mutationFn: (file: File) =>
+      uploadFile({
         file,
-        start: () =>
-          callAction('documents.startRequestUpload', {
-            requestId: request.id,
-            fileName: file.name,
-            contentType,
-            sizeBytes: file.size,
-          }),
+        limits: request.fileType,
+        start: (upload) => callAction('documents.startRequestUpload', { requestId: request.id, ...upload }),
         finalize: (uploadId) => callAction('documents.finalizeRequestUpload', { requestId: request.id, uploadId }),
-        onProgress: (percent) => setState({ phase: 'sending', fileName: file.name, percent }),
-      });
-    },
+        onProgress: ({ percent }) => setState({ phase: 'sending', fileName: file.name, percent }),
+      }),
     onSuccess: async (answered, file) => {
       if (answered.status === 'fulfilled') {
         notifySaved(`“${answered.fulfilledVersion?.fileName ?? file.name}” sent for “${request.title}”.`);
@@ -178,7 +169,7 @@ function RequestUpload({ request }: { request: PortalDocumentRequest }) {
   const choose = (file: File | null) => {
     if (!file) return;
     upload.reset();
-    const problem = fileProblemOf(file, request.fileType);
+    const problem = fileProblemOf(file, request.fileType, 'this request');
     if (problem) {
       setState({ phase: 'refused', message: problem });
       return;
@@ -191,7 +182,7 @@ function RequestUpload({ request }: { request: PortalDocumentRequest }) {
   return (
     <Stack gap="xs">
       <Group>
-        <FileButton onChange={choose} accept={acceptOf(request.fileType.allowedContentTypes)} disabled={busy}>
+        <FileButton onChange={choose} accept={acceptAttributeOf(request.fileType.allowedContentTypes)} disabled={busy}>
           {(props) => (
             <Button
               {...props}

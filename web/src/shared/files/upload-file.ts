@@ -117,17 +117,22 @@ export function contentTypeOf(
 
 /**
  * Why a file cannot be sent under these limits, in words (before any call), or null when it can.
- * The server checks again, and checks what the bytes are; this only spares a pointless upload.
+ * `accepter` names what has the limits in the sentence ("this request", "Drawings"). The server
+ * checks again, and checks what the bytes are; this only spares a pointless upload.
  */
-export function fileProblemOf(file: { name: string; type: string; size: number }, limits?: FileLimits): string | null {
+export function fileProblemOf(
+  file: { name: string; type: string; size: number },
+  limits?: FileLimits,
+  accepter = 'this file type',
+): string | null {
   if (file.size === 0) return `“${file.name}” is empty.`;
   const allowed = limits?.allowedContentTypes ?? documentContentTypes;
   if (!contentTypeOf(file, allowed)) {
-    return `“${file.name}” is not a kind of file this accepts. It accepts: ${contentTypesInWords(allowed)}.`;
+    return `“${file.name}” is not a kind of file ${accepter} accepts. It accepts: ${contentTypesInWords(allowed)}.`;
   }
   const maxSizeBytes = Math.min(limits?.maxSizeBytes ?? maxDocumentSizeBytes, maxDocumentSizeBytes);
   if (file.size > maxSizeBytes) {
-    return `“${file.name}” is ${formatFileSize(file.size)}; at most ${formatFileSize(maxSizeBytes)} is accepted.`;
+    return `“${file.name}” is ${formatFileSize(file.size)}; ${accepter} accepts at most ${formatFileSize(maxSizeBytes)}.`;
   }
   return null;
 }
