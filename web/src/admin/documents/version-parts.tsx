@@ -1,6 +1,6 @@
-import { Badge, Group, Progress, Stack, Text } from '@mantine/core';
-import { useId } from '@mantine/hooks';
+import { Badge, Group, Stack, Text } from '@mantine/core';
 import { actorSchema, type Document, type DocumentVersion, type ScanState } from '@portal/contracts';
+import { LabelledProgress } from '../../shared/feedback/progress-bar.tsx';
 import { formatFileSize, type UploadProgress } from '../../shared/files/upload-file.ts';
 
 const scanBadges: Record<ScanState, { label: string; color: string; help: string }> = {
@@ -87,32 +87,13 @@ const phaseWords: Record<UploadProgress['phase'], string> = {
 
 /** The upload's progress bar, named "Upload progress", with the step and the bytes in words. */
 export function UploadProgressBar({ progress }: { progress: UploadProgress }) {
-  const labelId = useId();
-  const text = `${phaseWords[progress.phase]}: ${formatFileSize(progress.sentBytes)} of ${formatFileSize(progress.totalBytes)} (${progress.percent}%)`;
   return (
-    <Stack gap={4}>
-      <Group justify="space-between" gap="xs">
-        <Text size="sm" fw={500} id={labelId}>
-          Upload progress
-        </Text>
-        <Text size="sm" c="dimmed" aria-live="polite">
-          {phaseWords[progress.phase]} ({progress.percent}%)
-        </Text>
-      </Group>
-      <Progress.Root size="lg" radius="sm">
-        <Progress.Section
-          withAria={false}
-          role="progressbar"
-          aria-labelledby={labelId}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={progress.percent}
-          aria-valuetext={text}
-          value={progress.percent}
-          striped={progress.phase !== 'sending' || progress.percent < 100}
-          animated={progress.phase === 'checking'}
-        />
-      </Progress.Root>
-    </Stack>
+    <LabelledProgress
+      label="Upload progress"
+      percent={progress.percent}
+      valueText={`${phaseWords[progress.phase]}: ${formatFileSize(progress.sentBytes)} of ${formatFileSize(progress.totalBytes)}`}
+      status={`${phaseWords[progress.phase]} (${progress.percent}%)`}
+      moving={progress.phase !== 'sending' || progress.percent < 100}
+    />
   );
 }

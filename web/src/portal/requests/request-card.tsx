@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, FileButton, Group, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, FileButton, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useId } from '@mantine/hooks';
 import { IconUpload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -7,6 +7,7 @@ import type { ActionName, PortalDocumentRequest } from '@portal/contracts';
 import { callAction } from '../../shared/api/action-client.ts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { notifySaved } from '../../shared/feedback/notify.tsx';
+import { LabelledProgress } from '../../shared/feedback/progress-bar.tsx';
 import { ErrorNotice } from '../../shared/feedback/states.tsx';
 import { formatDate, formatDateTime } from '../../shared/format/dates.ts';
 import { useOwnerNames } from '../documents/owner-names.ts';
@@ -124,7 +125,6 @@ type UploadState =
 /** "Upload file" → the file chooser → checks in the browser → start, PUT with progress, finalize. */
 function RequestUpload({ request }: { request: PortalDocumentRequest }) {
   const queryClient = useQueryClient();
-  const progressLabelId = useId();
   const [state, setState] = useState<UploadState>({ phase: 'idle' });
   const refresh = () =>
     Promise.all(changedByUpload.map((action) => queryClient.invalidateQueries({ queryKey: [action] })));
@@ -196,30 +196,13 @@ function RequestUpload({ request }: { request: PortalDocumentRequest }) {
         </FileButton>
       </Group>
       {state.phase === 'sending' && (
-        <Stack gap={4}>
-          <Group justify="space-between" gap="xs">
-            <Text size="sm" fw={500} id={progressLabelId}>
-              Upload progress
-            </Text>
-            <Text size="sm" c="dimmed">
-              {state.fileName}: {state.percent}%
-            </Text>
-          </Group>
-          <Progress.Root size="lg" radius="sm">
-            <Progress.Section
-              withAria={false}
-              role="progressbar"
-              aria-labelledby={progressLabelId}
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={state.percent}
-              aria-valuetext={`${state.percent}% of ${state.fileName}`}
-              value={state.percent}
-              striped
-              animated
-            />
-          </Progress.Root>
-        </Stack>
+        <LabelledProgress
+          label="Upload progress"
+          percent={state.percent}
+          valueText={`${state.percent}% of ${state.fileName}`}
+          status={`${state.fileName}: ${state.percent}%`}
+          moving
+        />
       )}
       {state.phase === 'checking' && (
         <Alert color="blue" variant="light" title="We are checking your file" role="status">
