@@ -205,6 +205,19 @@ describe('documents API', () => {
     expect((await ok<Document>('GET', `/admin/documents/${document.id}`)).latestVersion).toBeNull();
   });
 
+  it('keeps file type codes unique', async () => {
+    const again = await staff.request('POST', '/admin/file-types', {
+      body: {
+        code: `drawings-${run.toLowerCase()}`,
+        name: 'Another',
+        allowedContentTypes: ['application/pdf'],
+        maxSizeBytes: 10,
+      },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'FILE_TYPE_CODE_TAKEN' } });
+  });
+
   it('refuses an oversize or undeclared kind of file before issuing a URL', async () => {
     const document = await newDocument();
     const tooLarge = await staff.request('POST', `/admin/documents/${document.id}/uploads`, {

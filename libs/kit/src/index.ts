@@ -97,6 +97,8 @@ export {
   type SqlTimestamp,
 } from './persistence/sql-values.ts';
 
+export { transactionalStoreOf, type TransactionalStore } from './persistence/transactional-store.ts';
+
 // ---- CSV
 export { escapeCsvCell, unescapeCsvCell } from './csv/csv-cell.ts';
 

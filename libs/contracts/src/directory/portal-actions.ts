@@ -88,7 +88,26 @@ export const getPortalProfileFacts = defineAction({
   }),
 });
 
+/**
+ * Internal: names of accounts, sites and projects by id, for other services' portal answers
+ * ("where is this document"). Callers pass ids they already know the contact may see; unknown
+ * ids are left out.
+ */
+export const describeOwners = defineAction({
+  description: 'The number or code and the name of accounts, sites and projects, by id.',
+  errors: [],
+  params: z.object({
+    accountIds: z.array(idSchema).max(200).default([]),
+    siteIds: z.array(idSchema).max(200).default([]),
+    projectIds: z.array(idSchema).max(200).default([]),
+  }),
+  result: z.array(
+    z.object({ kind: z.enum(['account', 'site', 'project']), id: z.uuid(), code: z.string(), name: z.string() }),
+  ),
+});
+
 export const directoryPortalActions = {
+  'directory.describeOwners': describeOwners,
   'directory.listPortalProjects': listPortalProjects,
   'directory.resolvePortalPrincipal': resolvePortalPrincipal,
   'directory.getPortalProfileFacts': getPortalProfileFacts,

@@ -19,6 +19,9 @@ const accountNarrowing = idSchema
   .describe('One of the accounts the contact reaches (the account switcher); any other answers 404 OWNER_NOT_FOUND.');
 const timestamp = z.iso.datetime({ offset: true });
 
+/** Where an item belongs, named: the account's number and name, or the site's or project's code and name. */
+export const portalOwnerSchema = documentOwnerSchema.extend({ code: z.string(), name: z.string() });
+
 /** A clean version as a contact sees it: no scan details, no uploader. */
 export const portalVersionSchema = z.object({
   id: z.uuid(),
@@ -33,7 +36,7 @@ export const portalVersionSchema = z.object({
 export const portalDocumentSchema = z.object({
   id: z.uuid(),
   accountId: z.uuid(),
-  owner: documentOwnerSchema,
+  owner: portalOwnerSchema,
   title: z.string(),
   description: z.string().nullable(),
   fileType: z.object({ code: z.string(), name: z.string() }),
@@ -45,7 +48,7 @@ export type PortalDocument = z.infer<typeof portalDocumentSchema>;
 export const portalDocumentRequestSchema = z.object({
   id: z.uuid(),
   accountId: z.uuid(),
-  owner: documentOwnerSchema,
+  owner: portalOwnerSchema,
   title: z.string(),
   instructions: z.string().nullable(),
   fileType: z.object({

@@ -5,7 +5,7 @@ import { directoryError } from '../errors.ts';
  * The database constraints a caller can run into, as the errors they mean. The constraint is the
  * authority (no check-then-insert race); this is the one place its name becomes a stable code.
  */
-const constraintErrors: Record<string, () => DomainError> = {
+export const constraintErrors: Record<string, () => DomainError> = {
   account_class_name_key: () => directoryError('ACCOUNT_CLASS_NAME_TAKEN'),
   account_number_key: () => directoryError('ACCOUNT_NUMBER_TAKEN'),
   site_code_key: () => directoryError('SITE_CODE_TAKEN'),

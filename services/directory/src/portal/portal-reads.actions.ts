@@ -1,5 +1,5 @@
 import type moleculer from 'moleculer';
-import { callerOf, contractAction } from '@portal/kit';
+import { callerOf, contractAction, sqlArray } from '@portal/kit';
 import { directoryError } from '../errors.ts';
 import type { DirectoryStore } from '../persistence/directory-store.ts';
 import {
@@ -31,6 +31,15 @@ export function portalReadActions(store: DirectoryStore): Record<string, molecul
       }
       return listPortalProjectPage(em, contactId, args);
     }),
+
+    describeOwners: contractAction('directory.describeOwners', async ({ accountIds, siteIds, projectIds }) =>
+      store.read().execute<{ kind: 'account' | 'site' | 'project'; id: string; code: string; name: string }[]>(
+        `select 'account' as kind, id, number as code, name from account where id = any(?::uuid[])
+         union all select 'site', id, code, name from site where id = any(?::uuid[])
+         union all select 'project', id, code, name from project where id = any(?::uuid[])`,
+        [sqlArray(accountIds), sqlArray(siteIds), sqlArray(projectIds)],
+      ),
+    ),
 
     resolvePortalPrincipal: contractAction('directory.resolvePortalPrincipal', async ({ identityUserId }) => {
       const principal = await findPortalPrincipal(store.read(), identityUserId);

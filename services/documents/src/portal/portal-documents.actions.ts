@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type moleculer from 'moleculer';
+import type { PortalDocument, PortalDocumentRequest } from '@portal/contracts';
 import { callerOf, contractAction } from '@portal/kit';
 import { findVersion, insertDocument, replaceShares } from '../documents/documents.repository.ts';
 import { issueDownloadLink } from '../downloads/download-link.ts';
@@ -9,6 +10,7 @@ import { findRequest } from '../requests/requests.repository.ts';
 import type { DocumentActionDeps } from '../documents/documents.actions.ts';
 import { acceptUpload, issueUploadTicket } from '../uploads/upload-flow.ts';
 import { portalViewerOf, seesItemsOf, type PortalViewer } from './document-visibility.ts';
+import { withOwnerNames, type Unnamed } from './owner-names.ts';
 import {
   findPortalDocument,
   findPortalRequest,
@@ -18,6 +20,14 @@ import {
 } from './portal-documents.queries.ts';
 
 const documentNotFound = () => documentsError('DOCUMENT_NOT_FOUND');
+
+async function namedRequest(
+  ctx: moleculer.Context,
+  request: Unnamed<PortalDocumentRequest>,
+): Promise<PortalDocumentRequest> {
+  const [named] = await withOwnerNames<PortalDocumentRequest>(ctx, [request]);
+  return named as PortalDocumentRequest;
+}
 
 /** An account narrowing the contact does not reach answers like one that does not exist. */
 function requireReachedAccount(viewer: PortalViewer, accountId: string | undefined): void {
@@ -38,14 +48,16 @@ export function portalDocumentActions(deps: DocumentActionDeps): Record<string, 
         throw documentsError('OWNER_NOT_FOUND');
       }
       requireReachedAccount(viewer, args.accountId);
-      return listPortalDocumentPage(store.read(), viewer, args);
+      const page = await listPortalDocumentPage(store.read(), viewer, args);
+      return { ...page, items: await withOwnerNames<PortalDocument>(ctx, page.items) };
     }),
 
     getPortalDocument: contractAction('documents.getPortalDocument', async ({ documentId }, ctx) => {
       const em = store.read();
       const document = await findPortalDocument(em, await portalViewerOf(ctx), documentId);
       if (!document) throw documentNotFound();
-      return { ...document, versions: await listCleanVersions(em, documentId) };
+      const [named] = await withOwnerNames<PortalDocument>(ctx, [document]);
+      return { ...(named as PortalDocument), versions: await listCleanVersions(em, documentId) };
     }),
 
     createPortalDownloadLink: contractAction(
@@ -71,13 +83,14 @@ export function portalDocumentActions(deps: DocumentActionDeps): Record<string, 
     listPortalDocumentRequests: contractAction('documents.listPortalDocumentRequests', async (args, ctx) => {
       const viewer = await portalViewerOf(ctx);
       requireReachedAccount(viewer, args.accountId);
-      return listPortalRequestPage(store.read(), viewer, args);
+      const page = await listPortalRequestPage(store.read(), viewer, args);
+      return { ...page, items: await withOwnerNames<PortalDocumentRequest>(ctx, page.items) };
     }),
 
     getPortalDocumentRequest: contractAction('documents.getPortalDocumentRequest', async ({ requestId }, ctx) => {
       const request = await findPortalRequest(store.read(), await portalViewerOf(ctx), requestId);
       if (!request) throw requestNotFound();
-      return request;
+      return namedRequest(ctx, request);
     }),
 
     startRequestUpload: contractAction('documents.startRequestUpload', async ({ requestId, ...declared }, ctx) => {
@@ -136,7 +149,7 @@ export function portalDocumentActions(deps: DocumentActionDeps): Record<string, 
         });
         const answered = await findPortalRequest(store.read(), viewer, requestId);
         if (!answered) throw requestNotFound();
-        return answered;
+        return namedRequest(ctx, answered);
       },
     ),
   };

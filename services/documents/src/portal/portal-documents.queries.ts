@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActionArgs, PortalDocument, PortalDocumentRequest } from '@portal/contracts';
 import { containsPattern, isoOf, isoOrNull, keysetAfter, pageFromRows, type SqlTimestamp } from '@portal/kit';
 import type { VersionRow } from '../persistence/rows.ts';
+import type { Unnamed } from './owner-names.ts';
 import { type PortalViewer, visibleDocumentConditions, visibleRequestConditions } from './document-visibility.ts';
 
 type PortalVersionRow = Pick<VersionRow, 'id' | 'number' | 'file_name' | 'size_bytes' | 'content_type' | 'uploaded_at'>;
@@ -38,7 +39,7 @@ const portalDocumentSelect = `
   join file_type ft on ft.id = d.file_type_id
   join document_version cv on cv.id = d.current_version_id`;
 
-function toPortalDocument(row: PortalDocumentRow): PortalDocument {
+function toPortalDocument(row: PortalDocumentRow): Unnamed<PortalDocument> {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -75,7 +76,7 @@ export async function findPortalDocument(
   em: EntityManager,
   viewer: PortalViewer,
   documentId: string,
-): Promise<PortalDocument | null> {
+): Promise<Unnamed<PortalDocument> | null> {
   const where = visibleDocumentConditions(viewer).add('d.id = ?', documentId);
   const rows = await em.execute<PortalDocumentRow[]>(`${portalDocumentSelect} where ${where.sql}`, where.params);
   return rows[0] ? toPortalDocument(rows[0]) : null;
@@ -122,7 +123,7 @@ const portalRequestSelect = `
   join file_type ft on ft.id = r.file_type_id
   left join document_version fv on fv.id = r.fulfilled_version_id`;
 
-function toPortalRequest(row: PortalRequestRow): PortalDocumentRequest {
+function toPortalRequest(row: PortalRequestRow): Unnamed<PortalDocumentRequest> {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -163,7 +164,7 @@ export async function findPortalRequest(
   em: EntityManager,
   viewer: PortalViewer,
   requestId: string,
-): Promise<PortalDocumentRequest | null> {
+): Promise<Unnamed<PortalDocumentRequest> | null> {
   const where = visibleRequestConditions(viewer).add('r.id = ?', requestId);
   const rows = await em.execute<PortalRequestRow[]>(`${portalRequestSelect} where ${where.sql}`, where.params);
   return rows[0] ? toPortalRequest(rows[0]) : null;

@@ -5,7 +5,7 @@ import type { AccessStatus, DocumentOwnerKind, DocumentSharing } from '@portal/c
 import { DurableEventsMigration } from '@portal/kit';
 import { directoryMigrations } from '@portal/directory/migrations';
 import { contractCaller, openScratchSchema, type ContractCaller, type ScratchSchema } from '@portal/testing';
-import { directoryService } from '../../../directory/src/directory.service.ts';
+import { directoryService } from '@portal/directory/service';
 import { ClamdScanner } from '../../src/adapters/malware-scanner.adapter.ts';
 import { ObjectStorage } from '../../src/adapters/object-storage.adapter.ts';
 import { documentsService } from '../../src/documents.service.ts';

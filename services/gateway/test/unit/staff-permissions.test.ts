@@ -7,15 +7,17 @@ describe('staff role → permission map', () => {
     expect(Object.keys(staffRolePermissions).sort()).toEqual([...staffRoles].sort());
   });
 
-  it('grants admins everything, managers portal access but no settings, viewers read only (not even the export)', () => {
+  it('grants admins everything, managers portal access and documents but no settings, viewers read only (not even the export)', () => {
     expect([...permissionsOfRoles(['portal-admin'])].sort()).toEqual([...staffPermissions].sort());
     expect([...permissionsOfRoles(['portal-manager'])].sort()).toEqual([
       'access:write',
       'directory:export',
       'directory:read',
       'directory:write',
+      'documents:read',
+      'documents:write',
     ]);
-    expect([...permissionsOfRoles(['viewer'])]).toEqual(['directory:read']);
+    expect([...permissionsOfRoles(['viewer'])].sort()).toEqual(['directory:read', 'documents:read']);
   });
 
   it('ignores roles the portal does not know and unions the ones it does', () => {
@@ -26,6 +28,8 @@ describe('staff role → permission map', () => {
       'directory:export',
       'directory:read',
       'directory:write',
+      'documents:read',
+      'documents:write',
     ]);
   });
 

@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ActionResult, DocumentOwner } from '@portal/contracts';
 import { actionQuery } from '../../shared/api/queries.ts';
-import { portalProfileQuery } from '../accounts/portal-profile.ts';
 
 export type PortalProject = ActionResult<'directory.listPortalProjects'>['items'][number];
 
@@ -19,23 +18,20 @@ export const portalProjectsForNamesQuery = () => ({
 export const projectLabel = (project: Pick<PortalProject, 'code' | 'name'>) => `${project.name} (${project.code})`;
 
 /**
- * Says where a document or request belongs, in the person's words: the project's name and code,
- * "Site" for a site's (the portal API names no sites), the account's name for the account's own.
+ * Says where a document or request belongs, in the person's words: the API names each item's
+ * owner ("Office fit-out (FIT-OUT)", "Plant Essen (ESS)", the account's name); an owner known
+ * only by id (a project from a link) is named from the contact's projects, else by its kind.
  */
-export function useOwnerNames(): { projects: PortalProject[]; whereOf: (owner: DocumentOwner) => string } {
+export function useOwnerNames(): {
+  projects: PortalProject[];
+  whereOf: (owner: DocumentOwner & { code?: string; name?: string }) => string;
+} {
   const projects = useQuery(portalProjectsForNamesQuery()).data?.items ?? [];
-  const accounts = useQuery(portalProfileQuery()).data?.accounts ?? [];
-  const whereOf = (owner: DocumentOwner) => {
-    switch (owner.kind) {
-      case 'project': {
-        const project = projects.find((candidate) => candidate.id === owner.id);
-        return project ? projectLabel(project) : 'Project';
-      }
-      case 'site':
-        return 'Site';
-      case 'account':
-        return accounts.find((account) => account.id === owner.id)?.name ?? 'Your account';
-    }
+  const whereOf = (owner: DocumentOwner & { code?: string; name?: string }) => {
+    if (owner.name) return owner.kind === 'account' || !owner.code ? owner.name : `${owner.name} (${owner.code})`;
+    const project = owner.kind === 'project' ? projects.find((candidate) => candidate.id === owner.id) : undefined;
+    if (project) return projectLabel(project);
+    return { account: 'Your account', site: 'Site', project: 'Project' }[owner.kind];
   };
   return { projects, whereOf };
 }
