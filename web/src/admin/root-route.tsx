@@ -2,6 +2,7 @@ import {
   IconBuildingStore,
   IconCategory,
   IconFileImport,
+  IconFiles,
   IconInbox,
   IconMailForward,
   IconReceipt,
@@ -16,6 +17,7 @@ const icon = { size: 18, 'aria-hidden': true } as const;
 const navigation: NavItem[] = [
   { to: '/accounts', label: 'Accounts', icon: <IconBuildingStore {...icon} /> },
   { to: '/account-classes', label: 'Account classes', icon: <IconCategory {...icon} /> },
+  { to: '/file-types', label: 'File types', icon: <IconFiles {...icon} /> },
   { to: '/invitations', label: 'Pending invitations', icon: <IconMailForward {...icon} /> },
   { to: '/access-requests', label: 'Access requests', icon: <IconInbox {...icon} /> },
   { to: '/contact-imports', label: 'Contact import', icon: <IconFileImport {...icon} /> },

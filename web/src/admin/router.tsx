@@ -13,6 +13,13 @@ import { accountContactsRoute } from './contacts/account-contacts-tab.tsx';
 import { contactAuditRoute } from './contacts/contact-audit-tab.tsx';
 import { contactDetailsRoute } from './contacts/contact-details-tab.tsx';
 import { contactRoute } from './contacts/contact-layout.tsx';
+import { accountDocumentRequestsRoute } from './documents/account-document-requests-tab.tsx';
+import { accountDocumentsRoute } from './documents/account-documents-tab.tsx';
+import { contactDownloadsRoute } from './documents/contact-downloads-tab.tsx';
+import { documentDownloadsRoute } from './documents/document-downloads-tab.tsx';
+import { documentRoute } from './documents/document-layout.tsx';
+import { documentVersionsRoute } from './documents/document-versions-tab.tsx';
+import { fileTypesRoute } from './file-types/file-types-screen.tsx';
 import { invitationsRoute } from './invitations/invitations-screen.tsx';
 import { invoiceReferencesRoute } from './invoice-references/invoice-references-screen.tsx';
 import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
@@ -37,14 +44,18 @@ const routeTree = adminRootRoute.addChildren([
     accountSitesRoute,
     accountProjectsRoute,
     accountContactsRoute,
+    accountDocumentsRoute,
+    accountDocumentRequestsRoute,
     accountPortalRoute,
     accountMembersRoute,
     accountAuditRoute,
   ]),
-  contactRoute.addChildren([contactDetailsRoute, contactAccessRoute, contactAuditRoute]),
+  contactRoute.addChildren([contactDetailsRoute, contactAccessRoute, contactDownloadsRoute, contactAuditRoute]),
+  documentRoute.addChildren([documentVersionsRoute, documentDownloadsRoute]),
   invitationsRoute,
   accessRequestsRoute,
   accountClassesRoute,
+  fileTypesRoute,
   systemOptionsRoute,
   contactImportsRoute,
   invoiceReferencesRoute,

@@ -1,14 +1,15 @@
-import { Alert, Anchor, Box, Button, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconArchive, IconPencil } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, createRoute } from '@tanstack/react-router';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import type { Account } from '@portal/contracts';
 import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
 import { ConfirmDialog } from '../../shared/feedback/confirm-dialog.tsx';
 import { notifySaved } from '../../shared/feedback/notify.tsx';
 import { ErrorNotice, LoadingState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
+import { DetailField } from '../../shared/layout/detail-field.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { accountRoute } from './account-layout.tsx';
 import { accountLabel } from './account-select.tsx';
@@ -66,18 +67,18 @@ function AccountDetailsTab() {
             )}
           </Group>
           <SimpleGrid component="dl" cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm" m={0}>
-            <Field label="Account number">{current.number}</Field>
-            <Field label="Name">{current.name}</Field>
-            <Field label="Kind">
+            <DetailField label="Account number">{current.number}</DetailField>
+            <DetailField label="Name">{current.name}</DetailField>
+            <DetailField label="Kind">
               {current.kind === 'consolidated' ? 'Consolidated (groups customers)' : 'Customer'}
-            </Field>
+            </DetailField>
             {current.kind === 'customer' && (
-              <Field label="Consolidated account">
+              <DetailField label="Consolidated account">
                 <ConsolidatedAccountLink accountId={current.consolidatedAccountId} />
-              </Field>
+              </DetailField>
             )}
-            <Field label="Created">{formatDateTime(current.createdAt)}</Field>
-            <Field label="Last changed">{formatDateTime(current.updatedAt)}</Field>
+            <DetailField label="Created">{formatDateTime(current.createdAt)}</DetailField>
+            <DetailField label="Last changed">{formatDateTime(current.updatedAt)}</DetailField>
           </SimpleGrid>
         </Stack>
       </Paper>
@@ -85,19 +86,6 @@ function AccountDetailsTab() {
       {editing && <EditAccountDialog account={current} onClose={() => setEditing(false)} />}
       {archiving && <ArchiveAccountDialog account={current} onClose={() => setArchiving(false)} />}
     </Stack>
-  );
-}
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Box>
-      <Text component="dt" size="xs" c="dimmed" fw={500}>
-        {label}
-      </Text>
-      <Text component="dd" size="sm" m={0}>
-        {children}
-      </Text>
-    </Box>
   );
 }
 

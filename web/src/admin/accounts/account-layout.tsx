@@ -20,6 +20,8 @@ const tabs = [
   { path: 'sites', label: 'Sites' },
   { path: 'projects', label: 'Projects' },
   { path: 'contacts', label: 'Contacts' },
+  { path: 'documents', label: 'Documents' },
+  { path: 'document-requests', label: 'Document requests' },
   { path: 'portal', label: 'Portal' },
   { path: 'members', label: 'Members', consolidatedOnly: true },
   { path: 'audit', label: 'Audit trail' },

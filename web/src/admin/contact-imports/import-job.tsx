@@ -1,10 +1,11 @@
-import { Alert, Badge, CloseButton, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, CloseButton, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useEffect, useState } from 'react';
 import type { ImportJob } from '@portal/contracts';
 import { actionQuery } from '../../shared/api/queries.ts';
+import { LabelledProgress } from '../../shared/feedback/progress-bar.tsx';
 import { ErrorNotice, LoadingState } from '../../shared/feedback/states.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 
@@ -63,31 +64,14 @@ function ImportProgress({ job, expected, unit }: { job: ImportJob; expected: num
   const { value, text } = progressOf(job, expected, unit);
   const color = job.status === 'failed' ? 'red' : job.status === 'completed' ? 'teal' : undefined;
   return (
-    <Stack gap={4}>
-      <Group justify="space-between" gap="xs">
-        <Text size="sm" fw={500} id="import-progress-label">
-          Import progress
-        </Text>
-        <Text size="sm" c="dimmed">
-          {value === null ? text : `${text} (${value}%)`}
-        </Text>
-      </Group>
-      <Progress.Root size="lg" radius="sm">
-        <Progress.Section
-          withAria={false}
-          role="progressbar"
-          aria-labelledby="import-progress-label"
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={value ?? undefined}
-          aria-valuetext={text}
-          value={value ?? 100}
-          color={color}
-          striped={job.status === 'running'}
-          animated={job.status === 'running'}
-        />
-      </Progress.Root>
-    </Stack>
+    <LabelledProgress
+      label="Import progress"
+      percent={value}
+      valueText={text}
+      status={value === null ? text : `${text} (${value}%)`}
+      color={color}
+      moving={job.status === 'running'}
+    />
   );
 }
 

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { Project, Site } from '@portal/contracts';
+import type { Contact, Project, Site } from '@portal/contracts';
 import { callAction } from '../../shared/api/action-client.ts';
 import type { ApiError } from '../../shared/api/api-error.ts';
 
@@ -12,7 +12,10 @@ interface AllOf<T> {
   truncated: boolean;
 }
 
-async function collect<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>) {
+/** Every page of a keyset-paged action, up to `pickerLimit` items. */
+export async function collect<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+) {
   const items: T[] = [];
   let cursor: string | undefined;
   do {
@@ -40,6 +43,14 @@ export const allProjectsQuery = (accountId: string) =>
     queryKey: ['directory.listProjects', { accountId, all: true }],
     queryFn: ({ signal }) =>
       collect((cursor) => callAction('directory.listProjects', { accountId, limit: 100, cursor }, signal)),
+  });
+
+/** Every live contact of an account, for a contacts picker (documents shared with or requested from them). */
+export const allContactsQuery = (accountId: string) =>
+  queryOptions<AllOf<Contact>, ApiError>({
+    queryKey: ['directory.listContacts', { accountId, all: true }],
+    queryFn: ({ signal }) =>
+      collect((cursor) => callAction('directory.listContacts', { accountId, limit: 100, cursor }, signal)),
   });
 
 /** A contact's name as people read it. */

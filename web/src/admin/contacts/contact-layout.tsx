@@ -20,6 +20,7 @@ export const contactRoute = createRoute({
 const tabs = [
   { path: '', label: 'Details' },
   { path: 'access', label: 'Customer Portal Access' },
+  { path: 'downloads', label: 'Downloads' },
   { path: 'audit', label: 'Audit trail' },
 ] as const;
 

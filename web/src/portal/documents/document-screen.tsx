@@ -14,7 +14,8 @@ import { formatDateTime } from '../../shared/format/dates.ts';
 import { Page } from '../../shared/layout/page.tsx';
 import { signedInRoute } from '../root-route.tsx';
 import { useOwnerNames } from './owner-names.ts';
-import { downloadVia, formatFileSize } from './transfer.ts';
+import { openDownloadLink } from '../../shared/files/download-file.ts';
+import { formatFileSize } from '../../shared/files/upload-file.ts';
 
 type PortalDocumentDetails = ActionResult<'documents.getPortalDocument'>;
 type PortalVersion = PortalDocumentDetails['versions'][number];
@@ -91,9 +92,9 @@ function Facts({ rows }: { rows: [string, ReactNode][] }) {
 function DocumentDetails({ document }: { document: PortalDocumentDetails }) {
   const { whereOf } = useOwnerNames();
   const download = useMutation<void, unknown, PortalVersion>({
-    mutationFn: (version) =>
-      downloadVia(() =>
-        callAction('documents.createPortalDownloadLink', { documentId: document.id, versionId: version.id }),
+    mutationFn: async (version) =>
+      openDownloadLink(
+        await callAction('documents.createPortalDownloadLink', { documentId: document.id, versionId: version.id }),
       ),
   });
   const columns: DataTableColumn<PortalVersion>[] = [

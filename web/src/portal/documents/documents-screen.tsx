@@ -14,7 +14,7 @@ import { Page } from '../../shared/layout/page.tsx';
 import { CursorTable } from '../../shared/tables/cursor-table.tsx';
 import { signedInRoute, type SignedInSearch } from '../root-route.tsx';
 import { projectLabel, useOwnerNames } from './owner-names.ts';
-import { formatFileSize } from './transfer.ts';
+import { formatFileSize } from '../../shared/files/upload-file.ts';
 
 /** `listPortalDocuments`' filters, all in the URL: the title search, one owner, the page. */
 const documentsSearchSchema = z.object({

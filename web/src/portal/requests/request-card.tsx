@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, FileButton, Group, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, FileButton, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useId } from '@mantine/hooks';
 import { IconUpload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -7,17 +7,17 @@ import type { ActionName, PortalDocumentRequest } from '@portal/contracts';
 import { callAction } from '../../shared/api/action-client.ts';
 import { actionQuery } from '../../shared/api/queries.ts';
 import { notifySaved } from '../../shared/feedback/notify.tsx';
+import { LabelledProgress } from '../../shared/feedback/progress-bar.tsx';
 import { ErrorNotice } from '../../shared/feedback/states.tsx';
 import { formatDate, formatDateTime } from '../../shared/format/dates.ts';
 import { useOwnerNames } from '../documents/owner-names.ts';
 import {
-  acceptOf,
-  contentTypeOf,
+  acceptAttributeOf,
   contentTypesInWords,
   fileProblemOf,
   formatFileSize,
-  uploadWithProgress,
-} from '../documents/transfer.ts';
+  uploadFile,
+} from '../../shared/files/upload-file.ts';
 
 /** How often a file still being checked (the malware scan) is asked about. */
 const checkingIntervalMs = 3000;
@@ -125,28 +125,19 @@ type UploadState =
 /** "Upload file" → the file chooser → checks in the browser → start, PUT with progress, finalize. */
 function RequestUpload({ request }: { request: PortalDocumentRequest }) {
   const queryClient = useQueryClient();
-  const progressLabelId = useId();
   const [state, setState] = useState<UploadState>({ phase: 'idle' });
   const refresh = () =>
     Promise.all(changedByUpload.map((action) => queryClient.invalidateQueries({ queryKey: [action] })));
 
   const upload = useMutation({
-    mutationFn: (file: File) => {
-      const contentType = contentTypeOf(file, request.fileType.allowedContentTypes);
-      if (!contentType) throw new Error(`“${file.name}” is not a kind of file this request accepts.`);
-      return uploadWithProgress({
+    mutationFn: (file: File) =>
+      uploadFile({
         file,
-        start: () =>
-          callAction('documents.startRequestUpload', {
-            requestId: request.id,
-            fileName: file.name,
-            contentType,
-            sizeBytes: file.size,
-          }),
+        limits: request.fileType,
+        start: (upload) => callAction('documents.startRequestUpload', { requestId: request.id, ...upload }),
         finalize: (uploadId) => callAction('documents.finalizeRequestUpload', { requestId: request.id, uploadId }),
-        onProgress: (percent) => setState({ phase: 'sending', fileName: file.name, percent }),
-      });
-    },
+        onProgress: ({ percent }) => setState({ phase: 'sending', fileName: file.name, percent }),
+      }),
     onSuccess: async (answered, file) => {
       if (answered.status === 'fulfilled') {
         notifySaved(`“${answered.fulfilledVersion?.fileName ?? file.name}” sent for “${request.title}”.`);
@@ -178,7 +169,7 @@ function RequestUpload({ request }: { request: PortalDocumentRequest }) {
   const choose = (file: File | null) => {
     if (!file) return;
     upload.reset();
-    const problem = fileProblemOf(file, request.fileType);
+    const problem = fileProblemOf(file, request.fileType, 'this request');
     if (problem) {
       setState({ phase: 'refused', message: problem });
       return;
@@ -191,7 +182,7 @@ function RequestUpload({ request }: { request: PortalDocumentRequest }) {
   return (
     <Stack gap="xs">
       <Group>
-        <FileButton onChange={choose} accept={acceptOf(request.fileType.allowedContentTypes)} disabled={busy}>
+        <FileButton onChange={choose} accept={acceptAttributeOf(request.fileType.allowedContentTypes)} disabled={busy}>
           {(props) => (
             <Button
               {...props}
@@ -205,30 +196,13 @@ function RequestUpload({ request }: { request: PortalDocumentRequest }) {
         </FileButton>
       </Group>
       {state.phase === 'sending' && (
-        <Stack gap={4}>
-          <Group justify="space-between" gap="xs">
-            <Text size="sm" fw={500} id={progressLabelId}>
-              Upload progress
-            </Text>
-            <Text size="sm" c="dimmed">
-              {state.fileName}: {state.percent}%
-            </Text>
-          </Group>
-          <Progress.Root size="lg" radius="sm">
-            <Progress.Section
-              withAria={false}
-              role="progressbar"
-              aria-labelledby={progressLabelId}
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={state.percent}
-              aria-valuetext={`${state.percent}% of ${state.fileName}`}
-              value={state.percent}
-              striped
-              animated
-            />
-          </Progress.Root>
-        </Stack>
+        <LabelledProgress
+          label="Upload progress"
+          percent={state.percent}
+          valueText={`${state.percent}% of ${state.fileName}`}
+          status={`${state.fileName}: ${state.percent}%`}
+          moving
+        />
       )}
       {state.phase === 'checking' && (
         <Alert color="blue" variant="light" title="We are checking your file" role="status">
