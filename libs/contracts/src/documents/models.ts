@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actorSchema } from '../envelope.ts';
 import { boundedDate, text } from '../text.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -97,7 +98,7 @@ export const documentVersionSchema = z.object({
   contentType: documentContentTypeSchema.describe('What the bytes are, as detected (it matched the declared type).'),
   scanState: scanStateSchema,
   scanSignature: z.string().nullable().describe('The malware signature found, for an infected version.'),
-  uploadedBy: z.unknown().describe('The actor who uploaded it: a staff user or a contact.'),
+  uploadedBy: actorSchema.describe('Who uploaded it: a staff user or a contact.'),
   uploadedAt: timestamp,
 });
 export type DocumentVersion = z.infer<typeof documentVersionSchema>;
