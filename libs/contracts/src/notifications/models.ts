@@ -76,3 +76,18 @@ export const notificationsReadSignalSchema = z.object({
   unread: z.int().nonnegative(),
 });
 export type NotificationsReadSignal = z.infer<typeof notificationsReadSignalSchema>;
+
+// ---- the live stream ---------------------------------------------------------------------------
+
+/**
+ * The bell's Server-Sent Events routes under `/api/v1` (not contract actions: the gateway holds the
+ * response open). Frames: `event: notification` with `id:` = the notification's sequence and the
+ * notification as `data:`; `event: read` (no id) with `{ notificationIds, unread }`; `:` heartbeats.
+ */
+export const bellStreamPaths = {
+  staff: '/admin/notifications/stream',
+  portal: '/portal/notifications/stream',
+} as const;
+
+/** The `read` frame's data: which notifications another tab (or this one) marked read, and the unread count after. */
+export const bellReadFrameSchema = notificationsReadSignalSchema.omit({ recipient: true });
