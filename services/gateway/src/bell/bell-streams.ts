@@ -131,7 +131,8 @@ export function bellStreams(settings: BellStreamSettings = defaultBellStreamSett
     };
     opened += 1;
     register(stream);
-    request.on('close', () => stream.close());
+    // The response's `close` is the connection's end (the client left, or a proxy cut it).
+    response.on('close', () => stream.close());
     response.on('error', () => stream.close());
 
     stream.writeFrame(sseRetry(settings.retryMs));
