@@ -5,6 +5,7 @@ import { directoryPortalActions } from './directory/portal-actions.ts';
 import { documentsActions } from './documents/actions.ts';
 import { documentsPortalActions } from './documents/portal-actions.ts';
 import { identityActions } from './identity/actions.ts';
+import { notificationsActions } from './notifications/actions.ts';
 
 /**
  * Every action any service publishes, by its full Moleculer name. Callers go through the kit's
@@ -22,6 +23,7 @@ export const actionContracts = {
   ...identityActions,
   ...documentsActions,
   ...documentsPortalActions,
+  ...notificationsActions,
 } as const;
 
 export type ActionMap = typeof actionContracts;

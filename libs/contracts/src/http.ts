@@ -12,6 +12,8 @@ export const staffPermissions = [
   'settings:write',
   'documents:read',
   'documents:write',
+  /** Every staff role holds it: anyone signed in reads their own bell. */
+  'notifications:read',
 ] as const;
 export type StaffPermission = (typeof staffPermissions)[number];
 

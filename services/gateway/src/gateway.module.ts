@@ -4,6 +4,7 @@ import { createServiceOrm, defineServiceModule, migrateToLatest, watchRevocation
 import { realmOidcClient } from './adapters/keycloak-oidc.adapter.ts';
 import { logoutTokenVerifier } from './adapters/logout-token.verifier.ts';
 import { realmTokenVerifier } from './adapters/realm-token.verifier.ts';
+import { bellStreams } from './bell/bell-streams.ts';
 import { tokenCipher } from './bff/token-cipher.ts';
 import { webSessionStore } from './bff/web-session.store.ts';
 import { webSessions } from './bff/web-sessions.ts';
@@ -156,8 +157,11 @@ export const gatewayModule = defineServiceModule({
       publicUrl,
       revocations,
     });
-    // A revoked login's web sessions end at once on every replica (the next request is 401 anyway).
+    const bell = bellStreams();
+    // A revoked login's web sessions and bell streams end at once on every replica (the next request is 401 anyway).
     const unsubscribe = revocations.subscribe((realm, subject, revokedAt) => {
+      const ended = bell.revoked(realm, subject, revokedAt);
+      if (ended > 0) logger.info(`bell: ${ended} stream(s) of a revoked ${realm} login closed`);
       sessions.revoked(realm, subject, revokedAt).catch((error: Error) => {
         logger.warn(`ending the web sessions of a revoked ${realm} login failed: ${error.message}`);
       });
@@ -202,12 +206,14 @@ export const gatewayModule = defineServiceModule({
           verifiers: { admin: staffTokens, portal: portalTokens },
           logoutTokens: { admin: logoutTokensOf('staff'), portal: logoutTokensOf('portal') },
         },
+        bell,
       },
     );
     return {
       schemas: [schema],
       readiness,
       async stop() {
+        bell.closeAll();
         clearInterval(purge);
         unsubscribe();
         await revocations.stop();

@@ -2,6 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type moleculer from 'moleculer';
 import ApiGateway, { type ApiRouteSchema, type ApiSettingsSchema } from 'moleculer-web';
 import {
+  bellStreamPaths,
+  notificationCreatedSignal,
+  notificationCreatedSignalSchema,
+  notificationsReadSignal,
+  notificationsReadSignalSchema,
   portalPrincipalsChangedEvent,
   portalPrincipalsChangedSchema,
   type DirectoryErrorCode,
@@ -10,6 +15,8 @@ import {
 import { call, DomainError, statusActionOf, type CallerMeta, type ReadinessCheck } from '@portal/kit';
 import type { TokenVerifier } from './adapters/realm-token.verifier.ts';
 import { buildAsyncApiDocument } from './asyncapi/asyncapi.builder.ts';
+import { bellStreamAlias } from './bell/bell-stream.route.ts';
+import type { BellStreams } from './bell/bell-streams.ts';
 import { webAuth, type WebAuthDependencies } from './bff/web-auth.route.ts';
 import { bearerTokenOf } from './auth/bearer-auth.ts';
 import { portalAuthMiddleware, type PortalRequest } from './auth/portal-auth.middleware.ts';
@@ -57,6 +64,8 @@ export interface GatewayDependencies {
   portalTokens: TokenVerifier;
   /** The web UIs' sign-in and sessions (`/auth/{admin,portal}/*`, cookies on the API routes). */
   web: Omit<WebAuthDependencies, 'anonymousLimiter' | 'principalLimiter'>;
+  /** This replica's open bell streams (Server-Sent Events). */
+  bell: BellStreams;
 }
 
 const csvCallTimeoutMs = 10 * 60_000;
@@ -176,8 +185,11 @@ export function gatewayService(
     csvBodyLimitBytes: settings.csvBodyLimitBytes,
     csvCallTimeoutMs,
   };
-  const staffAliases = contractAliases('staff', { ...bodyLimits, authorize: authorizeStaff });
   const staffPath = `${apiPrefix}/admin`;
+  const staffAliases = {
+    ...contractAliases('staff', { ...bodyLimits, authorize: authorizeStaff }),
+    [`GET ${bellStreamPaths.staff.slice('/admin'.length)}`]: bellStreamAlias(dependencies.bell, 'staff'),
+  };
   const staffRoute: ApiRouteSchema = {
     name: 'staff',
     path: staffPath,
@@ -195,8 +207,11 @@ export function gatewayService(
     aliases: staffAliases,
   };
 
-  const portalAliases = contractAliases('portal', { ...bodyLimits, authorize: authorizeContact });
   const portalPath = `${apiPrefix}/portal`;
+  const portalAliases = {
+    ...contractAliases('portal', { ...bodyLimits, authorize: authorizeContact }),
+    [`GET ${bellStreamPaths.portal.slice('/portal'.length)}`]: bellStreamAlias(dependencies.bell, 'portal'),
+  };
   const portalRoute: ApiRouteSchema = {
     name: 'portal',
     path: portalPath,
@@ -274,7 +289,9 @@ export function gatewayService(
     mixins: [ApiGateway],
     settings: apiSettings as moleculer.ServiceSettingSchema,
     actions: {
-      status: statusActionOf('gateway', readiness, serviceVersion),
+      status: statusActionOf('gateway', readiness, serviceVersion, undefined, () => ({
+        'bell.streams': dependencies.bell.count(),
+      })),
       // moleculer-web's own actions would let any node on the bus change or list the HTTP routes
       // (`addRoute`, `removeRoute` are public); `false` removes them. The HTTP handler `rest` stays
       // private (never registered, so no other node can call it).
@@ -289,9 +306,25 @@ export function gatewayService(
         if (change.success) portalPrincipals.invalidate(change.data);
         else this.logger.warn(`ignored a malformed ${portalPrincipalsChangedEvent} broadcast`);
       },
+      // The bell's live signals (plain broadcasts; a lost one is replayed on the stream's reconnect).
+      [notificationCreatedSignal](ctx: moleculer.Context) {
+        const signal = notificationCreatedSignalSchema.safeParse(ctx.params);
+        if (signal.success) dependencies.bell.deliver(signal.data.recipient, signal.data.notification);
+        else this.logger.warn(`ignored a malformed ${notificationCreatedSignal} broadcast`);
+      },
+      [notificationsReadSignal](ctx: moleculer.Context) {
+        const signal = notificationsReadSignalSchema.safeParse(ctx.params);
+        if (signal.success) dependencies.bell.read(signal.data);
+        else this.logger.warn(`ignored a malformed ${notificationsReadSignal} broadcast`);
+      },
     },
     created(this: moleculer.Service) {
       serviceBroker = this.broker;
+    },
+    // Runs before moleculer-web's own `stopped` (mixins stop after): its server.close() waits for
+    // open connections, which open streams would hold forever.
+    stopped() {
+      dependencies.bell.closeAll();
     },
     methods: {
       // Every error goes to `onError` (and its one log line); moleculer-web would log 5xx twice.

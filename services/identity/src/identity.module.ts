@@ -7,6 +7,7 @@ import { mfaStateCache } from './access/mfa-state.cache.ts';
 import { keycloakAdminClient } from './adapters/keycloak-admin.adapter.ts';
 import { checkRealmAvailable, portalRealms, realmAttributesWriter } from './adapters/keycloak-realms.adapter.ts';
 import { portalUsersOf } from './adapters/portal-users.adapter.ts';
+import { staffUsersOf } from './adapters/staff-users.adapter.ts';
 import { directoryEventConsumers } from './consumers/directory-events.consumers.ts';
 import { identityService } from './identity.service.ts';
 import { startInvitationSweeper } from './invitations/invitation.sweeper.ts';
@@ -15,6 +16,7 @@ import { identityMigrations } from './migrations/index.ts';
 import { defaultMailFrom, longestAccessTokenSeconds, reconcileRealms } from './realms/realm-reconciler.ts';
 import { attemptLimitsEnv, attemptLimitsOf } from './self-service/attempt-limits.ts';
 import { selfServiceOf } from './self-service/self-service.ts';
+import { staffRecipientsAction } from './staff/staff-recipients.ts';
 
 const secret = z.string().min(1);
 const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -36,6 +38,7 @@ export const identityEnv = z
     IDENTITY_MAIL_FROM: z.email().default(defaultMailFrom),
     IDENTITY_INVITATION_SWEEP_SECONDS: seconds(60),
     IDENTITY_MFA_STATE_CACHE_SECONDS: seconds(30),
+    IDENTITY_STAFF_RECIPIENTS_CACHE_SECONDS: seconds(60),
     IDENTITY_RESET_LINK_LIFESPAN_HOURS: z.coerce.number().int().min(1).max(720).default(24),
     REVOCATION_ENTRY_TTL_HOURS: revocationEntryTtlHours,
     // The realms' display names and the e-mail subjects: the login page and e-mails name the product like the web UIs.
@@ -73,6 +76,14 @@ export const identityModule = defineServiceModule({
       keycloakAdminClient(env.KEYCLOAK_URL, 'portal', {
         kind: 'service-account',
         realm: 'portal',
+        clientId: 'portal-identity',
+        clientSecret: env.KEYCLOAK_IDENTITY_CLIENT_SECRET,
+      }),
+    );
+    const staffUsers = staffUsersOf(
+      keycloakAdminClient(env.KEYCLOAK_URL, 'staff', {
+        kind: 'service-account',
+        realm: 'staff',
         clientId: 'portal-identity',
         clientSecret: env.KEYCLOAK_IDENTITY_CLIENT_SECRET,
       }),
@@ -127,12 +138,10 @@ export const identityModule = defineServiceModule({
     });
     return {
       schemas: [
-        identityService(
-          readiness,
-          store.durableStatus,
-          selfService,
-          accessActions({ operations, orm: store.orm, users, mfaConfigured: mfaState }),
-        ),
+        identityService(readiness, store.durableStatus, selfService, {
+          ...accessActions({ operations, orm: store.orm, users, mfaConfigured: mfaState }),
+          ...staffRecipientsAction(staffUsers, env.IDENTITY_STAFF_RECIPIENTS_CACHE_SECONDS * 1000),
+        }),
       ],
       readiness,
       async stop() {

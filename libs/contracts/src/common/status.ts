@@ -32,6 +32,8 @@ export const serviceStatusSchema = z.object({
   // Optional, so gateways and services of different releases still understand each other.
   outbox: outboxStatusSchema.optional(),
   consumers: z.array(consumerStatusSchema).optional(),
+  /** Point-in-time figures of the process, e.g. the gateway's open bell streams (`bell.streams`). */
+  gauges: z.record(z.string(), z.number()).optional(),
 });
 export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineAction } from '../contract.ts';
 import { contactSchema, accessScopeSchema } from '../directory/models.ts';
 import { portalAccountsSchema, portalContactSchema } from '../directory/portal-actions.ts';
-import { idSchema, pageOf, pageParamsSchema } from '../http.ts';
+import { idSchema, pageOf, pageParamsSchema, staffRoles } from '../http.ts';
 import { text } from '../text.ts';
 import {
   accessRequestInputSchema,
@@ -315,6 +315,17 @@ export const getPortalProfile = defineAction({
   },
 });
 
+/** Internal (no HTTP binding): the staff users the bell and e-mails of staff-facing events go to. */
+export const listStaffRecipients = defineAction({
+  description:
+    'Enabled users of realm `staff` holding one of the given realm roles (directly, by a group or a composite role), by e-mail; read from Keycloak and kept for about a minute.',
+  errors: [],
+  params: z.object({
+    roles: z.array(z.enum(staffRoles)).min(1).default(['portal-admin', 'portal-manager']),
+  }),
+  result: z.array(z.object({ userId: z.string().min(1), email: z.string().nullable(), name: z.string().nullable() })),
+});
+
 export const identityActions = {
   'identity.enableAccess': enableAccess,
   'identity.inviteContact': inviteContact,
@@ -332,4 +343,5 @@ export const identityActions = {
   'identity.requestAccess': requestAccess,
   'identity.registerWithInvoice': registerWithInvoice,
   'identity.getPortalProfile': getPortalProfile,
+  'identity.listStaffRecipients': listStaffRecipients,
 } as const;

@@ -18,11 +18,15 @@ import { DEAD_LETTER_STREAM, deadLetterHeaders, deadLetterSubjectOf, ensureDeadL
 /**
  * Applies one event inside the transaction that also records it in the inbox. `signal` aborts when
  * the handler runs out of time: the transaction is rolled back then, whatever the handler still does.
+ * `afterCommit` registers work that must only follow a committed apply (a live signal of what was
+ * written); it runs once the transaction has committed, never on a rollback or a duplicate, and its
+ * failure is logged, not retried.
  */
 export type DurableEventHandler = (
   envelope: EventEnvelope<unknown>,
   em: EntityManager,
   signal: AbortSignal,
+  afterCommit: (work: () => void | Promise<void>) => void,
 ) => Promise<void>;
 
 /**
@@ -156,7 +160,11 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
     );
   }
 
-  async function apply(msg: JsMsg, envelope: EventEnvelope<unknown>): Promise<'applied' | 'duplicate'> {
+  async function apply(
+    msg: JsMsg,
+    envelope: EventEnvelope<unknown>,
+    committed: (() => void | Promise<void>)[],
+  ): Promise<'applied' | 'duplicate'> {
     // Keeps the message ours while a slow handler runs, so it is not redelivered meanwhile.
     const progress = setInterval(() => msg.working(), Math.max(1000, Math.floor(ackWaitMs / 2)));
     const deadline = new AbortController();
@@ -179,7 +187,10 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
         });
         // On timeout the transaction rolls back; the handler may still run, but its transaction is
         // finished, so any later query through `tx` fails instead of committing.
-        await Promise.race([options.handle(envelope, tx, deadline.signal), timedOut]);
+        const afterCommit = (work: () => void | Promise<void>) => {
+          if (!deadline.signal.aborted) committed.push(work);
+        };
+        await Promise.race([options.handle(envelope, tx, deadline.signal, afterCommit), timedOut]);
         return 'applied';
       });
     } finally {
@@ -207,9 +218,11 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
       );
       return 'dead-lettered';
     }
+    const committed: (() => void | Promise<void>)[] = [];
     try {
-      const outcome = await apply(msg, envelope);
+      const outcome = await apply(msg, envelope, committed);
       msg.ack();
+      if (outcome === 'applied') runAfterCommit(envelope.id, committed);
       return outcome;
     } catch (error) {
       if (error instanceof PoisonMessageError) {
@@ -224,6 +237,16 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
       msg.nak(redeliveryDelayMs(deliveries, backoffMs));
       logger.warn({ durableName, eventId: envelope.id, deliveries, err: text }, outcomeLogMessages.retry);
       return 'retry';
+    }
+  }
+
+  function runAfterCommit(eventId: string, work: readonly (() => void | Promise<void>)[]): void {
+    for (const step of work) {
+      Promise.resolve()
+        .then(step)
+        .catch((error: unknown) => {
+          logger.warn({ durableName, eventId, err: errorText(error) }, 'durable consumer: after-commit work failed');
+        });
     }
   }
 

@@ -31,8 +31,16 @@ export interface ConsumerSpec<
   durableName: string;
   /** The event types it applies; all from one producing service (one stream per consumer). */
   events: readonly [E, ...E[]];
-  /** Runs in the transaction that records the event in the inbox; `signal` aborts at the handler timeout. */
-  handle(event: TypedEventOf<M, E>, em: EntityManager, signal: AbortSignal): Promise<void>;
+  /**
+   * Runs in the transaction that records the event in the inbox; `signal` aborts at the handler
+   * timeout; `afterCommit` work runs only once that transaction has committed.
+   */
+  handle(
+    event: TypedEventOf<M, E>,
+    em: EntityManager,
+    signal: AbortSignal,
+    afterCommit: (work: () => void | Promise<void>) => void,
+  ): Promise<void>;
 }
 
 /** What a service module lists and `openServiceStore` runs: stream and filters derived from the event types. */
@@ -71,7 +79,7 @@ export function defineConsumerFor<M extends Record<string, EventContract>>(contr
       durableName,
       stream: streamNameOf(producers[0]),
       filterSubjects: [...declared],
-      async handle(envelope, em, signal) {
+      async handle(envelope, em, signal, afterCommit) {
         const contract = declared.has(envelope.type) ? contracts[envelope.type] : undefined;
         if (!contract) throw new PoisonMessageError(`${envelope.type} is not an event ${durableName} reads`);
         if (envelope.version !== contract.version) {
@@ -85,7 +93,7 @@ export function defineConsumerFor<M extends Record<string, EventContract>>(contr
             `payload does not match ${envelope.type} v${contract.version}: ${z.prettifyError(data.error)}`,
           );
         }
-        await handle({ ...envelope, data: data.data } as TypedEventOf<M, E>, em, signal);
+        await handle({ ...envelope, data: data.data } as TypedEventOf<M, E>, em, signal, afterCommit);
       },
     };
   };

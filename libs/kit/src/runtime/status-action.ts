@@ -16,6 +16,8 @@ export function statusActionOf(
   readiness: Readonly<Record<string, ReadinessCheck>>,
   version: string,
   durableStatus?: () => Promise<DurableStatus>,
+  /** Point-in-time figures of this process (open streams, say): information, like the durable status. */
+  gauges?: () => Record<string, number>,
 ): moleculer.ActionSchema {
   return contractAction(`${service}.status`, async (_params, ctx) => {
     const [{ checks }, durable] = await Promise.all([
@@ -29,6 +31,7 @@ export function statusActionOf(
       uptimeSeconds: (Date.now() - processStartedAt) / 1000,
       dependencies: checks,
       ...(durable ?? {}),
+      ...(gauges ? { gauges: gauges() } : {}),
     };
   });
 }

@@ -13,8 +13,9 @@ export const staffRolePermissions = {
     'access:write',
     'documents:read',
     'documents:write',
+    'notifications:read',
   ],
-  viewer: ['directory:read', 'documents:read'],
+  viewer: ['directory:read', 'documents:read', 'notifications:read'],
 } as const satisfies Record<StaffRole, readonly StaffPermission[]>;
 
 const isStaffRole = (role: string): role is StaffRole => Object.hasOwn(staffRolePermissions, role);

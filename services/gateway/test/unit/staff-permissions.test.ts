@@ -7,7 +7,7 @@ describe('staff role → permission map', () => {
     expect(Object.keys(staffRolePermissions).sort()).toEqual([...staffRoles].sort());
   });
 
-  it('grants admins everything, managers portal access and documents but no settings, viewers read only (not even the export)', () => {
+  it('grants admins everything, managers portal access and documents but no settings, viewers read only (not even the export); everyone reads their own bell', () => {
     expect([...permissionsOfRoles(['portal-admin'])].sort()).toEqual([...staffPermissions].sort());
     expect([...permissionsOfRoles(['portal-manager'])].sort()).toEqual([
       'access:write',
@@ -16,8 +16,13 @@ describe('staff role → permission map', () => {
       'directory:write',
       'documents:read',
       'documents:write',
+      'notifications:read',
     ]);
-    expect([...permissionsOfRoles(['viewer'])].sort()).toEqual(['directory:read', 'documents:read']);
+    expect([...permissionsOfRoles(['viewer'])].sort()).toEqual([
+      'directory:read',
+      'documents:read',
+      'notifications:read',
+    ]);
   });
 
   it('ignores roles the portal does not know and unions the ones it does', () => {
@@ -30,6 +35,7 @@ describe('staff role → permission map', () => {
       'directory:write',
       'documents:read',
       'documents:write',
+      'notifications:read',
     ]);
   });
 

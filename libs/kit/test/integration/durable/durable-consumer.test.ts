@@ -127,6 +127,34 @@ describe('durable consumer', () => {
     expect(await countRows(stack.orm, 'select count(*) from dead_letter where consumer = ?', [durableName])).toBe(0);
   });
 
+  it('runs after-commit work once per committed apply: not for a rolled-back attempt, not for a duplicate', async () => {
+    const { subject, durableName } = scenario();
+    const envelope = createEnvelope({ type: subject, version: 1, data: { n: 1 }, actor });
+    let attempts = 0;
+    const afterCommits: { attempt: number; rowVisible: boolean }[] = [];
+    await consume(durableName, [subject], async (received, em, _signal, afterCommit) => {
+      attempts += 1;
+      const attempt = attempts;
+      await recordEffect(`attempt ${attempt}`)(received, em);
+      afterCommit(async () => {
+        // Another connection sees the effect: the work runs after the commit, not before.
+        const rows = await countRows(stack.orm, 'select count(*) from effect where event_id = ?', [received.id]);
+        afterCommits.push({ attempt, rowVisible: rows === 1 });
+      });
+      if (attempt === 1) throw new Error('transient failure');
+    });
+    await publish(envelope);
+    await waitFor('the second attempt to be acked', async () => attempts === 2 && (await settled(durableName)));
+    await publish(envelope, `${envelope.id}-again`);
+    // Deliveries: the failed attempt, the applied one, the duplicate; all three acknowledged one way or another.
+    await waitFor(
+      'the duplicate to be acked',
+      async () => (await stack.jsm.consumers.info(stack.streamName, durableName)).ack_floor.consumer_seq >= 3,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(afterCommits).toEqual([{ attempt: 2, rowVisible: true }]);
+  });
+
   it('dead-letters a message whose handler always throws, after maxDeliver deliveries', async () => {
     const { subject, durableName } = scenario();
     const envelope = createEnvelope({ type: subject, version: 1, data: {}, actor });

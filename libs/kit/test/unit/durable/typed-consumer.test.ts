@@ -9,6 +9,7 @@ import { defineConsumer, defineConsumerFor } from '../../../src/durable/typed-co
 const actor = { kind: 'system', component: 'unit' } as const;
 const em = {} as EntityManager;
 const signal = new AbortController().signal;
+const afterCommit = () => undefined;
 
 describe('defineConsumer', () => {
   it('derives the stream from the producing service and filters on the event types', () => {
@@ -61,18 +62,18 @@ describe('defineConsumer', () => {
     });
     const envelope = (type: string, version: number, data: unknown) => createEnvelope({ type, version, data, actor });
 
-    await definition.handle(envelope('alpha.thing.happened', 2, { count: '41' }), em, signal);
+    await definition.handle(envelope('alpha.thing.happened', 2, { count: '41' }), em, signal, afterCommit);
     expect(received).toEqual([41]);
 
-    await expect(definition.handle(envelope('alpha.thing.happened', 2, { count: 41 }), em, signal)).rejects.toThrow(
-      PoisonMessageError,
-    );
-    await expect(definition.handle(envelope('alpha.thing.happened', 1, { count: '1' }), em, signal)).rejects.toThrow(
-      /version 1; alpha-watcher reads version 2/,
-    );
-    await expect(definition.handle(envelope('alpha.other.happened', 2, { count: '1' }), em, signal)).rejects.toThrow(
-      /not an event alpha-watcher reads/,
-    );
+    await expect(
+      definition.handle(envelope('alpha.thing.happened', 2, { count: 41 }), em, signal, afterCommit),
+    ).rejects.toThrow(PoisonMessageError);
+    await expect(
+      definition.handle(envelope('alpha.thing.happened', 1, { count: '1' }), em, signal, afterCommit),
+    ).rejects.toThrow(/version 1; alpha-watcher reads version 2/);
+    await expect(
+      definition.handle(envelope('alpha.other.happened', 2, { count: '1' }), em, signal, afterCommit),
+    ).rejects.toThrow(/not an event alpha-watcher reads/);
     expect(received).toEqual([41]);
   });
 });
