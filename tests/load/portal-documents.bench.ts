@@ -1,8 +1,9 @@
 /**
  * The portal's "documents visible to me" list, `GET /api/v1/portal/documents?limit=25`, through the
  * real gateway, directory and documents processes (NATS, real portal tokens), next to a bare
- * fastify + pg endpoint that runs the same two statements with the services' own query functions
- * (`findVisibleScope`, then `listPortalDocumentPage`), first with 10,000 documents and then with
+ * fastify + pg endpoint that runs the same three statements with the services' own query functions
+ * (`findVisibleScope`, `listPortalDocumentPage`, then the owners' names with `describeOwners`),
+ * first with 10,000 documents and then with
  * 1,000,000 (100,000 contacts, 100,000 projects), in one run. Prints and stores the plans of both
  * statements at 1,000,000 and warns loudly about a sequential scan on a big table.
  *
@@ -146,7 +147,7 @@ async function listFor(directory: EntityManager, documents: EntityManager, conta
   return { ...page, items: await nameOwners<PortalDocument>(page.items, (ids) => describeOwners(directory, ids)) };
 }
 
-/** Child: fastify + pg, the two statements for the contact in `x-contact-id`, a pool per schema as each service has. */
+/** Child: fastify + pg, the three statements for the contact in `x-contact-id`, a pool per schema as each service has. */
 async function baselineServer(port: number, directoryUrl: string, documentsUrl: string): Promise<void> {
   const directoryPool = new pg.Pool({
     connectionString: directoryUrl,
@@ -521,7 +522,7 @@ async function main(): Promise<void> {
       return [baseline, gateway];
     };
 
-    /** The two statements exactly as the services send them for a contact. */
+    /** The three statements exactly as the services send them for a contact: scope, list, owner names. */
     const statementsOf = async (contactId: string) => {
       const statements: string[] = [];
       await listFor(
@@ -529,18 +530,18 @@ async function main(): Promise<void> {
         entityManagerOver(documentsPool, statements),
         contactId,
       );
-      const [scopeSql, listSql] = statements;
-      if (statements.length !== 2 || !scopeSql || !listSql) {
-        throw new Error(`expected two statements, saw ${statements.length}`);
+      const [scopeSql, listSql, namesSql] = statements;
+      if (statements.length !== 3 || !scopeSql || !listSql || !namesSql) {
+        throw new Error(`expected three statements, saw ${statements.length}`);
       }
-      return { scopeSql, listSql };
+      return { scopeSql, listSql, namesSql };
     };
     /**
      * Each statement alone, one at a time (no queueing for the cores): the median of 200 runs for
      * the first contact, through the services' roles, after 20 uncounted.
      */
     const serialStatements = async () => {
-      const { scopeSql, listSql } = await statementsOf(contactIds[0] ?? '');
+      const { scopeSql, listSql, namesSql } = await statementsOf(contactIds[0] ?? '');
       const medianMs = async (pool: pg.Pool, sql: string) => {
         const client = await pool.connect();
         try {
@@ -559,6 +560,7 @@ async function main(): Promise<void> {
       return {
         scopeMedianMs: await medianMs(directoryPool, scopeSql),
         listMedianMs: await medianMs(documentsPool, listSql),
+        ownerNamesMedianMs: await medianMs(directoryPool, namesSql),
       };
     };
 
