@@ -5,6 +5,8 @@ import { directoryPortalActions } from './directory/portal-actions.ts';
 import { documentsActions } from './documents/actions.ts';
 import { documentsPortalActions } from './documents/portal-actions.ts';
 import { identityActions } from './identity/actions.ts';
+import { submittalsActions } from './submittals/actions.ts';
+import { submittalsPortalActions } from './submittals/portal-actions.ts';
 
 /**
  * Every action any service publishes, by its full Moleculer name. Callers go through the kit's
@@ -22,6 +24,8 @@ export const actionContracts = {
   ...identityActions,
   ...documentsActions,
   ...documentsPortalActions,
+  ...submittalsActions,
+  ...submittalsPortalActions,
 } as const;
 
 export type ActionMap = typeof actionContracts;

@@ -3,6 +3,7 @@ import { directoryErrors, type DirectoryErrorCode } from './directory/errors.ts'
 import { documentsErrors, type DocumentsErrorCode } from './documents/errors.ts';
 import { gatewayErrors, type GatewayErrorCode } from './gateway/errors.ts';
 import { identityErrors, type IdentityErrorCode } from './identity/errors.ts';
+import { submittalsErrors, type SubmittalsErrorCode } from './submittals/errors.ts';
 
 /** Every error table, by owner. A code appears in exactly one table (a unit test walks them). */
 export const errorTables = {
@@ -11,10 +12,16 @@ export const errorTables = {
   directory: directoryErrors,
   identity: identityErrors,
   documents: documentsErrors,
+  submittals: submittalsErrors,
 } as const satisfies Record<string, ErrorTable>;
 
 export type ErrorCode =
-  CommonErrorCode | GatewayErrorCode | DirectoryErrorCode | IdentityErrorCode | DocumentsErrorCode;
+  | CommonErrorCode
+  | GatewayErrorCode
+  | DirectoryErrorCode
+  | IdentityErrorCode
+  | DocumentsErrorCode
+  | SubmittalsErrorCode;
 
 const specByCode = new Map<string, ErrorSpec>(
   Object.values(errorTables).flatMap((table) => Object.entries(table) as [string, ErrorSpec][]),

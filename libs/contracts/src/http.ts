@@ -12,6 +12,8 @@ export const staffPermissions = [
   'settings:write',
   'documents:read',
   'documents:write',
+  'submittals:read',
+  'submittals:write',
 ] as const;
 export type StaffPermission = (typeof staffPermissions)[number];
 

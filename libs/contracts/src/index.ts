@@ -11,6 +11,7 @@ export * from './http.ts';
 export * from './directory/index.ts';
 export * from './identity/index.ts';
 export * from './documents/index.ts';
+export * from './submittals/index.ts';
 export * from './text.ts';
 export * from './web-pages.ts';
 export * from './web-session.ts';

@@ -13,8 +13,10 @@ export const staffRolePermissions = {
     'access:write',
     'documents:read',
     'documents:write',
+    'submittals:read',
+    'submittals:write',
   ],
-  viewer: ['directory:read', 'documents:read'],
+  viewer: ['directory:read', 'documents:read', 'submittals:read'],
 } as const satisfies Record<StaffRole, readonly StaffPermission[]>;
 
 const isStaffRole = (role: string): role is StaffRole => Object.hasOwn(staffRolePermissions, role);

@@ -7,7 +7,7 @@ describe('staff role → permission map', () => {
     expect(Object.keys(staffRolePermissions).sort()).toEqual([...staffRoles].sort());
   });
 
-  it('grants admins everything, managers portal access and documents but no settings, viewers read only (not even the export)', () => {
+  it('grants admins everything, managers portal access, documents and submittals but no settings, viewers read only (not even the export)', () => {
     expect([...permissionsOfRoles(['portal-admin'])].sort()).toEqual([...staffPermissions].sort());
     expect([...permissionsOfRoles(['portal-manager'])].sort()).toEqual([
       'access:write',
@@ -16,8 +16,10 @@ describe('staff role → permission map', () => {
       'directory:write',
       'documents:read',
       'documents:write',
+      'submittals:read',
+      'submittals:write',
     ]);
-    expect([...permissionsOfRoles(['viewer'])].sort()).toEqual(['directory:read', 'documents:read']);
+    expect([...permissionsOfRoles(['viewer'])].sort()).toEqual(['directory:read', 'documents:read', 'submittals:read']);
   });
 
   it('ignores roles the portal does not know and unions the ones it does', () => {
@@ -30,6 +32,8 @@ describe('staff role → permission map', () => {
       'directory:write',
       'documents:read',
       'documents:write',
+      'submittals:read',
+      'submittals:write',
     ]);
   });
 
