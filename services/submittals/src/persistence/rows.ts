@@ -60,7 +60,8 @@ export interface SubmittalRow {
 }
 
 /** "Today" is the UTC date: an expected-return date passes at midnight UTC. */
-export const overdueSql = `(s.status = 'sent' and s.expected_return_date < (now() at time zone 'utc')::date)`;
+export const overdueSql = `(s.status = 'sent' and s.expected_return_date is not null
+  and s.expected_return_date < (now() at time zone 'utc')::date)`;
 
 export const submittalSelect = `
   select s.id, s.account_id, s.project_id, s.sequence, s.number, s.revision, s.previous_revision_id,
