@@ -462,7 +462,7 @@ describe('submittals API', () => {
       outsider,
       'POST',
       `/portal/projects/${ids.projectId}/incoming-submittals`,
-      { transmittalNumber: 'X', versionIds: [letter] },
+      { transmittalNumber: 'X', files: [{ versionId: letter }] },
       404,
       'SUBMITTAL_PROJECT_NOT_FOUND',
     );
@@ -471,7 +471,7 @@ describe('submittals API', () => {
       contact,
       'POST',
       `/portal/projects/${ids.projectId}/incoming-submittals`,
-      { transmittalNumber: 'X', versionIds: [staffFile] },
+      { transmittalNumber: 'X', files: [{ versionId: staffFile }] },
       422,
       'VERSIONS_NOT_USABLE',
     );
@@ -482,8 +482,7 @@ describe('submittals API', () => {
       {
         transmittalNumber: `CUST-${run}`,
         note: 'As-built set.',
-        versionIds: [letter, drawing],
-        letterVersionId: letter,
+        files: [{ versionId: letter, isLetter: true }, { versionId: drawing }],
       },
       contact,
     );

@@ -161,26 +161,23 @@ export const incomingSubmittalSchema = z.object({
 });
 export type IncomingSubmittal = z.infer<typeof incomingSubmittalSchema>;
 
-export const incomingSubmittalCreateSchema = z
-  .object({
-    projectId: z.uuid(),
-    transmittalNumber: text({ max: 60 }),
-    note: text({ max: 4000, min: 0, multiline: true }).nullable().optional(),
-    versionIds: z
-      .array(z.uuid())
-      .min(1)
-      .max(50)
-      .describe('Versions the contact uploaded to this project (`POST /portal/projects/:projectId/uploads`).'),
-    letterVersionId: z.uuid().nullable().optional().describe('Which of the files is the transmittal letter.'),
-  })
-  .refine((input) => input.letterVersionId == null || input.versionIds.includes(input.letterVersionId), {
-    message: 'the letter must be one of the files',
-    path: ['letterVersionId'],
-  })
-  .refine((input) => new Set(input.versionIds).size === input.versionIds.length, {
-    message: 'each file appears once',
-    path: ['versionIds'],
-  });
+export const incomingSubmittalCreateSchema = z.object({
+  projectId: z.uuid(),
+  transmittalNumber: text({ max: 60 }),
+  note: text({ max: 4000, min: 0, multiline: true }).nullable().optional(),
+  files: z
+    .array(
+      z.object({
+        versionId: z.uuid(),
+        isLetter: z.boolean().default(false).describe('This file is the transmittal letter (one at most).'),
+      }),
+    )
+    .min(1)
+    .max(50)
+    .refine((files) => new Set(files.map((f) => f.versionId)).size === files.length, 'each file appears once')
+    .refine((files) => files.filter((f) => f.isLetter).length <= 1, 'one transmittal letter at most')
+    .describe('Versions the contact uploaded to this project (`POST /portal/projects/:projectId/uploads`).'),
+});
 
 /** A line of the staff queue: a project with unprocessed incoming submittals. */
 export const incomingQueueEntrySchema = z.object({

@@ -147,10 +147,14 @@ export function portalSubmittalActions(store: SubmittalsStore): Record<string, m
       const viewer = await portalViewerOf(ctx);
       if (!seesProject(viewer, input.projectId)) throw submittalsError('SUBMITTAL_PROJECT_NOT_FOUND');
       const accountId = await accountOfProject(ctx, input.projectId);
-      const files = await contactFiles(ctx, input.versionIds, {
-        projectId: input.projectId,
-        contactId: viewer.contactId,
-      });
+      const files = await contactFiles(
+        ctx,
+        input.files.map((file) => file.versionId),
+        {
+          projectId: input.projectId,
+          contactId: viewer.contactId,
+        },
+      );
       const id = randomUUID();
       await store.change(async (tx) => {
         await insertIncoming(tx, {
@@ -161,7 +165,7 @@ export function portalSubmittalActions(store: SubmittalsStore): Record<string, m
           transmittalNumber: input.transmittalNumber,
           note: input.note ?? null,
           files,
-          letterVersionId: input.letterVersionId ?? null,
+          letterVersionId: input.files.find((file) => file.isLetter)?.versionId ?? null,
           createdBy: callerOf(ctx).actor,
         });
         const incoming = (await findIncoming(tx, id)) as IncomingSubmittal;
