@@ -82,7 +82,7 @@ describe('bad text in the staff API', () => {
     });
 
   beforeAll(async () => {
-    system = await startServices(['identity', 'directory', 'documents', 'gateway']);
+    system = await startServices(['identity', 'directory', 'documents', 'submittals', 'gateway']);
     token = await tokenFor('staffAdmin');
     client = apiClient(system.gatewayUrl, () => token);
     const run = randomUUID().slice(0, 6).toUpperCase();
@@ -110,6 +110,8 @@ describe('bad text in the staff API', () => {
     // Bodies are checked before any lookup: these routes only need an id of the right shape.
     ids.versionId = randomUUID();
     ids.uploadId = randomUUID();
+    ids.submittalId = randomUUID();
+    ids.incomingSubmittalId = randomUUID();
     const upload = await api(
       'POST',
       '/admin/contact-imports',

@@ -18,6 +18,9 @@ import { startServices, tokenFor, type SystemUnderTest } from './support/system-
 
 const validBodies: Record<string, unknown> = {
   'documents.startRequestUpload': { fileName: 'a.pdf', contentType: 'application/pdf', sizeBytes: 10 },
+  'documents.startProjectUpload': { fileName: 'a.pdf', contentType: 'application/pdf', sizeBytes: 10 },
+  'submittals.respondToSubmittal': { code: 'A' },
+  'submittals.createIncomingSubmittal': { transmittalNumber: 'X-1', files: [{ versionId: randomUUID() }] },
 };
 
 type JsonSchema = { properties?: Record<string, { format?: string; anyOf?: { format?: string }[] }> };
@@ -110,13 +113,25 @@ describe('portal API', () => {
       requestedFromContactIds: [contactId],
     });
     Object.assign(ids[side], { documentId: document.id, versionId: version.body.id, requestId: request.id });
+    // A sent submittal with that version on the project.
+    const submittal = await made('/admin/submittals', {
+      projectId: ids[side].projectId,
+      purpose: 'for-approval',
+      title: `Submittal ${side}`,
+      versionIds: [version.body.id],
+    });
+    const sent = await staff.request('POST', `/admin/submittals/${submittal.id}/send`);
+    expect(sent.status, sent.text).toBe(200);
+    ids[side].submittalId = submittal.id ?? '';
     // No upload is pending: routes with an upload id in the path still need one to be routed.
     ids[side].uploadId = randomUUID();
   }
 
   beforeAll(async () => {
     const namespace = `e2e-portal-${randomUUID().slice(0, 8)}`;
-    system = await startServices(['directory', 'documents', 'gateway'], { MOLECULER_NAMESPACE: namespace });
+    system = await startServices(['directory', 'documents', 'submittals', 'gateway'], {
+      MOLECULER_NAMESPACE: namespace,
+    });
     bus = createBroker({ nodeID: `e2e-bus-${run}`, natsUrl: stackEnv().NATS_URL ?? '', namespace, logLevel: 'warn' });
     await bus.start();
     await bus.waitForServices(['directory'], 10_000);

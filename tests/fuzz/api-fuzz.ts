@@ -81,13 +81,13 @@ const hooksFile = join(import.meta.dirname, 'schemathesis_hooks.py');
 // ---------------------------------------------------------------- the system under test
 
 /**
- * Identity, directory and gateway as real processes in a Moleculer namespace of their own; the gateway's rate
+ * Identity, directory, documents, submittals and gateway as real processes in a Moleculer namespace of their own; the gateway's rate
  * limits (and identity's self-service attempt limits) are lifted so the fuzzer tests the API rather than 429s.
  */
 function startSystem(stack: Record<string, string>): Promise<ServiceSystem> {
   return startServiceSystem({
     stack,
-    entries: ['identity', 'directory', 'documents', 'gateway'],
+    entries: ['identity', 'directory', 'documents', 'submittals', 'gateway'],
     namespacePrefix: 'fuzz',
     env: {
       GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
@@ -112,7 +112,8 @@ export type SeedIds = Record<
   | 'importId'
   | 'requestId'
   | 'fileTypeId'
-  | 'documentId',
+  | 'documentId'
+  | 'submittalId',
   string[]
 >;
 
@@ -160,6 +161,7 @@ async function seed(baseUrl: string, token: string): Promise<{ kept: SeedIds; di
       requestId: [],
       fileTypeId: [],
       documentId: [],
+      submittalId: [],
     };
     const accountClass = await post('/account-classes', { name: `Fuzz class ${tag}`, requireMfa: true });
     ids.accountClassId.push(accountClass);
@@ -226,6 +228,10 @@ async function seed(baseUrl: string, token: string): Promise<{ kept: SeedIds; di
         fileTypeId: fileType,
         requestedFromContactIds: [ids.contactId[0]],
       }),
+    );
+    // A draft submittal (no files yet) on the same project.
+    ids.submittalId.push(
+      await post('/submittals', { projectId: ids.projectId[0], purpose: 'for-review', title: `Fuzz submittal ${tag}` }),
     );
     if (set === 'K') {
       const csv = `account_number,site_code,first_name,last_name,email,phone,title\n${tag}-1,S1,Ida,Import,ida.${tag.toLowerCase()}@customer.test,,\n`;

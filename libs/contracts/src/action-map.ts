@@ -6,6 +6,8 @@ import { documentsActions } from './documents/actions.ts';
 import { documentsPortalActions } from './documents/portal-actions.ts';
 import { identityActions } from './identity/actions.ts';
 import { notificationsActions } from './notifications/actions.ts';
+import { submittalsActions } from './submittals/actions.ts';
+import { submittalsPortalActions } from './submittals/portal-actions.ts';
 
 /**
  * Every action any service publishes, by its full Moleculer name. Callers go through the kit's
@@ -24,6 +26,8 @@ export const actionContracts = {
   ...documentsActions,
   ...documentsPortalActions,
   ...notificationsActions,
+  ...submittalsActions,
+  ...submittalsPortalActions,
 } as const;
 
 export type ActionMap = typeof actionContracts;

@@ -4,6 +4,7 @@ import { documentsErrors, type DocumentsErrorCode } from './documents/errors.ts'
 import { gatewayErrors, type GatewayErrorCode } from './gateway/errors.ts';
 import { identityErrors, type IdentityErrorCode } from './identity/errors.ts';
 import { notificationsErrors, type NotificationsErrorCode } from './notifications/errors.ts';
+import { submittalsErrors, type SubmittalsErrorCode } from './submittals/errors.ts';
 
 /** Every error table, by owner. A code appears in exactly one table (a unit test walks them). */
 export const errorTables = {
@@ -13,6 +14,7 @@ export const errorTables = {
   identity: identityErrors,
   documents: documentsErrors,
   notifications: notificationsErrors,
+  submittals: submittalsErrors,
 } as const satisfies Record<string, ErrorTable>;
 
 export type ErrorCode =
@@ -21,7 +23,8 @@ export type ErrorCode =
   | DirectoryErrorCode
   | IdentityErrorCode
   | DocumentsErrorCode
-  | NotificationsErrorCode;
+  | NotificationsErrorCode
+  | SubmittalsErrorCode;
 
 const specByCode = new Map<string, ErrorSpec>(
   Object.values(errorTables).flatMap((table) => Object.entries(table) as [string, ErrorSpec][]),

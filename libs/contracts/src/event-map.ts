@@ -3,6 +3,7 @@ import type { EventContract } from './contract.ts';
 import { directoryEvents } from './directory/events.ts';
 import { documentsEvents } from './documents/events.ts';
 import { identityEvents } from './identity/events.ts';
+import { submittalsEvents } from './submittals/events.ts';
 
 /**
  * Every durable event, by type (`<service>.<aggregate>.<past-tense>`). Emitters and consumers
@@ -14,6 +15,7 @@ export const eventContracts = {
   ...directoryEvents,
   ...identityEvents,
   ...documentsEvents,
+  ...submittalsEvents,
 } as const satisfies Record<string, EventContract>;
 
 export type EventMap = typeof eventContracts;

@@ -14,6 +14,8 @@ export const staffPermissions = [
   'documents:write',
   /** Every staff role holds it: anyone signed in reads their own bell. */
   'notifications:read',
+  'submittals:read',
+  'submittals:write',
 ] as const;
 export type StaffPermission = (typeof staffPermissions)[number];
 

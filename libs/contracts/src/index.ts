@@ -12,6 +12,7 @@ export * from './directory/index.ts';
 export * from './identity/index.ts';
 export * from './documents/index.ts';
 export * from './notifications/index.ts';
+export * from './submittals/index.ts';
 export * from './text.ts';
 export * from './web-pages.ts';
 export * from './web-session.ts';

@@ -1,8 +1,10 @@
 import type moleculer from 'moleculer';
 import { statusActionOf, type DurableStatus, type ReadinessCheck } from '@portal/kit';
 import { documentActions, type DocumentActionDeps } from './documents/documents.actions.ts';
+import { versionLinkActions } from './documents/version-links.actions.ts';
 import { fileTypeActions } from './file-types/file-types.actions.ts';
 import { portalDocumentActions } from './portal/portal-documents.actions.ts';
+import { projectUploadActions } from './portal/project-uploads.actions.ts';
 import { requestActions } from './requests/requests.actions.ts';
 import { serviceVersion } from './version.ts';
 
@@ -20,6 +22,8 @@ export function documentsService(
       ...documentActions(deps),
       ...requestActions(deps.store),
       ...portalDocumentActions(deps),
+      ...projectUploadActions(deps),
+      ...versionLinkActions(deps),
     },
   };
 }

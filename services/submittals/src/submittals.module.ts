@@ -1,14 +1,29 @@
 import { z } from 'zod';
 import { postgresUrl } from '@portal/config';
 import { defineServiceModule, openServiceStore } from '@portal/kit';
-import { submittalsService } from './submittals.service.ts';
 import { submittalsMigrations } from './migrations/index.ts';
+import { startOverdueSweep } from './overdue/overdue-sweep.ts';
+import { submittalsStoreOf } from './persistence/submittals-store.ts';
+import { submittalsService } from './submittals.service.ts';
 
 export const submittalsModule = defineServiceModule({
   name: 'submittals',
-  env: z.object({ SUBMITTALS_DATABASE_URL: postgresUrl }),
+  env: z.object({
+    SUBMITTALS_DATABASE_URL: postgresUrl,
+    SUBMITTALS_NUMBER_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]{0,10}$/, 'up to 10 letters, digits, ".", "_", "/" or "-"')
+      .default('T-')
+      .describe('Transmittal numbers are this prefix and the per-project sequence: T-0001.'),
+    SUBMITTALS_SWEEP_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .default(60_000)
+      .describe('How often sent submittals past their expected-return date are reported overdue.'),
+  }),
   async create({ env, nats, logger, durable }) {
-    const store = await openServiceStore({
+    const serviceStore = await openServiceStore({
       service: 'submittals',
       databaseUrl: env.SUBMITTALS_DATABASE_URL,
       migrations: submittalsMigrations,
@@ -16,10 +31,21 @@ export const submittalsModule = defineServiceModule({
       logger,
       durable,
     });
+    const store = submittalsStoreOf(serviceStore.orm);
+    const sweep = startOverdueSweep({ store, logger, intervalMs: env.SUBMITTALS_SWEEP_INTERVAL_MS });
     return {
-      schemas: [submittalsService(store.readiness, store.durableStatus)],
-      readiness: store.readiness,
-      stop: store.stop,
+      schemas: [
+        submittalsService(
+          { store, numberPrefix: env.SUBMITTALS_NUMBER_PREFIX },
+          serviceStore.readiness,
+          serviceStore.durableStatus,
+        ),
+      ],
+      readiness: serviceStore.readiness,
+      stop: async () => {
+        await sweep.stop();
+        await serviceStore.stop();
+      },
     };
   },
 });

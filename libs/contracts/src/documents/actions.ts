@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { defineAction } from '../contract.ts';
 import { idSchema, pageOf, pageParamsSchema, queryBoolean } from '../http.ts';
+import { actorSchema } from '../envelope.ts';
 import { searchText } from '../text.ts';
 import {
+  documentContentTypeSchema,
+  documentOwnerSchema,
   documentCreateSchema,
   documentOwnerKindSchema,
   documentRequestCreateSchema,
@@ -17,6 +20,7 @@ import {
   fileTypeSchema,
   fileTypeUpdateSchema,
   finalizeUploadSchema,
+  scanStateSchema,
   uploadRequestSchema,
   uploadTicketSchema,
 } from './models.ts';
@@ -327,6 +331,43 @@ export const cancelDocumentRequest = defineAction({
   },
 });
 
+// ---- internal: for the submittals service ---------------------------------------------------
+
+/** A version as another service needs it to attach it (submittals): whose it is and whether it is clean. */
+export const describedVersionSchema = z.object({
+  versionId: z.uuid(),
+  documentId: z.uuid(),
+  accountId: z.uuid(),
+  owner: documentOwnerSchema,
+  fileName: z.string(),
+  sizeBytes: z.int().min(0),
+  contentType: documentContentTypeSchema,
+  scanState: scanStateSchema,
+  uploadedBy: actorSchema,
+  documentArchived: z.boolean(),
+});
+export type DescribedVersion = z.infer<typeof describedVersionSchema>;
+
+/** Internal (no HTTP binding): the submittals service checks the versions it is asked to attach. */
+export const describeVersions = defineAction({
+  description:
+    'Versions by id with their document, account, owner, file facts and scan state; unknown ids are left out.',
+  errors: [],
+  params: z.object({ versionIds: z.array(idSchema).max(100) }),
+  result: z.array(describedVersionSchema),
+});
+
+/**
+ * Internal: a download the caller has already authorised (the submittals service, for a file of a
+ * submittal the contact sees). Logged like any download, with the caller's actor and address.
+ */
+export const issueVersionDownloadLink = defineAction({
+  description: 'A short-lived presigned GET of a clean version, logged for the calling actor.',
+  errors: ['VERSION_NOT_FOUND', 'VERSION_QUARANTINED'],
+  params: z.object({ versionId: idSchema }),
+  result: downloadLinkSchema,
+});
+
 export const documentsActions = {
   'documents.listFileTypes': listFileTypes,
   'documents.createFileType': createFileType,
@@ -346,4 +387,6 @@ export const documentsActions = {
   'documents.createDocumentRequest': createDocumentRequest,
   'documents.getDocumentRequest': getDocumentRequest,
   'documents.cancelDocumentRequest': cancelDocumentRequest,
+  'documents.describeVersions': describeVersions,
+  'documents.issueVersionDownloadLink': issueVersionDownloadLink,
 } as const;

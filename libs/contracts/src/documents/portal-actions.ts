@@ -155,6 +155,55 @@ export const finalizeRequestUpload = defineAction({
   },
 });
 
+/** A file the contact uploaded to a project, to send with a submittal or an answer to one. */
+export const portalProjectFileSchema = z.object({
+  documentId: z.uuid(),
+  versionId: z.uuid(),
+  fileName: z.string(),
+  sizeBytes: z.int().min(0),
+  contentType: documentContentTypeSchema,
+  scanState: z
+    .enum(['pending', 'clean', 'infected'])
+    .describe('Only a `clean` file can be sent; `pending` is rescanned shortly, `infected` never can.'),
+});
+
+export const startProjectUpload = defineAction({
+  description:
+    'Issues a presigned PUT for a file the contact sends to a project it sees (a submittal, marked-up drawings); the "customer-file" file type\'s limits apply. Then PUT and finalize.',
+  errors: ['OWNER_NOT_FOUND', 'FILE_TYPE_NOT_FOUND', 'FILE_TOO_LARGE', 'CONTENT_TYPE_NOT_ALLOWED', 'FILE_NAME_INVALID'],
+  params: uploadRequestSchema.extend({ projectId: idSchema }),
+  result: uploadTicketSchema,
+  http: {
+    ...portal,
+    method: 'POST',
+    path: '/portal/projects/:projectId/uploads',
+    successStatus: 201,
+    summary: 'Start uploading a file to a project',
+  },
+});
+export const finalizeProjectUpload = defineAction({
+  description:
+    'Checks the stored file like any upload and files it as a document of the project (type "customer-file", shared with the uploader only), scanned at once.',
+  errors: [
+    'OWNER_NOT_FOUND',
+    'FILE_TYPE_NOT_FOUND',
+    'UPLOAD_NOT_FOUND',
+    'UPLOAD_EXPIRED',
+    'UPLOAD_MISSING',
+    'UPLOAD_SIZE_MISMATCH',
+    'UPLOAD_CHECKSUM_MISMATCH',
+    'CONTENT_MISMATCH',
+  ],
+  params: finalizeUploadSchema.extend({ projectId: idSchema, uploadId: idSchema }),
+  result: portalProjectFileSchema,
+  http: {
+    ...portal,
+    method: 'POST',
+    path: '/portal/projects/:projectId/uploads/:uploadId/finalize',
+    summary: 'Finish uploading a file to a project',
+  },
+});
+
 export const documentsPortalActions = {
   'documents.listPortalDocuments': listPortalDocuments,
   'documents.getPortalDocument': getPortalDocument,
@@ -163,4 +212,6 @@ export const documentsPortalActions = {
   'documents.getPortalDocumentRequest': getPortalDocumentRequest,
   'documents.startRequestUpload': startRequestUpload,
   'documents.finalizeRequestUpload': finalizeRequestUpload,
+  'documents.startProjectUpload': startProjectUpload,
+  'documents.finalizeProjectUpload': finalizeProjectUpload,
 } as const;

@@ -9,6 +9,11 @@ export async function findFileType(em: EntityManager, id: string): Promise<FileT
   return rows[0] ? toFileType(rows[0]) : null;
 }
 
+export async function findFileTypeByCode(em: EntityManager, code: string): Promise<FileType | null> {
+  const rows = await em.execute<FileTypeRow[]>('select * from file_type where code = ?', [code]);
+  return rows[0] ? toFileType(rows[0]) : null;
+}
+
 export async function listFileTypePage(em: EntityManager, args: ActionArgs<'documents.listFileTypes'>) {
   const after = args.cursor ? keysetAfter(args.cursor, 2) : null;
   const params: unknown[] = [];

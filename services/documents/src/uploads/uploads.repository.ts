@@ -7,6 +7,7 @@ export interface UploadRow {
   object_key: string;
   document_id: string | null;
   request_id: string | null;
+  project_id: string | null;
   file_name: string;
   content_type: DocumentContentType;
   size_bytes: string | number;
@@ -15,7 +16,14 @@ export interface UploadRow {
   expires_at: SqlTimestamp;
 }
 
-export type UploadTarget = { documentId: string } | { requestId: string };
+/** What an upload is for: a new version of a document, the answer to a request, or a contact's file for a project. */
+export type UploadTarget = { documentId: string } | { requestId: string } | { projectId: string };
+
+function targetColumn(target: UploadTarget): ['document_id' | 'request_id' | 'project_id', string] {
+  if ('documentId' in target) return ['document_id', target.documentId];
+  if ('requestId' in target) return ['request_id', target.requestId];
+  return ['project_id', target.projectId];
+}
 
 export async function insertUpload(
   em: EntityManager,
@@ -31,13 +39,14 @@ export async function insertUpload(
   },
 ): Promise<Date> {
   const rows = await em.execute<{ expires_at: Date }[]>(
-    `insert into upload (id, object_key, document_id, request_id, file_name, content_type, size_bytes, created_by, expires_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, now() + make_interval(secs => ?)) returning expires_at`,
+    `insert into upload (id, object_key, document_id, request_id, project_id, file_name, content_type, size_bytes, created_by, expires_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, now() + make_interval(secs => ?)) returning expires_at`,
     [
       upload.id,
       upload.objectKey,
       'documentId' in upload.target ? upload.target.documentId : null,
       'requestId' in upload.target ? upload.target.requestId : null,
+      'projectId' in upload.target ? upload.target.projectId : null,
       upload.fileName,
       upload.contentType,
       upload.sizeBytes,
@@ -55,7 +64,7 @@ export async function findUpload(
   target: UploadTarget,
   options: { forUpdate?: boolean } = {},
 ): Promise<(UploadRow & { expired: boolean }) | null> {
-  const [column, id] = 'documentId' in target ? ['document_id', target.documentId] : ['request_id', target.requestId];
+  const [column, id] = targetColumn(target);
   const rows = await em.execute<(UploadRow & { expired: boolean })[]>(
     `select *, expires_at < now() as expired from upload where id = ? and ${column} = ?${options.forUpdate ? ' for update' : ''}`,
     [uploadId, id],

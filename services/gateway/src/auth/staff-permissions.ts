@@ -14,8 +14,10 @@ export const staffRolePermissions = {
     'documents:read',
     'documents:write',
     'notifications:read',
+    'submittals:read',
+    'submittals:write',
   ],
-  viewer: ['directory:read', 'documents:read', 'notifications:read'],
+  viewer: ['directory:read', 'documents:read', 'notifications:read', 'submittals:read'],
 } as const satisfies Record<StaffRole, readonly StaffPermission[]>;
 
 const isStaffRole = (role: string): role is StaffRole => Object.hasOwn(staffRolePermissions, role);

@@ -7,7 +7,7 @@ describe('staff role → permission map', () => {
     expect(Object.keys(staffRolePermissions).sort()).toEqual([...staffRoles].sort());
   });
 
-  it('grants admins everything, managers portal access and documents but no settings, viewers read only (not even the export); everyone reads their own bell', () => {
+  it('grants admins everything, managers portal access, documents and submittals but no settings, viewers read only (not even the export); everyone reads their own bell', () => {
     expect([...permissionsOfRoles(['portal-admin'])].sort()).toEqual([...staffPermissions].sort());
     expect([...permissionsOfRoles(['portal-manager'])].sort()).toEqual([
       'access:write',
@@ -17,11 +17,14 @@ describe('staff role → permission map', () => {
       'documents:read',
       'documents:write',
       'notifications:read',
+      'submittals:read',
+      'submittals:write',
     ]);
     expect([...permissionsOfRoles(['viewer'])].sort()).toEqual([
       'directory:read',
       'documents:read',
       'notifications:read',
+      'submittals:read',
     ]);
   });
 
@@ -36,6 +39,8 @@ describe('staff role → permission map', () => {
       'documents:read',
       'documents:write',
       'notifications:read',
+      'submittals:read',
+      'submittals:write',
     ]);
   });
 
