@@ -82,7 +82,7 @@ describe('bad text in the staff API', () => {
     });
 
   beforeAll(async () => {
-    system = await startServices(['identity', 'directory', 'documents', 'submittals', 'gateway']);
+    system = await startServices(['identity', 'directory', 'documents', 'submittals', 'notifications', 'gateway']);
     token = await tokenFor('staffAdmin');
     client = apiClient(system.gatewayUrl, () => token);
     const run = randomUUID().slice(0, 6).toUpperCase();

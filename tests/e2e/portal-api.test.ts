@@ -129,7 +129,7 @@ describe('portal API', () => {
 
   beforeAll(async () => {
     const namespace = `e2e-portal-${randomUUID().slice(0, 8)}`;
-    system = await startServices(['directory', 'documents', 'submittals', 'gateway'], {
+    system = await startServices(['directory', 'documents', 'submittals', 'notifications', 'gateway'], {
       MOLECULER_NAMESPACE: namespace,
     });
     bus = createBroker({ nodeID: `e2e-bus-${run}`, natsUrl: stackEnv().NATS_URL ?? '', namespace, logLevel: 'warn' });

@@ -87,7 +87,7 @@ const hooksFile = join(import.meta.dirname, 'schemathesis_hooks.py');
 function startSystem(stack: Record<string, string>): Promise<ServiceSystem> {
   return startServiceSystem({
     stack,
-    entries: ['identity', 'directory', 'documents', 'submittals', 'gateway'],
+    entries: ['identity', 'directory', 'documents', 'submittals', 'notifications', 'gateway'],
     namespacePrefix: 'fuzz',
     env: {
       GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
