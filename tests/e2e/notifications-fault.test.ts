@@ -145,6 +145,85 @@ describe('the bell survives a killed notifications service', () => {
     await system?.stop();
   });
 
+  it('rings staff for returned, received and overdue submittals, with their words and links', async () => {
+    const submittalId = randomUUID();
+    const facts = {
+      submittalId,
+      accountId: ids.accountId ?? '',
+      projectId: ids.projectId ?? '',
+      number: `R${run}`,
+      revision: 1,
+      title: 'Pump skid GA',
+    };
+    const envelopeOf = <Type extends 'returned' | 'received' | 'overdue'>(
+      type: Type,
+      data: EventData<`submittals.submittal.${Type}`>,
+    ) => ({
+      id: randomUUID(),
+      type: `submittals.submittal.${type}`,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      actor: { kind: 'system', component: 'e2e-bell-fault' },
+      accountId: ids.accountId ?? '',
+      traceId: randomUUID(),
+      data,
+    });
+    const envelopes = [
+      envelopeOf('returned', { ...facts, contactId, code: 'B', label: 'Approved as noted', stageComplete: true }),
+      envelopeOf('received', {
+        incomingSubmittalId: randomUUID(),
+        accountId: ids.accountId ?? '',
+        projectId: ids.projectId ?? '',
+        contactId,
+        transmittalNumber: `C${run}`,
+        fileCount: 2,
+      }),
+      envelopeOf('overdue', { ...facts, expectedReturnDate: '2026-11-30' }),
+    ];
+    const js = nats.jetstream();
+    for (const envelope of envelopes) await js.publish(envelope.type, JSON.stringify(envelope), { msgID: envelope.id });
+    const { rows } = await waitUntil('the three staff notifications', async () => {
+      const found = await db.query<{ type: string; title: string; body: string | null; link: string; n: number }>(
+        `select type, title, body, link, count(*)::int as n from notifications.notification
+         where source_event_id = any($1::uuid[]) and recipient_kind = 'staff'
+         group by type, title, body, link order by type`,
+        [envelopes.map((envelope) => envelope.id)],
+      );
+      return found.rows.length === 3 ? found : undefined;
+    });
+    expect(rows.map(({ n: _n, ...notice }) => notice)).toEqual([
+      {
+        type: 'submittal.overdue',
+        title: `Submittal R${run} rev 1 is overdue`,
+        body: 'Pump skid GA: expected back 2026-11-30.',
+        link: `/admin/submittals/${submittalId}`,
+      },
+      {
+        type: 'submittal.received',
+        title: 'New submittal from a customer',
+        body: `Transmittal C${run}, 2 files.`,
+        link: '/admin/incoming-submittals',
+      },
+      {
+        type: 'submittal.returned',
+        title: `A customer returned R${run} rev 1 (Approved as noted)`,
+        body: 'Pump skid GA',
+        link: `/admin/submittals/${submittalId}`,
+      },
+    ]);
+    // Every staff admin and manager once per event, and the signed-in admin among them.
+    expect(new Set(rows.map((row) => row.n)).size).toBe(1);
+    const list = await ok<{ items: Notification[] }>('GET', '/admin/notifications?limit=50');
+    expect(list.items.filter((item) => item.link === `/admin/submittals/${submittalId}`)).toHaveLength(2);
+    // None of them reached the contact.
+    const { rows: toContact } = await db.query<{ n: number }>(
+      `select count(*)::int as n from notifications.notification
+       where source_event_id = any($1::uuid[]) and recipient_kind = 'contact'`,
+      [envelopes.map((envelope) => envelope.id)],
+    );
+    expect(toContact[0]?.n).toBe(0);
+  });
+
   it('kill -9 mid-burst of 500 and restart: every notification reaches the bell exactly once', async () => {
     // Who sees what: the directory's answer the consumer relies on.
     expect(await call(bus, 'directory.listContactsSeeingProject', { projectId: ids.projectId ?? '' })).toEqual({
