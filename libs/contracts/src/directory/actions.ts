@@ -566,6 +566,15 @@ export const resolveVisibleScope = defineAction({
   }),
 });
 
+/** Internal: whom to tell about something on a project (the notifications bell). */
+export const listContactsSeeingProject = defineAction({
+  description:
+    "The contacts (access enabled) who see a project by the one visibility rule: its account's, and an account-level contact of a consolidated account it belongs to. An unknown project has none.",
+  errors: [],
+  params: z.object({ projectId: idSchema }),
+  result: z.object({ contactIds: z.array(z.uuid()) }),
+});
+
 // ---- system options and invoice references ---------------------------------------------------
 
 export const getSystemOptions = defineAction({
@@ -784,6 +793,7 @@ export const directoryActions = {
   'directory.listVisibleProjects': listVisibleProjects,
   'directory.applyAccessTransition': applyAccessTransition,
   'directory.resolveVisibleScope': resolveVisibleScope,
+  'directory.listContactsSeeingProject': listContactsSeeingProject,
   'directory.getSystemOptions': getSystemOptions,
   'directory.updateSystemOptions': updateSystemOptions,
   'directory.importInvoiceReferences': importInvoiceReferences,

@@ -7,6 +7,10 @@ export const notificationTypes = [
   'document-request.created',
   'document-request.fulfilled',
   'access-request.received',
+  'submittal.sent',
+  'submittal.returned',
+  'submittal.received',
+  'submittal.overdue',
 ] as const;
 export const notificationTypeSchema = z.enum(notificationTypes);
 export type NotificationType = z.infer<typeof notificationTypeSchema>;

@@ -2,9 +2,17 @@ import type moleculer from 'moleculer';
 import { contractAction, type ServiceOrm } from '@portal/kit';
 import { contactNotFound } from '../contacts/contacts.actions.ts';
 import { directoryStoreOf } from '../persistence/directory-store.ts';
-import { contactExists, findVisibleScope, listVisibleProjectPage } from './visibility.queries.ts';
+import {
+  contactExists,
+  contactIdsSeeingProject,
+  findVisibleScope,
+  listVisibleProjectPage,
+} from './visibility.queries.ts';
 
-/** The two read paths of the visibility rule: staff's "what would this contact see", and other services' scope. */
+/**
+ * The read paths of the visibility rule: staff's "what would this contact see", other services'
+ * scope of a contact, and the contacts who see a project (whom the bell tells).
+ */
 export function visibilityActions(deps: { orm: ServiceOrm }): Record<string, moleculer.ActionSchema> {
   const store = directoryStoreOf(deps.orm);
   return {
@@ -18,5 +26,8 @@ export function visibilityActions(deps: { orm: ServiceOrm }): Record<string, mol
       if (!scope) throw contactNotFound();
       return scope;
     }),
+    listContactsSeeingProject: contractAction('directory.listContactsSeeingProject', async (params) => ({
+      contactIds: await contactIdsSeeingProject(store.read(), params.projectId),
+    })),
   };
 }

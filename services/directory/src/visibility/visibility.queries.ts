@@ -76,6 +76,26 @@ export async function findVisibleScope(em: EntityManager, contactId: string): Pr
   };
 }
 
+/**
+ * The contacts who see a project, by the same SQL functions: candidates are the enabled contacts of
+ * the project's account and of the consolidated account it belongs to; `visible_project_ids` then
+ * decides (access gate, site, scope, hidden and completed projects), so nothing here re-decides.
+ */
+export async function contactIdsSeeingProject(em: EntityManager, projectId: string): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>(
+    `select c.id
+     from project p
+     join account a on a.id = p.account_id
+     join contact c on c.account_id in (a.id, a.consolidated_account_id)
+     where p.id = ?
+       and c.access_status = 'enabled'
+       and exists (select 1 from visible_project_ids(c.id) as v (id) where v.id = p.id)
+     order by c.id`,
+    [projectId],
+  );
+  return rows.map((row) => row.id);
+}
+
 export async function contactExists(em: EntityManager, contactId: string): Promise<boolean> {
   const rows = await em.execute<{ id: string }[]>('select id from contact where id = ?', [contactId]);
   return rows.length > 0;

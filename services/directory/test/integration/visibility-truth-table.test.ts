@@ -7,6 +7,7 @@ import { openScratchSchema, type ScratchSchema } from '@portal/testing';
 import { directoryMigrations } from '../../src/migrations/index.ts';
 import { visibilityActions } from '../../src/visibility/visibility.actions.ts';
 import {
+  contactIdsSeeingProject,
   isProjectVisible,
   isSiteVisible,
   visibleAccountIds,
@@ -144,6 +145,8 @@ async function expectProjectVisibility({ contact: contactId, target }: Probe, vi
   const em = orm.em.fork();
   expect(await isProjectVisible(em, contactId, target)).toBe(visible);
   expect((await visibleProjectIds(em, contactId)).includes(target)).toBe(visible);
+  // The other direction (whom the bell tells about the project) agrees with the rule.
+  expect((await contactIdsSeeingProject(em, target)).includes(contactId)).toBe(visible);
 }
 
 // ---- the project truth table -----------------------------------------------------------------
@@ -775,6 +778,25 @@ describe('visibility actions', () => {
       siteIds: [],
       projectIds: [],
       itemOwners: { accountIds: [], siteIds: [], projectIds: [] },
+    });
+  });
+
+  it('listContactsSeeingProject gives exactly the enabled contacts who see the project, across a consolidation', async () => {
+    const group = await consolidatedGroup();
+    const parentContact = await contact(group.parent);
+    const memberContact = await contact(group.memberA);
+    await contact(group.memberA, { status: 'disabled' });
+    await contact(group.memberA, { selected: { sites: [await site(group.memberA)] } });
+    await contact(group.memberB);
+    const target = await project(group.memberA);
+
+    expect(await broker.call('directory.listContactsSeeingProject', { projectId: target })).toEqual({
+      contactIds: [parentContact, memberContact].sort(),
+    });
+    const hidden = await project(group.memberA, { hidden: true });
+    expect(await broker.call('directory.listContactsSeeingProject', { projectId: hidden })).toEqual({ contactIds: [] });
+    expect(await broker.call('directory.listContactsSeeingProject', { projectId: randomUUID() })).toEqual({
+      contactIds: [],
     });
   });
 

@@ -8,6 +8,10 @@ import {
   documentRequestCreatedNotice,
   documentRequestFulfilledNotice,
   staffBellRoles,
+  submittalOverdueNotice,
+  submittalReceivedNotice,
+  submittalReturnedNotice,
+  submittalSentNotice,
   type Notice,
   type VisibleScope,
 } from './bell.rules.ts';
@@ -27,6 +31,12 @@ async function scopeOf(broker: moleculer.ServiceBroker, contactId: string): Prom
     if (error instanceof DomainError && error.type === ('CONTACT_NOT_FOUND' satisfies DirectoryErrorCode)) return null;
     throw error;
   }
+}
+
+/** The contacts who see the project (the directory's one visibility rule, access enabled). */
+async function contactsSeeingProject(broker: moleculer.ServiceBroker, projectId: string): Promise<string[]> {
+  const { contactIds } = await call(broker, 'directory.listContactsSeeingProject', { projectId });
+  return contactIds;
 }
 
 async function staffRecipientIds(broker: moleculer.ServiceBroker): Promise<string[]> {
@@ -106,6 +116,51 @@ export function bellConsumers(deps: BellConsumerDeps): ConsumerDefinition[] {
           staff.map((id) => ({ kind: 'staff', id })),
           accessRequestReceivedNotice(event.data),
         );
+      },
+    }),
+    ...submittalBellConsumers(deps),
+  ];
+}
+
+/** Submittals: sent rings the customer's contacts; returned, received and overdue ring staff. */
+function submittalBellConsumers(deps: BellConsumerDeps): ConsumerDefinition[] {
+  const toStaff = async () => (await staffRecipientIds(deps.broker)).map((id) => ({ kind: 'staff' as const, id }));
+  return [
+    defineConsumer({
+      durableName: 'notifications-bell-on-submittal-sent',
+      events: ['submittals.submittal.sent'],
+      async handle(event, em, _signal, afterCommit) {
+        // The bell rings whether or not `notifyByEmail` is on; e-mail is decided elsewhere.
+        const contactIds = await contactsSeeingProject(deps.broker, event.data.projectId);
+        await ring(
+          em,
+          deps,
+          afterCommit,
+          event.id,
+          contactIds.map((id) => ({ kind: 'contact', id })),
+          submittalSentNotice(event.data),
+        );
+      },
+    }),
+    defineConsumer({
+      durableName: 'notifications-bell-on-submittal-returned',
+      events: ['submittals.submittal.returned'],
+      async handle(event, em, _signal, afterCommit) {
+        await ring(em, deps, afterCommit, event.id, await toStaff(), submittalReturnedNotice(event.data));
+      },
+    }),
+    defineConsumer({
+      durableName: 'notifications-bell-on-submittal-received',
+      events: ['submittals.submittal.received'],
+      async handle(event, em, _signal, afterCommit) {
+        await ring(em, deps, afterCommit, event.id, await toStaff(), submittalReceivedNotice(event.data));
+      },
+    }),
+    defineConsumer({
+      durableName: 'notifications-bell-on-submittal-overdue',
+      events: ['submittals.submittal.overdue'],
+      async handle(event, em, _signal, afterCommit) {
+        await ring(em, deps, afterCommit, event.id, await toStaff(), submittalOverdueNotice(event.data));
       },
     }),
   ];

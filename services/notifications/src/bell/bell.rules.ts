@@ -1,4 +1,11 @@
-import type { ActionResult, DocumentOwner, EventData, NotificationType, StaffRole } from '@portal/contracts';
+import type {
+  ActionResult,
+  DocumentOwner,
+  EventData,
+  NotificationType,
+  StaffRole,
+  SubmittalPurpose,
+} from '@portal/contracts';
 
 /** What a notification says and where it leads, before it has a recipient. */
 export interface Notice {
@@ -51,5 +58,66 @@ export function accessRequestReceivedNotice(data: EventData<'identity.access-req
     title: `Access request from ${data.company}`,
     body: null,
     link: '/admin/access-requests',
+  };
+}
+
+// ---- submittals ------------------------------------------------------------------------------
+
+/**
+ * Where the bell sends staff about customers' submittals: the queue of projects with unprocessed
+ * incoming submittals. The one place this path is written (the staff screens own the route).
+ */
+export const staffIncomingSubmittalsLink = '/admin/incoming-submittals';
+
+export const portalSubmittalLink = (submittalId: string) => `/portal/submittals/${submittalId}`;
+export const staffSubmittalLink = (submittalId: string) => `/admin/submittals/${submittalId}`;
+
+const purposeText: Record<SubmittalPurpose, string> = {
+  'for-approval': 'For approval',
+  'for-review': 'For review',
+  'for-information': 'For information',
+  'as-requested': 'As requested',
+};
+
+/** `T-0001`, or `T-0001 rev 2` from the first revision on. */
+export function submittalNumberText(number: string, revision: number): string {
+  return revision > 0 ? `${number} rev ${revision}` : number;
+}
+
+/** To the contacts who see the project, whether or not the submittal asked for e-mail. */
+export function submittalSentNotice(data: EventData<'submittals.submittal.sent'>): Notice {
+  const due = data.dueDate ? ` Due ${data.dueDate}.` : '';
+  return {
+    type: 'submittal.sent',
+    title: `New submittal ${submittalNumberText(data.number, data.revision)}: ${data.title}`,
+    body: `${purposeText[data.purpose]}.${due}`,
+    link: portalSubmittalLink(data.submittalId),
+  };
+}
+
+export function submittalReturnedNotice(data: EventData<'submittals.submittal.returned'>): Notice {
+  return {
+    type: 'submittal.returned',
+    title: `A customer returned ${submittalNumberText(data.number, data.revision)} (${data.label})`,
+    body: data.title,
+    link: staffSubmittalLink(data.submittalId),
+  };
+}
+
+export function submittalReceivedNotice(data: EventData<'submittals.submittal.received'>): Notice {
+  return {
+    type: 'submittal.received',
+    title: 'New submittal from a customer',
+    body: `Transmittal ${data.transmittalNumber}, ${data.fileCount} ${data.fileCount === 1 ? 'file' : 'files'}.`,
+    link: staffIncomingSubmittalsLink,
+  };
+}
+
+export function submittalOverdueNotice(data: EventData<'submittals.submittal.overdue'>): Notice {
+  return {
+    type: 'submittal.overdue',
+    title: `Submittal ${submittalNumberText(data.number, data.revision)} is overdue`,
+    body: `${data.title}: expected back ${data.expectedReturnDate}.`,
+    link: staffSubmittalLink(data.submittalId),
   };
 }

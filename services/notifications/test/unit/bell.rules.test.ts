@@ -5,6 +5,11 @@ import {
   contactSeesOwner,
   documentRequestCreatedNotice,
   documentRequestFulfilledNotice,
+  staffIncomingSubmittalsLink,
+  submittalOverdueNotice,
+  submittalReceivedNotice,
+  submittalReturnedNotice,
+  submittalSentNotice,
   type VisibleScope,
 } from '../../src/bell/bell.rules.ts';
 
@@ -71,6 +76,89 @@ describe('whom the bell tells about a document request', () => {
         createdAt: new Date().toISOString(),
       };
       expect(notificationSchema.safeParse(asNotification).success).toBe(true);
+    }
+  });
+});
+
+describe('what the bell says about submittals', () => {
+  const submittalId = randomUUID();
+  const facts = {
+    submittalId,
+    accountId: account,
+    projectId: project,
+    number: 'T-0001',
+    revision: 0,
+    title: 'Pump skid GA',
+  };
+  const asNotification = (notice: object) => ({
+    ...notice,
+    id: randomUUID(),
+    sequence: 1,
+    readAt: null,
+    createdAt: new Date().toISOString(),
+  });
+
+  it('tells the contacts of a sent submittal with a link into the portal, e-mail or not', () => {
+    for (const notifyByEmail of [true, false]) {
+      const sent = submittalSentNotice({
+        ...facts,
+        purpose: 'for-approval',
+        notifyByEmail,
+        dueDate: '2027-01-31',
+        expectedReturnDate: null,
+      });
+      expect(sent).toEqual({
+        type: 'submittal.sent',
+        title: 'New submittal T-0001: Pump skid GA',
+        body: 'For approval. Due 2027-01-31.',
+        link: `/portal/submittals/${submittalId}`,
+      });
+    }
+    const revised = submittalSentNotice({
+      ...facts,
+      revision: 2,
+      purpose: 'for-information',
+      notifyByEmail: false,
+      dueDate: null,
+      expectedReturnDate: null,
+    });
+    expect(revised.title).toBe('New submittal T-0001 rev 2: Pump skid GA');
+    expect(revised.body).toBe('For information.');
+  });
+
+  it('tells staff of returned, received and overdue submittals with links into the admin app', () => {
+    const returned = submittalReturnedNotice({
+      ...facts,
+      contactId: randomUUID(),
+      code: 'B',
+      label: 'Approved as noted',
+      stageComplete: true,
+    });
+    expect(returned).toEqual({
+      type: 'submittal.returned',
+      title: 'A customer returned T-0001 (Approved as noted)',
+      body: 'Pump skid GA',
+      link: `/admin/submittals/${submittalId}`,
+    });
+    const received = submittalReceivedNotice({
+      incomingSubmittalId: randomUUID(),
+      accountId: account,
+      projectId: project,
+      contactId: randomUUID(),
+      transmittalNumber: 'CUST-17',
+      fileCount: 1,
+    });
+    expect(received).toEqual({
+      type: 'submittal.received',
+      title: 'New submittal from a customer',
+      body: 'Transmittal CUST-17, 1 file.',
+      link: staffIncomingSubmittalsLink,
+    });
+    const overdue = submittalOverdueNotice({ ...facts, expectedReturnDate: '2026-11-30' });
+    expect(overdue).toMatchObject({ type: 'submittal.overdue', title: 'Submittal T-0001 is overdue' });
+    expect(overdue.link).toBe(`/admin/submittals/${submittalId}`);
+    for (const notice of [returned, received, overdue]) {
+      expect(notificationSchema.safeParse(asNotification(notice)).success).toBe(true);
     }
   });
 });
