@@ -1,0 +1,230 @@
+import {
+  ActionIcon,
+  Badge,
+  Box,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  Popover,
+  ScrollArea,
+  Stack,
+  Text,
+  VisuallyHidden,
+} from '@mantine/core';
+import { IconBell } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { useRouter } from '@tanstack/react-router';
+import { useId, useState, type MouseEvent } from 'react';
+import type { Notification } from '@portal/contracts';
+import { actionQuery, useActionMutation } from '../api/queries.ts';
+import { notifyFailed } from '../feedback/notify.tsx';
+import { ErrorNotice } from '../feedback/states.tsx';
+import { formatDateTime, formatRelativeTime } from '../format/dates.ts';
+import type { BellConfig } from './bell-config.ts';
+import { useBellStream } from './bell-stream.ts';
+
+/** How many of the latest notifications the bell's panel lists. */
+const latestCount = 8;
+
+/** "Notifications, 2 unread": the button's name says the count the badge shows. */
+export function bellLabel(unread: number | undefined): string {
+  return unread === undefined ? 'Notifications' : `Notifications, ${unread} unread`;
+}
+
+/**
+ * The bell in the header of both apps: the unread count on the button, a panel of the latest
+ * notifications (each a link into the app, read on the way), "Mark all as read". It keeps the live
+ * stream open while it is mounted (the signed-in frame) and announces each new notification politely.
+ */
+export function NotificationBell({ bell }: { bell: BellConfig }) {
+  const router = useRouter();
+  const headingId = useId();
+  const [opened, setOpened] = useState(false);
+  const [announcement, setAnnouncement] = useState<{ text: string; key: number } | null>(null);
+  const count = useQuery(actionQuery(bell.count, {}));
+  const latest = useQuery({ ...actionQuery(bell.list, { limit: latestCount }), enabled: opened });
+  const markRead = useActionMutation(bell.markRead, { invalidates: [bell.count, bell.list] });
+  const markAllRead = useActionMutation(bell.markAllRead, { invalidates: [bell.count, bell.list] });
+  useBellStream(bell, (notification) =>
+    setAnnouncement((previous) => ({ text: `New notification: ${notification.title}`, key: (previous?.key ?? 0) + 1 })),
+  );
+
+  const unread = count.data?.unread;
+  const items = latest.data?.items.slice(0, latestCount) ?? [];
+
+  /** A notification's link leads within the app (a modified click opens it elsewhere); read on the way. */
+  const follow = (event: MouseEvent<HTMLAnchorElement>, notification: Notification) => {
+    if (notification.readAt === null) markRead.mutate({ notificationId: notification.id });
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    setOpened(false);
+    // The link is the app's public path (`/portal/requests`); the router takes its base off.
+    void router.navigate({ href: notification.link });
+  };
+
+  return (
+    <>
+      <Popover
+        opened={opened}
+        onChange={setOpened}
+        position="bottom-end"
+        width={360}
+        shadow="md"
+        withinPortal
+        trapFocus
+      >
+        <Popover.Target>
+          <ActionIcon
+            variant="subtle"
+            color="gray"
+            size="lg"
+            aria-label={bellLabel(unread)}
+            onClick={() => setOpened((open) => !open)}
+            style={{ overflow: 'visible' }}
+          >
+            <IconBell size={20} aria-hidden />
+            {unread !== undefined && unread > 0 && (
+              <Badge
+                size="xs"
+                variant="filled"
+                color="red"
+                circle={unread < 10}
+                pos="absolute"
+                top={-4}
+                right={-6}
+                aria-hidden
+                style={{ pointerEvents: 'none' }}
+              >
+                {unread > 99 ? '99+' : unread}
+              </Badge>
+            )}
+          </ActionIcon>
+        </Popover.Target>
+        <Popover.Dropdown p={0} aria-labelledby={headingId}>
+          <Group justify="space-between" px="sm" py="xs" wrap="nowrap">
+            <Text component="h2" id={headingId} fw={600} size="sm" m={0}>
+              Notifications
+            </Text>
+            {unread !== undefined && unread > 0 && (
+              <Button
+                size="compact-sm"
+                variant="subtle"
+                loading={markAllRead.isPending}
+                onClick={() =>
+                  markAllRead.mutate(
+                    {},
+                    { onError: (error) => notifyFailed('The notifications were not marked read', error) },
+                  )
+                }
+              >
+                Mark all as read
+              </Button>
+            )}
+          </Group>
+          {latest.isPending ? (
+            <Center py="md" role="status">
+              <Loader size="sm" aria-label="Loading notifications" />
+            </Center>
+          ) : latest.error && !latest.data ? (
+            <Box p="sm">
+              <ErrorNotice
+                error={latest.error}
+                title="The notifications could not be loaded"
+                onRetry={() => void latest.refetch()}
+              />
+            </Box>
+          ) : items.length === 0 ? (
+            <Stack gap={4} px="sm" pb="md" pt={4}>
+              <Text size="sm" fw={500}>
+                You’re all caught up
+              </Text>
+              <Text size="sm" c="dimmed">
+                New requests and answers show up here.
+              </Text>
+            </Stack>
+          ) : (
+            <>
+              {unread === 0 && (
+                <Text size="sm" c="dimmed" px="sm" pb={4}>
+                  You’re all caught up
+                </Text>
+              )}
+              <ScrollArea.Autosize mah={420} type="auto">
+                <Stack gap={0} pb={4}>
+                  {items.map((notification) => (
+                    <NotificationLink
+                      key={notification.id}
+                      notification={notification}
+                      onClick={(event) => follow(event, notification)}
+                    />
+                  ))}
+                </Stack>
+              </ScrollArea.Autosize>
+            </>
+          )}
+        </Popover.Dropdown>
+      </Popover>
+      <VisuallyHidden role="status" aria-live="polite" aria-atomic="true">
+        {announcement && <span key={announcement.key}>{announcement.text}</span>}
+      </VisuallyHidden>
+    </>
+  );
+}
+
+function NotificationLink({
+  notification,
+  onClick,
+}: {
+  notification: Notification;
+  onClick: (event: MouseEvent<HTMLAnchorElement>) => void;
+}) {
+  const unread = notification.readAt === null;
+  return (
+    <NavLink
+      component="a"
+      href={notification.link}
+      onClick={onClick}
+      leftSection={
+        <Box
+          aria-hidden
+          w={8}
+          h={8}
+          style={{
+            borderRadius: '50%',
+            background: unread ? 'var(--mantine-primary-color-filled)' : 'transparent',
+          }}
+        />
+      }
+      styles={{ section: { alignSelf: 'flex-start', marginTop: 6 } }}
+      label={
+        <>
+          <Text component="span" size="sm" fw={unread ? 600 : 400} display="block">
+            {notification.title}
+          </Text>
+          {unread && <VisuallyHidden> (unread)</VisuallyHidden>}
+        </>
+      }
+      description={
+        <>
+          {notification.body && (
+            <Text component="span" size="xs" c="dimmed" display="block" lineClamp={2}>
+              {notification.body}
+            </Text>
+          )}
+          <Text
+            component="time"
+            size="xs"
+            c="dimmed"
+            display="block"
+            dateTime={notification.createdAt}
+            title={formatDateTime(notification.createdAt)}
+          >
+            {formatRelativeTime(notification.createdAt)}
+          </Text>
+        </>
+      }
+    />
+  );
+}
