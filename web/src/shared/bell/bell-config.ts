@@ -1,4 +1,4 @@
-import { bellStreamPaths, type WebApp } from '@portal/contracts';
+import { bellStreamPaths, type ActionName, type NotificationType, type WebApp } from '@portal/contracts';
 import { apiPrefix } from '../api/action-client.ts';
 
 /**
@@ -12,6 +12,8 @@ export interface BellConfig {
   markAllRead: 'notifications.markAllStaffNotificationsRead' | 'notifications.markAllPortalNotificationsRead';
   /** The Server-Sent Events address (not a contract action: the gateway holds the response open). */
   streamUrl: string;
+  /** The screens' queries a new notification makes stale, by its type (the list it is about refetches live). */
+  staleOnArrival: Partial<Record<NotificationType, readonly ActionName[]>>;
 }
 
 export const appBells = {
@@ -21,6 +23,10 @@ export const appBells = {
     markRead: 'notifications.markStaffNotificationRead',
     markAllRead: 'notifications.markAllStaffNotificationsRead',
     streamUrl: `${apiPrefix}${bellStreamPaths.staff}`,
+    staleOnArrival: {
+      'document-request.fulfilled': ['documents.listDocumentRequests'],
+      'access-request.received': ['identity.listAccessRequests'],
+    },
   },
   portal: {
     list: 'notifications.listPortalNotifications',
@@ -28,5 +34,9 @@ export const appBells = {
     markRead: 'notifications.markPortalNotificationRead',
     markAllRead: 'notifications.markAllPortalNotificationsRead',
     streamUrl: `${apiPrefix}${bellStreamPaths.portal}`,
+    staleOnArrival: {
+      // The Requests screen and the navigation's open count.
+      'document-request.created': ['documents.listPortalDocumentRequests'],
+    },
   },
 } as const satisfies Record<WebApp, BellConfig>;

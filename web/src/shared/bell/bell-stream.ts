@@ -39,7 +39,8 @@ function patchWithNotification(queryClient: QueryClient, bell: BellConfig, notif
 
 /**
  * The bell's live connection while the person is signed in: one EventSource, patching the TanStack
- * Query caches of the count and list actions (no store of its own). It starts from the unread
+ * Query caches of the count and list actions (no store of its own), and making stale the screens'
+ * queries a notification is about (a new request refetches the Requests screen). It starts from the unread
  * count's `latestSequence`, so nothing written between the count and the stream is missed; the
  * browser's own reconnects resume with `Last-Event-ID`. When the stream gives up (an answer that is
  * not a stream: 401 once the session is over, a 5xx) it starts over from the count, whose 401 hands
@@ -95,6 +96,9 @@ export function useBellStream(bell: BellConfig, onNotification: (notification: N
         const notification = parsed(notificationSchema, event.data);
         if (!notification) return;
         patchWithNotification(queryClient, bell, notification);
+        for (const action of bell.staleOnArrival[notification.type] ?? []) {
+          void queryClient.invalidateQueries({ queryKey: [action] });
+        }
         announce.current(notification);
       });
       opened.addEventListener('read', (event) => {
