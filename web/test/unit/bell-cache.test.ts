@@ -3,6 +3,7 @@ import type { Notification } from '@portal/contracts';
 import {
   countAfterRead,
   countWithNotification,
+  pageAfterRead,
   pageWithNotification,
   type NotificationPage,
 } from '../../src/shared/bell/bell-cache.ts';
@@ -50,6 +51,17 @@ describe('the bell patching its queries with live frames', () => {
     const unreadOnly = page([9]);
     expect(pageWithNotification(unreadOnly, notification(12, '2026-12-25T10:00:00.000Z'), true)).toBe(unreadOnly);
     expect(pageWithNotification(undefined, notification(12))).toBeUndefined();
+  });
+
+  it('shows read notifications read at once, and takes them out of an unread-only list', () => {
+    const at = '2026-12-25T11:00:00.000Z';
+    const list = page([9, 8, 7]);
+    const readOne = pageAfterRead(list, [notification(8).id], at);
+    expect(readOne?.items.map((item) => item.readAt)).toEqual([null, at, null]);
+    expect(pageAfterRead(list, null, at)?.items.every((item) => item.readAt === at)).toBe(true);
+    expect(sequencesOf(pageAfterRead(list, [notification(8).id], at, true))).toEqual([9, 7]);
+    // Nothing of it changed: the same page, so nothing re-renders.
+    expect(pageAfterRead(list, [notification(1).id], at)).toBe(list);
   });
 
   it('takes the unread count of a read frame and keeps the newest sequence', () => {

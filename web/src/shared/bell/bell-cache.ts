@@ -45,3 +45,23 @@ export function pageWithNotification(
 export function countAfterRead(count: UnreadCount | undefined, unread: number): UnreadCount | undefined {
   return count && { ...count, unread };
 }
+
+/**
+ * A page once some notifications were read (`null`: all of them): read from `readAt` on, and gone
+ * from an unread-only list. The same page when nothing in it changes.
+ */
+export function pageAfterRead(
+  page: NotificationPage | undefined,
+  notificationIds: readonly string[] | null,
+  readAt: string,
+  onlyUnread = false,
+): NotificationPage | undefined {
+  if (!page) return page;
+  const wasRead = (item: Notification) =>
+    item.readAt === null && (notificationIds === null || notificationIds.includes(item.id));
+  if (!page.items.some(wasRead)) return page;
+  const items = onlyUnread
+    ? page.items.filter((item) => !wasRead(item))
+    : page.items.map((item) => (wasRead(item) ? { ...item, readAt } : item));
+  return { ...page, items };
+}

@@ -5,7 +5,13 @@ import { bellReadFrameSchema, notificationSchema, type Notification, type Unread
 import { ApiError } from '../api/api-error.ts';
 import { actionKey, actionQuery } from '../api/queries.ts';
 import type { BellConfig } from './bell-config.ts';
-import { countAfterRead, countWithNotification, pageWithNotification, type NotificationPage } from './bell-cache.ts';
+import {
+  countAfterRead,
+  countWithNotification,
+  pageAfterRead,
+  pageWithNotification,
+  type NotificationPage,
+} from './bell-cache.ts';
 
 /** How long to wait before starting over after the stream gave up: 3 s (the server's `retry`), doubling to 30 s. */
 const restartDelayMs = (failures: number) => Math.min(30_000, 3000 * 2 ** Math.max(0, failures - 1));
@@ -20,18 +26,44 @@ function parsed<S extends z.ZodType>(schema: S, data: string): z.output<S> | nul
   }
 }
 
+const listParamsOf = (queryKey: readonly unknown[]) => (queryKey[1] ?? {}) as { cursor?: string; unread?: unknown };
+const onlyUnread = (params: { unread?: unknown }) => params.unread === true || params.unread === 'true';
+
+/**
+ * Notifications read (by this tab's click or "Mark all as read", or a `read` frame from another tab):
+ * every cached list shows them read at once, then the lists refetch; `unread`, when known, is the count.
+ */
+export function applyRead(
+  queryClient: QueryClient,
+  bell: BellConfig,
+  notificationIds: readonly string[] | null,
+  unread?: number,
+): void {
+  const readAt = new Date().toISOString();
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: [bell.list] })) {
+    const params = listParamsOf(query.queryKey);
+    queryClient.setQueryData<NotificationPage>(query.queryKey, (page) =>
+      pageAfterRead(page, notificationIds, readAt, onlyUnread(params)),
+    );
+  }
+  if (unread !== undefined) {
+    queryClient.setQueryData<UnreadCount>(actionKey(bell.count, {}), (count) => countAfterRead(count, unread));
+  }
+  void queryClient.invalidateQueries({ queryKey: [bell.list] });
+}
+
 /** A live notification into the count and list queries: the first page patched, later pages refetched. */
 function patchWithNotification(queryClient: QueryClient, bell: BellConfig, notification: Notification): void {
   queryClient.setQueryData<UnreadCount>(actionKey(bell.count, {}), (count) =>
     countWithNotification(count, notification),
   );
   for (const query of queryClient.getQueryCache().findAll({ queryKey: [bell.list] })) {
-    const params = (query.queryKey[1] ?? {}) as { cursor?: string; unread?: unknown };
+    const params = listParamsOf(query.queryKey);
     if (params.cursor) {
       void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
     } else {
       queryClient.setQueryData<NotificationPage>(query.queryKey, (page) =>
-        pageWithNotification(page, notification, params.unread === true || params.unread === 'true'),
+        pageWithNotification(page, notification, onlyUnread(params)),
       );
     }
   }
@@ -104,10 +136,7 @@ export function useBellStream(bell: BellConfig, onNotification: (notification: N
       opened.addEventListener('read', (event) => {
         const frame = parsed(bellReadFrameSchema, event.data);
         if (!frame) return;
-        queryClient.setQueryData<UnreadCount>(actionKey(bell.count, {}), (count) =>
-          countAfterRead(count, frame.unread),
-        );
-        void queryClient.invalidateQueries({ queryKey: [bell.list] });
+        applyRead(queryClient, bell, frame.notificationIds, frame.unread);
       });
       opened.addEventListener('error', () => {
         // CONNECTING: a dropped connection the browser retries itself (after `retry`, with Last-Event-ID).

@@ -15,15 +15,14 @@ import {
 } from '@mantine/core';
 import { IconBell } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { useRouter } from '@tanstack/react-router';
 import { useId, useState, type MouseEvent } from 'react';
 import type { Notification } from '@portal/contracts';
-import { actionQuery, useActionMutation } from '../api/queries.ts';
-import { notifyFailed } from '../feedback/notify.tsx';
+import { actionQuery } from '../api/queries.ts';
 import { ErrorNotice } from '../feedback/states.tsx';
 import { formatDateTime, formatRelativeTime } from '../format/dates.ts';
 import type { BellConfig } from './bell-config.ts';
 import { useBellStream } from './bell-stream.ts';
+import { useFollowNotification, useMarkAllRead } from './read-notifications.ts';
 
 /** How many of the latest notifications the bell's panel lists. */
 const latestCount = 8;
@@ -39,30 +38,19 @@ export function bellLabel(unread: number | undefined): string {
  * stream open while it is mounted (the signed-in frame) and announces each new notification politely.
  */
 export function NotificationBell({ bell }: { bell: BellConfig }) {
-  const router = useRouter();
   const headingId = useId();
   const [opened, setOpened] = useState(false);
   const [announcement, setAnnouncement] = useState<{ text: string; key: number } | null>(null);
   const count = useQuery(actionQuery(bell.count, {}));
   const latest = useQuery({ ...actionQuery(bell.list, { limit: latestCount }), enabled: opened });
-  const markRead = useActionMutation(bell.markRead, { invalidates: [bell.count, bell.list] });
-  const markAllRead = useActionMutation(bell.markAllRead, { invalidates: [bell.count, bell.list] });
+  const { follow } = useFollowNotification(bell);
+  const markAllRead = useMarkAllRead(bell);
   useBellStream(bell, (notification) =>
     setAnnouncement((previous) => ({ text: `New notification: ${notification.title}`, key: (previous?.key ?? 0) + 1 })),
   );
 
   const unread = count.data?.unread;
   const items = latest.data?.items.slice(0, latestCount) ?? [];
-
-  /** A notification's link leads within the app (a modified click opens it elsewhere); read on the way. */
-  const follow = (event: MouseEvent<HTMLAnchorElement>, notification: Notification) => {
-    if (notification.readAt === null) markRead.mutate({ notificationId: notification.id });
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    event.preventDefault();
-    setOpened(false);
-    // The link is the app's public path (`/portal/requests`); the router takes its base off.
-    void router.navigate({ href: notification.link });
-  };
 
   return (
     <>
@@ -108,17 +96,7 @@ export function NotificationBell({ bell }: { bell: BellConfig }) {
               Notifications
             </Text>
             {unread !== undefined && unread > 0 && (
-              <Button
-                size="compact-sm"
-                variant="subtle"
-                loading={markAllRead.isPending}
-                onClick={() =>
-                  markAllRead.mutate(
-                    {},
-                    { onError: (error) => notifyFailed('The notifications were not marked read', error) },
-                  )
-                }
-              >
+              <Button size="compact-sm" variant="subtle" loading={markAllRead.pending} onClick={markAllRead.markAll}>
                 Mark all as read
               </Button>
             )}
@@ -157,7 +135,7 @@ export function NotificationBell({ bell }: { bell: BellConfig }) {
                     <NotificationLink
                       key={notification.id}
                       notification={notification}
-                      onClick={(event) => follow(event, notification)}
+                      onClick={(event) => follow(event, notification, () => setOpened(false))}
                     />
                   ))}
                 </Stack>
@@ -173,7 +151,8 @@ export function NotificationBell({ bell }: { bell: BellConfig }) {
   );
 }
 
-function NotificationLink({
+/** One notification as a link: unread dot, title, body, time ago. */
+export function NotificationLink({
   notification,
   onClick,
 }: {
