@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Anchor,
   Badge,
   Box,
   Button,
@@ -15,6 +16,7 @@ import {
 } from '@mantine/core';
 import { IconBell } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import { useId, useState, type MouseEvent } from 'react';
 import type { Notification } from '@portal/contracts';
 import { actionQuery } from '../api/queries.ts';
@@ -142,6 +144,15 @@ export function NotificationBell({ bell }: { bell: BellConfig }) {
               </ScrollArea.Autosize>
             </>
           )}
+          <Box px="sm" py="xs" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
+            <Anchor
+              size="sm"
+              renderRoot={(props) => <Link {...props} to="/notifications" />}
+              onClick={() => setOpened(false)}
+            >
+              See all notifications
+            </Anchor>
+          </Box>
         </Popover.Dropdown>
       </Popover>
       <VisuallyHidden role="status" aria-live="polite" aria-atomic="true">
