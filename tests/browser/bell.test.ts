@@ -40,6 +40,7 @@ describe('the bell in both apps', () => {
   let fileTypeId = '';
   let contact: { id: string; email: string; password: string };
   let contactPage: Page;
+  let managerPage: Page;
 
   const staffCall = async <Body>(
     method: string,
@@ -149,7 +150,7 @@ describe('the bell in both apps', () => {
   });
 
   it('rings the staff manager’s bell when the contact answers, leads to the account’s requests, and reads all', async () => {
-    const { page: managerPage } = await newPerson(browser);
+    ({ page: managerPage } = await newPerson(browser));
     const manager = managerPage;
     await signInAsStaff(manager, system.gatewayUrl, 'staffManager', 'accounts');
     await bellOf(manager, 0).waitFor();
@@ -196,11 +197,48 @@ describe('the bell in both apps', () => {
     await panel.getByRole('button', { name: 'Mark all as read' }).click();
     await bellOf(manager, 0).waitFor();
     await panel.getByText('You’re all caught up').waitFor();
-    expect(await panel.getByRole('link', { name: /\(unread\)/ }).count()).toBe(0);
+    await expect.poll(() => panel.getByRole('link', { name: /\(unread\)/ }).count()).toBe(0);
     expect(await stillSamePage(manager)).toBe(true);
 
     await manager.reload();
     await manager.getByRole('navigation', { name: 'Main' }).waitFor();
     await bellOf(manager, 0).waitFor();
+  });
+
+  it('lists every notification on the full page, in the URL, and marks one read there', async () => {
+    const notificationsTable = (page: Page) => page.getByRole('table', { name: 'Notifications' });
+    const openFullList = async (page: Page, unread: number, app: 'admin' | 'portal') => {
+      await bellOf(page, unread).click();
+      await bellPanel(page).getByRole('link', { name: 'See all notifications' }).click();
+      await page.waitForURL(`${system.gatewayUrl}/${app}/notifications`);
+      await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    };
+
+    // The contact read the first request's notice by following it; the second is still unread.
+    const contactView = contactPage;
+    await openFullList(contactView, 1, 'portal');
+    const table = notificationsTable(contactView);
+    await table.getByRole('row').filter({ hasText: titles.first }).getByText('Read', { exact: true }).waitFor();
+    const second = table.getByRole('row').filter({ hasText: titles.second });
+    await second.getByText('Unread', { exact: true }).waitFor();
+    await reviewScreen(contactView, 'portal-notifications');
+    await second.getByRole('button', { name: `Mark read: New request: ${titles.second}` }).click();
+    await second.getByText('Read', { exact: true }).waitFor();
+    await bellOf(contactView, 0).waitFor();
+
+    // Staff read all of theirs: "Unread" (in the URL) has nothing, "All" has both answers.
+    const manager = managerPage;
+    await openFullList(manager, 0, 'admin');
+    await expect
+      .poll(() =>
+        notificationsTable(manager)
+          .getByRole('row', { name: /A customer answered a document request/ })
+          .count(),
+      )
+      .toBeGreaterThanOrEqual(2);
+    await reviewScreen(manager, 'admin-notifications');
+    await manager.getByRole('radiogroup', { name: 'Show' }).getByText('Unread', { exact: true }).click();
+    await manager.waitForURL(/unread=true/);
+    await manager.getByRole('heading', { name: 'You’re all caught up' }).waitFor();
   });
 });
