@@ -21,7 +21,7 @@ import { useId, useState, type MouseEvent } from 'react';
 import type { Notification } from '@portal/contracts';
 import { actionQuery } from '../api/queries.ts';
 import { ErrorNotice } from '../feedback/states.tsx';
-import { formatDateTime, formatRelativeTime } from '../format/dates.ts';
+import { TimeAgo } from '../format/time-ago.tsx';
 import type { BellConfig } from './bell-config.ts';
 import { useBellStream } from './bell-stream.ts';
 import { useFollowNotification, useMarkAllRead } from './read-notifications.ts';
@@ -133,9 +133,10 @@ export function NotificationBell({ bell }: { bell: BellConfig }) {
               )}
               <ScrollArea.Autosize mah={420} type="auto">
                 <Stack gap={0} pb={4}>
-                  {items.map((notification) => (
+                  {items.map((notification, index) => (
                     <NotificationLink
                       key={notification.id}
+                      autoFocus={index === 0}
                       notification={notification}
                       onClick={(event) => follow(event, notification, () => setOpened(false))}
                     />
@@ -166,9 +167,12 @@ export function NotificationBell({ bell }: { bell: BellConfig }) {
 export function NotificationLink({
   notification,
   onClick,
+  autoFocus = false,
 }: {
   notification: Notification;
   onClick: (event: MouseEvent<HTMLAnchorElement>) => void;
+  /** The first link of the panel takes the focus when it opens (Mantine's focus trap reads `data-autofocus`). */
+  autoFocus?: boolean;
 }) {
   const unread = notification.readAt === null;
   return (
@@ -176,6 +180,7 @@ export function NotificationLink({
       component="a"
       href={notification.link}
       onClick={onClick}
+      data-autofocus={autoFocus || undefined}
       leftSection={
         <Box
           aria-hidden
@@ -203,16 +208,7 @@ export function NotificationLink({
               {notification.body}
             </Text>
           )}
-          <Text
-            component="time"
-            size="xs"
-            c="dimmed"
-            display="block"
-            dateTime={notification.createdAt}
-            title={formatDateTime(notification.createdAt)}
-          >
-            {formatRelativeTime(notification.createdAt)}
-          </Text>
+          <TimeAgo at={notification.createdAt} size="xs" c="dimmed" display="block" />
         </>
       }
     />

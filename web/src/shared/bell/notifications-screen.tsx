@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Notification } from '@portal/contracts';
 import { actionQuery } from '../api/queries.ts';
 import { EmptyState } from '../feedback/states.tsx';
-import { formatDateTime, formatRelativeTime } from '../format/dates.ts';
+import { TimeAgo } from '../format/time-ago.tsx';
 import { ChoiceFilter } from '../forms/choice-filter.tsx';
 import { Page } from '../layout/page.tsx';
 import { rowActionsColumn } from '../tables/columns.tsx';
@@ -103,16 +103,7 @@ export function NotificationsScreen({
           {
             accessor: 'createdAt',
             title: 'When',
-            render: (notification) => (
-              <Text
-                component="time"
-                size="sm"
-                dateTime={notification.createdAt}
-                title={formatDateTime(notification.createdAt)}
-              >
-                {formatRelativeTime(notification.createdAt)}
-              </Text>
-            ),
+            render: (notification) => <TimeAgo at={notification.createdAt} size="sm" />,
           },
           {
             accessor: 'readAt',
