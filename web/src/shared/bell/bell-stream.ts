@@ -16,6 +16,12 @@ import {
 /** How long to wait before starting over after the stream gave up: 3 s (the server's `retry`), doubling to 30 s. */
 const restartDelayMs = (failures: number) => Math.min(30_000, 3000 * 2 ** Math.max(0, failures - 1));
 
+/**
+ * The unread count. No retries of its own: the live connection starts over from it with its own
+ * back-off (3 s to 30 s), so a bell whose service is down asks seldom instead of on two schedules.
+ */
+export const unreadCountQuery = (bell: BellConfig) => ({ ...actionQuery(bell.count, {}), retry: false });
+
 /** A frame's data read with its contract schema; anything else is ignored. */
 function parsed<S extends z.ZodType>(schema: S, data: string): z.output<S> | null {
   try {
@@ -106,8 +112,7 @@ export function useBellStream(bell: BellConfig, onNotification: (notification: N
     async function connect(): Promise<void> {
       let latestSequence: number | null;
       try {
-        latestSequence = (await queryClient.fetchQuery({ ...actionQuery(bell.count, {}), staleTime: 0 }))
-          .latestSequence;
+        latestSequence = (await queryClient.fetchQuery({ ...unreadCountQuery(bell), staleTime: 0 })).latestSequence;
       } catch (error) {
         // A 401 has already sent the person to sign in (callAction); anything else may pass.
         if (!(error instanceof ApiError && error.status === 401)) startOver();

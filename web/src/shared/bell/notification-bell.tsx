@@ -23,7 +23,7 @@ import { actionQuery } from '../api/queries.ts';
 import { ErrorNotice } from '../feedback/states.tsx';
 import { TimeAgo } from '../format/time-ago.tsx';
 import type { BellConfig } from './bell-config.ts';
-import { useBellStream } from './bell-stream.ts';
+import { unreadCountQuery, useBellStream } from './bell-stream.ts';
 import { useFollowNotification, useMarkAllRead } from './read-notifications.ts';
 
 /** How many of the latest notifications the bell's panel lists. */
@@ -43,7 +43,7 @@ export function NotificationBell({ bell }: { bell: BellConfig }) {
   const headingId = useId();
   const [opened, setOpened] = useState(false);
   const [announcement, setAnnouncement] = useState<{ text: string; key: number } | null>(null);
-  const count = useQuery(actionQuery(bell.count, {}));
+  const count = useQuery(unreadCountQuery(bell));
   const latest = useQuery({ ...actionQuery(bell.list, { limit: latestCount }), enabled: opened });
   const { follow } = useFollowNotification(bell);
   const markAllRead = useMarkAllRead(bell);

@@ -11,6 +11,7 @@ import { Page } from '../layout/page.tsx';
 import { rowActionsColumn } from '../tables/columns.tsx';
 import { CursorTable } from '../tables/cursor-table.tsx';
 import type { BellConfig } from './bell-config.ts';
+import { unreadCountQuery } from './bell-stream.ts';
 import { useFollowNotification, useMarkAllRead } from './read-notifications.ts';
 
 /** `/notifications?unread=true&cursor=`: the filter and the page in the URL. */
@@ -37,7 +38,7 @@ export function NotificationsScreen({
     ...actionQuery(bell.list, { limit: 25, cursor: search.cursor, unread: search.unread }),
     placeholderData: keepPreviousData,
   });
-  const count = useQuery(actionQuery(bell.count, {}));
+  const count = useQuery(unreadCountQuery(bell));
   const { follow, read } = useFollowNotification(bell);
   const markAllRead = useMarkAllRead(bell);
   const unread = count.data?.unread ?? 0;
