@@ -10,6 +10,7 @@ import {
 } from '@tabler/icons-react';
 import { Outlet, createRootRoute } from '@tanstack/react-router';
 import { useBranding, useSession } from '../shared/boot.tsx';
+import { appBells } from '../shared/bell/bell-config.ts';
 import { AppFrame, type NavItem } from '../shared/layout/app-frame.tsx';
 import { signOut } from '../shared/session/web-session.ts';
 
@@ -32,6 +33,7 @@ function AdminFrame() {
       branding={useBranding()}
       area="Staff"
       user={session.user}
+      bell={appBells.admin}
       nav={navigation}
       onSignOut={() => void signOut('admin')}
     >

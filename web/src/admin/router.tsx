@@ -22,6 +22,7 @@ import { documentVersionsRoute } from './documents/document-versions-tab.tsx';
 import { fileTypesRoute } from './file-types/file-types-screen.tsx';
 import { invitationsRoute } from './invitations/invitations-screen.tsx';
 import { invoiceReferencesRoute } from './invoice-references/invoice-references-screen.tsx';
+import { notificationsRoute } from './notifications/notifications-route.tsx';
 import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
 import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
 import { adminRootRoute } from './root-route.tsx';
@@ -59,6 +60,7 @@ const routeTree = adminRootRoute.addChildren([
   systemOptionsRoute,
   contactImportsRoute,
   invoiceReferencesRoute,
+  notificationsRoute,
 ]);
 
 export const adminRouter = createRouter({ routeTree, basepath: '/admin', defaultPreload: 'intent' });

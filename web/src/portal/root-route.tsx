@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Outlet, createRootRoute, createRoute, retainSearchParams } from '@tanstack/react-router';
 import { z } from 'zod';
 import { SessionGate, useBranding, useSession } from '../shared/boot.tsx';
+import { appBells } from '../shared/bell/bell-config.ts';
 import { AppFrame, type NavItem } from '../shared/layout/app-frame.tsx';
 import { signOut } from '../shared/session/web-session.ts';
 import { AccountSwitcher } from './accounts/account-switcher.tsx';
@@ -70,6 +71,7 @@ function PortalFrame() {
     <AppFrame
       branding={useBranding()}
       user={session.user}
+      bell={appBells.portal}
       nav={navigationOf(openRequests && { count: openRequests.items.length, more: openRequests.nextCursor !== null })}
       headerExtra={
         <AccountSwitcher

@@ -1,6 +1,7 @@
 import { createRoute, createRouter, redirect } from '@tanstack/react-router';
 import { documentRoute } from './documents/document-screen.tsx';
 import { documentsRoute } from './documents/documents-screen.tsx';
+import { notificationsRoute } from './notifications/notifications-route.tsx';
 import { profileRoute } from './profile/profile-screen.tsx';
 import { projectsRoute } from './projects/projects-screen.tsx';
 import { publicRoute } from './public/public-layout.tsx';
@@ -19,7 +20,15 @@ const homeRoute = createRoute({
 
 const routeTree = portalRootRoute.addChildren([
   publicRoute.addChildren([requestAccessRoute, registerRoute]),
-  signedInRoute.addChildren([homeRoute, projectsRoute, documentsRoute, documentRoute, requestsRoute, profileRoute]),
+  signedInRoute.addChildren([
+    homeRoute,
+    projectsRoute,
+    documentsRoute,
+    documentRoute,
+    requestsRoute,
+    profileRoute,
+    notificationsRoute,
+  ]),
 ]);
 
 export const portalRouter = createRouter({ routeTree, basepath: '/portal', defaultPreload: 'intent' });

@@ -8,7 +8,8 @@ import {
 } from '@portal/contracts';
 import { ApiError, apiErrorOf } from './api-error.ts';
 
-const apiPrefix = '/api/v1';
+/** Where the gateway serves the API; also the prefix of its non-action routes (the bell stream). */
+export const apiPrefix = '/api/v1';
 
 /** Who to tell when the session is gone (401): the app sends the person to sign in again. */
 let onSessionEnded: () => void = () => undefined;

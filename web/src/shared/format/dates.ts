@@ -13,3 +13,23 @@ export function formatDate(iso: string | null | undefined): string {
   const date = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T00:00:00`) : new Date(iso);
   return dateOnly.format(date);
 }
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const relativeSteps: [limitSeconds: number, unit: Intl.RelativeTimeFormatUnit, seconds: number][] = [
+  [60 * 60, 'minute', 60],
+  [24 * 60 * 60, 'hour', 60 * 60],
+  [7 * 24 * 60 * 60, 'day', 24 * 60 * 60],
+];
+
+/**
+ * How long ago, in words of the browser's locale: "just now" under a minute, then "5 minutes ago",
+ * "2 hours ago", "yesterday"; a week or more is the date itself.
+ */
+export function formatRelativeTime(iso: string, now: number = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
+  if (seconds < 60) return 'just now';
+  for (const [limit, unit, size] of relativeSteps) {
+    if (seconds < limit) return relative.format(-Math.floor(seconds / size), unit);
+  }
+  return formatDate(iso);
+}

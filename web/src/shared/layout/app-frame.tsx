@@ -3,6 +3,8 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconLogout } from '@tabler/icons-react';
 import { Link, useRouterState } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
+import type { BellConfig } from '../bell/bell-config.ts';
+import { NotificationBell } from '../bell/notification-bell.tsx';
 import type { Branding } from '../branding/branding.ts';
 import type { SessionUser } from '../session/web-session.ts';
 
@@ -21,13 +23,15 @@ interface AppFrameProps {
   area?: string;
   user: SessionUser;
   nav: NavItem[];
+  /** The app's bell (its actions and live stream): in the header, connected while the frame is shown. */
+  bell: BellConfig;
   /** Extra controls in the header (the portal's account switcher). */
   headerExtra?: ReactNode;
   onSignOut: () => void;
   children: ReactNode;
 }
 
-/** The frame both apps share: header with product and person, navigation (a drawer on phones), content. */
+/** The frame both apps share: header with product, bell and person, navigation (a drawer on phones), content. */
 export function AppFrame(props: AppFrameProps) {
   const [navOpen, { toggle, close }] = useDisclosure(false);
   const pathname = useRouterState({ select: (state) => state.location.pathname });
@@ -55,6 +59,7 @@ export function AppFrame(props: AppFrameProps) {
           </Group>
           <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
             {props.headerExtra}
+            <NotificationBell bell={props.bell} />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <UnstyledButton aria-label={`Account menu of ${displayName}`}>
