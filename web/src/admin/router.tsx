@@ -25,6 +25,8 @@ import { invoiceReferencesRoute } from './invoice-references/invoice-references-
 import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
 import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
 import { adminRootRoute } from './root-route.tsx';
+import { accountSubmittalsRoute } from './submittals/account-submittals-tab.tsx';
+import { submittalRoute } from './submittals/submittal-screen.tsx';
 import { systemOptionsRoute } from './system-options/system-options-screen.tsx';
 
 const homeRoute = createRoute({
@@ -46,12 +48,14 @@ const routeTree = adminRootRoute.addChildren([
     accountContactsRoute,
     accountDocumentsRoute,
     accountDocumentRequestsRoute,
+    accountSubmittalsRoute,
     accountPortalRoute,
     accountMembersRoute,
     accountAuditRoute,
   ]),
   contactRoute.addChildren([contactDetailsRoute, contactAccessRoute, contactDownloadsRoute, contactAuditRoute]),
   documentRoute.addChildren([documentVersionsRoute, documentDownloadsRoute]),
+  submittalRoute,
   invitationsRoute,
   accessRequestsRoute,
   accountClassesRoute,
