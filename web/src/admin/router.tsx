@@ -25,6 +25,8 @@ import { invoiceReferencesRoute } from './invoice-references/invoice-references-
 import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
 import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
 import { adminRootRoute } from './root-route.tsx';
+import { incomingQueueRoute } from './submittals/incoming-queue-screen.tsx';
+import { projectIncomingRoute } from './submittals/project-incoming-screen.tsx';
 import { accountSubmittalsRoute } from './submittals/account-submittals-tab.tsx';
 import { submittalRoute } from './submittals/submittal-screen.tsx';
 import { systemOptionsRoute } from './system-options/system-options-screen.tsx';
@@ -56,6 +58,8 @@ const routeTree = adminRootRoute.addChildren([
   contactRoute.addChildren([contactDetailsRoute, contactAccessRoute, contactDownloadsRoute, contactAuditRoute]),
   documentRoute.addChildren([documentVersionsRoute, documentDownloadsRoute]),
   submittalRoute,
+  projectIncomingRoute,
+  incomingQueueRoute,
   invitationsRoute,
   accessRequestsRoute,
   accountClassesRoute,
