@@ -8,6 +8,9 @@ import { registerRoute } from './public/register-screen.tsx';
 import { requestAccessRoute } from './public/request-access-screen.tsx';
 import { requestsRoute } from './requests/requests-screen.tsx';
 import { portalRootRoute, signedInRoute } from './root-route.tsx';
+import { sendSubmittalRoute } from './submittals/send-submittal-screen.tsx';
+import { submittalRoute } from './submittals/submittal-screen.tsx';
+import { submittalsRoute } from './submittals/submittals-screen.tsx';
 
 const homeRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -19,7 +22,17 @@ const homeRoute = createRoute({
 
 const routeTree = portalRootRoute.addChildren([
   publicRoute.addChildren([requestAccessRoute, registerRoute]),
-  signedInRoute.addChildren([homeRoute, projectsRoute, documentsRoute, documentRoute, requestsRoute, profileRoute]),
+  signedInRoute.addChildren([
+    homeRoute,
+    projectsRoute,
+    documentsRoute,
+    documentRoute,
+    requestsRoute,
+    submittalsRoute,
+    sendSubmittalRoute,
+    submittalRoute,
+    profileRoute,
+  ]),
 ]);
 
 export const portalRouter = createRouter({ routeTree, basepath: '/portal', defaultPreload: 'intent' });
