@@ -15,10 +15,10 @@ export const purposeWords: Record<SubmittalPurpose, string> = {
 };
 
 export const statusBadges: Record<SubmittalStatus, { label: string; color: string }> = {
-  draft: { label: 'Draft', color: 'gray' },
+  draft: { label: 'Draft', color: 'yellow' },
   sent: { label: 'Sent', color: 'blue' },
-  returned: { label: 'Returned', color: 'teal' },
-  closed: { label: 'Closed', color: 'dark' },
+  returned: { label: 'Returned', color: 'green' },
+  closed: { label: 'Closed', color: 'gray' },
   void: { label: 'Void', color: 'red' },
 };
 

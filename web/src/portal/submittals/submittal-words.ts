@@ -9,7 +9,7 @@ export const purposeWords: Record<SubmittalPurpose, string> = {
 
 export const portalStatusWords: Record<PortalSubmittal['status'], { label: string; color: string }> = {
   sent: { label: 'Awaiting your answer', color: 'blue' },
-  returned: { label: 'Answered', color: 'teal' },
+  returned: { label: 'Answered', color: 'green' },
   closed: { label: 'Closed', color: 'gray' },
 };
 
