@@ -1,7 +1,7 @@
-import { Anchor, Button, Group, Select, Stack, Switch, Text } from '@mantine/core';
+import { Button, Group, Select, Stack, Switch, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link, createRoute } from '@tanstack/react-router';
+import { createRoute } from '@tanstack/react-router';
 import { useState } from 'react';
 import { z } from 'zod';
 import type { Project } from '@portal/contracts';
@@ -146,19 +146,6 @@ function ProjectsTab() {
             accessor: 'completed',
             title: 'Completed',
             render: (project) => <FlagCell project={project} flag="completed" writable={writable} />,
-          },
-          {
-            accessor: 'files-from-customer',
-            title: 'Submittals',
-            render: (project) => (
-              <Anchor
-                size="sm"
-                aria-label={`Files from customer of ${project.code}`}
-                renderRoot={(props) => <Link {...props} to={`/projects/${project.id}/incoming-submittals`} />}
-              >
-                Files from customer
-              </Anchor>
-            ),
           },
           ...(writable
             ? [

@@ -84,6 +84,11 @@ function AccountSubmittalsTab() {
             onChange={(status) => setFilter({ status: status === 'any' ? undefined : status })}
           />
         </Group>
+        {search.projectId && projectById.get(search.projectId) && (
+          <Anchor size="sm" component={Link} to={`/projects/${search.projectId}/incoming-submittals`}>
+            Files from customer of {projectById.get(search.projectId)?.code}
+          </Anchor>
+        )}
         {writable && (
           <Button leftSection={<IconSend size={16} aria-hidden />} onClick={() => setCreating(true)}>
             New submittal
