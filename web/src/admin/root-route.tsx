@@ -1,3 +1,4 @@
+import { Badge, VisuallyHidden } from '@mantine/core';
 import {
   IconBuildingStore,
   IconCategory,
@@ -7,16 +8,33 @@ import {
   IconMailForward,
   IconReceipt,
   IconSettings,
+  IconTransferIn,
 } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
 import { Outlet, createRootRoute } from '@tanstack/react-router';
 import { useBranding, useSession } from '../shared/boot.tsx';
 import { appBells } from '../shared/bell/bell-config.ts';
 import { AppFrame, type NavItem } from '../shared/layout/app-frame.tsx';
 import { signOut } from '../shared/session/web-session.ts';
+import { incomingQueueQuery } from './submittals/incoming-submittals.ts';
 
 const icon = { size: 18, 'aria-hidden': true } as const;
-const navigation: NavItem[] = [
+/** The staff screens; "Customer submittals" carries the count of unprocessed ones when there are any. */
+const navigationOf = (waiting: { count: number; more: boolean } | undefined): NavItem[] => [
   { to: '/accounts', label: 'Accounts', icon: <IconBuildingStore {...icon} /> },
+  {
+    to: '/incoming-submittals',
+    label: 'Customer submittals',
+    icon: <IconTransferIn {...icon} />,
+    badge:
+      waiting && waiting.count > 0 ? (
+        <Badge size="sm" circle={waiting.count < 10 && !waiting.more}>
+          {waiting.count}
+          {waiting.more ? '+' : ''}
+          <VisuallyHidden> unprocessed</VisuallyHidden>
+        </Badge>
+      ) : undefined,
+  },
   { to: '/account-classes', label: 'Account classes', icon: <IconCategory {...icon} /> },
   { to: '/file-types', label: 'File types', icon: <IconFiles {...icon} /> },
   { to: '/invitations', label: 'Pending invitations', icon: <IconMailForward {...icon} /> },
@@ -28,13 +46,18 @@ const navigation: NavItem[] = [
 
 function AdminFrame() {
   const session = useSession();
+  const queue = useQuery(incomingQueueQuery()).data;
+  const waiting = queue && {
+    count: queue.items.reduce((sum, entry) => sum + entry.unprocessedCount, 0),
+    more: queue.nextCursor !== null,
+  };
   return (
     <AppFrame
       branding={useBranding()}
       area="Staff"
       user={session.user}
       bell={appBells.admin}
-      nav={navigation}
+      nav={navigationOf(waiting)}
       onSignOut={() => void signOut('admin')}
     >
       <Outlet />

@@ -26,6 +26,10 @@ import { notificationsRoute } from './notifications/notifications-route.tsx';
 import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
 import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
 import { adminRootRoute } from './root-route.tsx';
+import { incomingQueueRoute } from './submittals/incoming-queue-screen.tsx';
+import { projectIncomingRoute } from './submittals/project-incoming-screen.tsx';
+import { accountSubmittalsRoute } from './submittals/account-submittals-tab.tsx';
+import { submittalRoute } from './submittals/submittal-screen.tsx';
 import { systemOptionsRoute } from './system-options/system-options-screen.tsx';
 
 const homeRoute = createRoute({
@@ -47,12 +51,16 @@ const routeTree = adminRootRoute.addChildren([
     accountContactsRoute,
     accountDocumentsRoute,
     accountDocumentRequestsRoute,
+    accountSubmittalsRoute,
     accountPortalRoute,
     accountMembersRoute,
     accountAuditRoute,
   ]),
   contactRoute.addChildren([contactDetailsRoute, contactAccessRoute, contactDownloadsRoute, contactAuditRoute]),
   documentRoute.addChildren([documentVersionsRoute, documentDownloadsRoute]),
+  submittalRoute,
+  projectIncomingRoute,
+  incomingQueueRoute,
   invitationsRoute,
   accessRequestsRoute,
   accountClassesRoute,

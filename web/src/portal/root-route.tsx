@@ -1,5 +1,5 @@
 import { Badge, VisuallyHidden } from '@mantine/core';
-import { IconFileDescription, IconFolders, IconInbox, IconUserCircle } from '@tabler/icons-react';
+import { IconFileDescription, IconFolders, IconInbox, IconTransfer, IconUserCircle } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Outlet, createRootRoute, createRoute, retainSearchParams } from '@tanstack/react-router';
 import { z } from 'zod';
@@ -30,6 +30,7 @@ function navigationOf(openRequests: { count: number; more: boolean } | undefined
           </Badge>
         ) : undefined,
     },
+    { to: '/submittals', label: 'Submittals', icon: <IconTransfer {...icon} /> },
     { to: '/profile', label: 'My profile', icon: <IconUserCircle {...icon} /> },
   ];
 }

@@ -9,6 +9,9 @@ import { registerRoute } from './public/register-screen.tsx';
 import { requestAccessRoute } from './public/request-access-screen.tsx';
 import { requestsRoute } from './requests/requests-screen.tsx';
 import { portalRootRoute, signedInRoute } from './root-route.tsx';
+import { sendSubmittalRoute } from './submittals/send-submittal-screen.tsx';
+import { submittalRoute } from './submittals/submittal-screen.tsx';
+import { submittalsRoute } from './submittals/submittals-screen.tsx';
 
 const homeRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -26,6 +29,9 @@ const routeTree = portalRootRoute.addChildren([
     documentsRoute,
     documentRoute,
     requestsRoute,
+    submittalsRoute,
+    sendSubmittalRoute,
+    submittalRoute,
     profileRoute,
     notificationsRoute,
   ]),

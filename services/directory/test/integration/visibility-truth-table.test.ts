@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import moleculer from 'moleculer';
-import type { AccessStatus, Project } from '@portal/contracts';
+import type { Project } from '@portal/contracts';
 import { DurableEventsMigration, type ServiceOrm } from '@portal/kit';
 import { openScratchSchema, type ScratchSchema } from '@portal/testing';
 import { directoryMigrations } from '../../src/migrations/index.ts';
+import { directoryRows } from '../fixtures/directory-rows.fixture.ts';
 import { visibilityActions } from '../../src/visibility/visibility.actions.ts';
 import {
   contactIdsSeeingProject,
@@ -31,91 +32,7 @@ afterAll(async () => {
 
 // ---- fixtures: plain rows, each case builds its own accounts so cases never see each other ----
 
-let serial = 0;
-const nextCode = (prefix: string) => `${prefix}-${(serial += 1)}`;
-
-async function insert(sql: string, params: unknown[]): Promise<void> {
-  await orm.em.fork().execute(sql, params);
-}
-
-async function account(options: { kind?: 'customer' | 'consolidated'; memberOf?: string; archived?: boolean } = {}) {
-  const id = randomUUID();
-  const number = nextCode('ACC');
-  await insert(
-    `insert into account (id, number, name, kind, consolidated_account_id, archived_at)
-     values (?, ?, ?, ?, ?, ${options.archived ? 'now()' : 'null'})`,
-    [id, number, `Account ${number}`, options.kind ?? 'customer', options.memberOf ?? null],
-  );
-  return id;
-}
-
-async function site(accountId: string, options: { archived?: boolean } = {}) {
-  const id = randomUUID();
-  const code = nextCode('SITE');
-  await insert(
-    `insert into site (id, account_id, code, name, archived_at) values (?, ?, ?, ?, ${options.archived ? 'now()' : 'null'})`,
-    [id, accountId, code, `Site ${code}`],
-  );
-  return id;
-}
-
-interface ProjectOptions {
-  siteId?: string;
-  hidden?: boolean;
-  completed?: boolean;
-  archived?: boolean;
-  code?: string;
-}
-
-async function project(accountId: string, options: ProjectOptions = {}) {
-  const id = randomUUID();
-  const code = options.code ?? nextCode('PRJ');
-  await insert(
-    `insert into project (id, account_id, site_id, code, name, hidden, completed, archived_at)
-     values (?, ?, ?, ?, ?, ?, ?, ${options.archived ? 'now()' : 'null'})`,
-    [
-      id,
-      accountId,
-      options.siteId ?? null,
-      code,
-      `Project ${code}`,
-      options.hidden ?? false,
-      options.completed ?? false,
-    ],
-  );
-  return id;
-}
-
-interface ContactOptions {
-  siteId?: string;
-  status?: AccessStatus;
-  archived?: boolean;
-  /** Omitted: scope all. Given: scope selected with exactly these. */
-  selected?: { sites?: string[]; projects?: string[] };
-}
-
-async function contact(accountId: string, options: ContactOptions = {}) {
-  const id = randomUUID();
-  await insert(
-    `insert into contact (id, account_id, site_id, first_name, last_name, email, access_status, access_scope, archived_at)
-     values (?, ?, ?, 'Casey', 'Contact', ?, ?, ?, ${options.archived ? 'now()' : 'null'})`,
-    [
-      id,
-      accountId,
-      options.siteId ?? null,
-      `contact-${id}@example.test`,
-      options.status ?? 'enabled',
-      options.selected ? 'selected' : 'all',
-    ],
-  );
-  for (const siteId of options.selected?.sites ?? []) {
-    await insert('insert into access_scope_site (contact_id, site_id) values (?, ?)', [id, siteId]);
-  }
-  for (const projectId of options.selected?.projects ?? []) {
-    await insert('insert into access_scope_project (contact_id, project_id) values (?, ?)', [id, projectId]);
-  }
-  return id;
-}
+const { account, site, project, contact } = directoryRows((sql, params) => orm.em.fork().execute(sql, params));
 
 /** A consolidated account with two member customer accounts, each with a site and a project on it. */
 async function consolidatedGroup() {

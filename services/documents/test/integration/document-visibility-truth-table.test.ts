@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import moleculer from 'moleculer';
-import type { AccessStatus, DocumentOwnerKind, DocumentSharing } from '@portal/contracts';
+import type { DocumentOwnerKind, DocumentSharing } from '@portal/contracts';
 import { DurableEventsMigration } from '@portal/kit';
 import { directoryMigrations } from '@portal/directory/migrations';
 import { contractCaller, openScratchSchema, type ContractCaller, type ScratchSchema } from '@portal/testing';
 import { directoryService } from '@portal/directory/service';
+import { directoryRows } from '@portal/directory/test-fixtures/directory-rows';
 import { ClamdScanner } from '../../src/adapters/malware-scanner.adapter.ts';
 import { ObjectStorage } from '../../src/adapters/object-storage.adapter.ts';
 import { documentsService } from '../../src/documents.service.ts';
@@ -88,83 +89,9 @@ const asContact = (contactId: string) => ({ actor: { kind: 'contact', contactId,
 let serial = 0;
 const nextCode = (prefix: string) => `${prefix}-${(serial += 1)}`;
 
-async function directoryInsert(sql: string, params: unknown[]): Promise<void> {
-  await directorySchema.orm.em.fork().execute(sql, params);
-}
-
-async function account(options: { kind?: 'customer' | 'consolidated'; memberOf?: string } = {}) {
-  const id = randomUUID();
-  const number = nextCode('ACC');
-  await directoryInsert(
-    'insert into account (id, number, name, kind, consolidated_account_id) values (?, ?, ?, ?, ?)',
-    [id, number, `Account ${number}`, options.kind ?? 'customer', options.memberOf ?? null],
-  );
-  return id;
-}
-
-async function site(accountId: string, options: { archived?: boolean } = {}) {
-  const id = randomUUID();
-  const code = nextCode('SITE');
-  await directoryInsert(
-    `insert into site (id, account_id, code, name, archived_at) values (?, ?, ?, ?, ${options.archived ? 'now()' : 'null'})`,
-    [id, accountId, code, `Site ${code}`],
-  );
-  return id;
-}
-
-async function project(
-  accountId: string,
-  options: { siteId?: string; hidden?: boolean; completed?: boolean; archived?: boolean } = {},
-) {
-  const id = randomUUID();
-  const code = nextCode('PRJ');
-  await directoryInsert(
-    `insert into project (id, account_id, site_id, code, name, hidden, completed, archived_at)
-     values (?, ?, ?, ?, ?, ?, ?, ${options.archived ? 'now()' : 'null'})`,
-    [
-      id,
-      accountId,
-      options.siteId ?? null,
-      code,
-      `Project ${code}`,
-      options.hidden ?? false,
-      options.completed ?? false,
-    ],
-  );
-  return id;
-}
-
-interface ContactOptions {
-  /** A site-level contact: tied to this site of its account. */
-  siteId?: string;
-  status?: AccessStatus;
-  archived?: boolean;
-  /** Omitted: scope all. Given: scope selected with exactly these. */
-  selected?: { sites?: string[]; projects?: string[] };
-}
-
-async function contact(accountId: string, options: ContactOptions = {}) {
-  const id = randomUUID();
-  await directoryInsert(
-    `insert into contact (id, account_id, site_id, first_name, last_name, email, access_status, access_scope, archived_at)
-     values (?, ?, ?, 'Casey', 'Contact', ?, ?, ?, ${options.archived ? 'now()' : 'null'})`,
-    [
-      id,
-      accountId,
-      options.siteId ?? null,
-      `contact-${id}@example.test`,
-      options.status ?? 'enabled',
-      options.selected ? 'selected' : 'all',
-    ],
-  );
-  for (const siteId of options.selected?.sites ?? []) {
-    await directoryInsert('insert into access_scope_site (contact_id, site_id) values (?, ?)', [id, siteId]);
-  }
-  for (const projectId of options.selected?.projects ?? []) {
-    await directoryInsert('insert into access_scope_project (contact_id, project_id) values (?, ?)', [id, projectId]);
-  }
-  return id;
-}
+const { account, site, project, contact } = directoryRows((sql, params) =>
+  directorySchema.orm.em.fork().execute(sql, params),
+);
 
 interface Owner {
   kind: DocumentOwnerKind;

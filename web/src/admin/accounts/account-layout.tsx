@@ -22,6 +22,7 @@ const tabs = [
   { path: 'contacts', label: 'Contacts' },
   { path: 'documents', label: 'Documents' },
   { path: 'document-requests', label: 'Document requests' },
+  { path: 'submittals', label: 'Submittals' },
   { path: 'portal', label: 'Portal' },
   { path: 'members', label: 'Members', consolidatedOnly: true },
   { path: 'audit', label: 'Audit trail' },
