@@ -103,6 +103,7 @@ const unsubscribeBinding = (method: 'GET' | 'POST', summary: string): HttpBindin
   tag: 'Unsubscribe',
   method,
   path: '/public/unsubscribe/:token',
+  ...(method === 'POST' ? { body: 'one-click' as const } : {}),
   summary,
 });
 
