@@ -1,6 +1,8 @@
 import type moleculer from 'moleculer';
 import type { DirectoryErrorCode, DocumentOwner, NotificationRecipient } from '@portal/contracts';
 import { call, DomainError } from '@portal/kit';
+// The one visibility rule and the staff roles told, shared with the bell (read, not changed, here).
+import { contactSeesOwner, staffBellRoles, type VisibleScope } from '../bell/bell.rules.ts';
 
 /** Someone an e-mail goes to: who (for the preference and the unsubscribe link) and where. */
 export interface EmailRecipient {
@@ -9,12 +11,9 @@ export interface EmailRecipient {
   name: string | null;
 }
 
-/** The staff roles e-mailed when a customer acts; the same as the bell's. */
-const staffEmailRoles = ['portal-admin', 'portal-manager'] as const;
-
 /** Enabled staff admins and managers with an address (identity caches the list for about a minute). */
 export async function staffEmailRecipients(broker: moleculer.ServiceBroker): Promise<EmailRecipient[]> {
-  const staff = await call(broker, 'identity.listStaffRecipients', { roles: [...staffEmailRoles] });
+  const staff = await call(broker, 'identity.listStaffRecipients', { roles: [...staffBellRoles] });
   return staff.flatMap((user) =>
     user.email
       ? [{ recipient: { kind: 'staff' as const, id: user.userId }, address: user.email, name: user.name }]
@@ -44,8 +43,7 @@ export async function contactEmailRecipient(
   }
 }
 
-type Scope = Awaited<ReturnType<typeof scopeOf>>;
-async function scopeOf(broker: moleculer.ServiceBroker, contactId: string) {
+async function scopeOf(broker: moleculer.ServiceBroker, contactId: string): Promise<VisibleScope | null> {
   try {
     return await call(broker, 'directory.resolveVisibleScope', { contactId });
   } catch (error) {
@@ -53,10 +51,6 @@ async function scopeOf(broker: moleculer.ServiceBroker, contactId: string) {
     throw error;
   }
 }
-
-const ownerListOf = { account: 'accountIds', site: 'siteIds', project: 'projectIds' } as const;
-const seesOwner = (scope: Scope, owner: DocumentOwner) =>
-  Boolean(scope?.accessEnabled && scope.itemOwners[ownerListOf[owner.kind]].includes(owner.id));
 
 /** The requested contacts who see the request's owner (the one visibility rule), with an address. */
 export async function requestedContactRecipients(
@@ -66,7 +60,7 @@ export async function requestedContactRecipients(
 ): Promise<EmailRecipient[]> {
   const unique = [...new Set(contactIds)];
   const scopes = await Promise.all(unique.map((contactId) => scopeOf(broker, contactId)));
-  const seeing = unique.filter((_, index) => seesOwner(scopes[index] ?? null, owner));
+  const seeing = unique.filter((_, index) => contactSeesOwner(scopes[index] ?? null, owner));
   const recipients = await Promise.all(seeing.map((contactId) => contactEmailRecipient(broker, contactId)));
   return recipients.filter((recipient) => recipient !== null);
 }
