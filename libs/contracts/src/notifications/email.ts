@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction, type ActionContract } from '../contract.ts';
 import { pageOf, pageParamsSchema, type HttpBinding } from '../http.ts';
+import { text } from '../text.ts';
 import { notificationRecipientKinds } from './models.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -155,7 +156,7 @@ export const listEmailLog = defineAction({
   errors: [],
   params: pageParamsSchema.extend({
     status: emailStatusSchema.optional(),
-    recipient: z.string().trim().min(1).max(320).optional().describe('An exact address.'),
+    recipient: text({ max: 320 }).optional().describe('An exact address.'),
   }),
   result: pageOf(emailLogEntrySchema),
   http: {

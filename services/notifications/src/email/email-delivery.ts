@@ -65,9 +65,10 @@ const settled = new Set(['sent', 'held', 'suppressed']);
 
 /**
  * Delivers one message of an event by the recipient's preference, in the event's transaction:
- * `off` logs it suppressed, `daily-digest` holds it for the sweep, `immediately` sends it. The row
- * per (event, template, address) makes a redelivery do nothing for a message already settled; a
- * failed send is logged `failed` (in its own transaction) and thrown, so the consumer retries.
+ * `off` logs it suppressed, `daily-digest` holds it for the sweep (both with the event's inbox
+ * row), `immediately` sends it and commits its `sent` row at once. The row per (event, template,
+ * address) makes a redelivery do nothing for a message already settled; a failed send is logged
+ * `failed` (in its own transaction) and thrown, so the consumer retries.
  */
 export async function deliverEmail(
   em: EntityManager,
@@ -112,5 +113,7 @@ export async function deliverEmail(
     await deps.store.change((tx) => recordEmail(tx, { ...record, status: 'failed', error: reason })).catch(() => {});
     throw error;
   }
-  await recordEmail(em, { ...record, status: 'sent', messageId });
+  // Its own transaction, committed at once: if a later recipient's send fails and the event is
+  // retried, this one is found `sent` and not mailed again.
+  await deps.store.change((tx) => recordEmail(tx, { ...record, status: 'sent', messageId }));
 }
