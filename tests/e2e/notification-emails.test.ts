@@ -62,7 +62,7 @@ describe('notification e-mails', () => {
     return answer.body;
   };
 
-  async function sentSubmittal(notifyByEmail: boolean): Promise<Submittal> {
+  async function sentSubmittal(notifyByEmail: boolean, expectedReturnDate = isoDate(14)): Promise<Submittal> {
     const document = await ok<{ id: string }>('POST', '/admin/documents', {
       owner: { kind: 'project', id: ids.projectId },
       title: `Drawing ${randomUUID().slice(0, 6)}`,
@@ -85,7 +85,7 @@ describe('notification e-mails', () => {
       purpose: 'for-approval',
       title: `Shop drawings ${randomUUID().slice(0, 4)}`,
       versionIds: [version.id],
-      expectedReturnDate: isoDate(14),
+      expectedReturnDate,
       notifyByEmail,
     });
     return ok<Submittal>('POST', `/admin/submittals/${draft.id}/send`);
@@ -171,9 +171,12 @@ describe('notification e-mails', () => {
     });
     const contactToken = await login.accessToken();
     contact = apiClient(system.gatewayUrl, () => contactToken);
-    // The seeded staff admin wants returned submittals at once (an earlier run may have changed it).
+    // The seeded staff admin wants staff e-mails at once (an earlier run, or the fuzzer, may have changed it).
     await ok('PUT', '/admin/notification-preferences', {
-      preferences: [{ eventType: 'submittal.returned', delivery: 'immediately' }],
+      preferences: (['submittal.returned', 'submittal.received', 'submittal.overdue'] as const).map((eventType) => ({
+        eventType,
+        delivery: 'immediately',
+      })),
     });
   }, 180_000);
 
@@ -361,5 +364,45 @@ describe('notification e-mails', () => {
     );
     expect(next.items[0]?.id).not.toBe(firstPage.items[0]?.id);
     expect(next.items.map((entry) => entry.id)).not.toContain(firstPage.items[1]?.id);
+  });
+
+  it("mails staff about an overdue submittal and about a customer's incoming submittal, linking to each", async () => {
+    const since = new Date();
+    const late = await sentSubmittal(false, isoDate(-1));
+    await call(bus, 'submittals.sweepOverdueSubmittals', {});
+    const overdue = await mailbox(staffEmail).waitForMessage({
+      subject: new RegExp(`^Overdue: submittal ${late.number} rev ${late.revision}$`),
+      since,
+      timeoutMs: 20_000,
+    });
+    expect(linksIn(overdue)).toContain(`${publicUrl}/admin/submittals/${late.id}`);
+
+    const bytes = pdfBytes('letter');
+    const ticket = await ok<UploadTicket>(
+      'POST',
+      `/portal/projects/${ids.projectId}/uploads`,
+      { fileName: 'letter.pdf', contentType: 'application/pdf', sizeBytes: bytes.length },
+      contact,
+    );
+    expect((await putToTicket(ticket, bytes)).status).toBe(200);
+    const file = await ok<{ versionId: string }>(
+      'POST',
+      `/portal/projects/${ids.projectId}/uploads/${ticket.uploadId}/finalize`,
+      { sha256: sha256(bytes) },
+      contact,
+    );
+    const incoming = await ok<{ id: string }>(
+      'POST',
+      `/portal/projects/${ids.projectId}/incoming-submittals`,
+      { transmittalNumber: `CUST-${run}`, files: [{ versionId: file.versionId, isLetter: true }] },
+      contact,
+    );
+    const received = await mailbox(staffEmail).waitForMessage({
+      subject: new RegExp(`^Incoming submittal CUST-${run} from a customer$`),
+      since,
+      timeoutMs: 20_000,
+    });
+    expect(received.text).toContain('with 1 file(s)');
+    expect(linksIn(received)).toContain(`${publicUrl}/admin/incoming-submittals/${incoming.id}`);
   });
 });
