@@ -78,6 +78,8 @@ export const devCredentials = {
   identityClientSecret: 'portal-identity-local-dev-secret',
   /** Key of the gateway's sealed web-session tokens (≥ 32 characters); GATEWAY_SESSION_SECRET overrides it. */
   gatewaySessionSecret: 'portal-gateway-local-dev-session-secret-not-for-production',
+  /** Key of the notifications' unsubscribe links (≥ 32 characters); NOTIFICATIONS_UNSUBSCRIBE_SECRET overrides it. */
+  notificationsUnsubscribeSecret: 'portal-notifications-local-dev-unsubscribe-secret-not-for-production',
   s3AccessKey: 'portal-local',
   s3SecretKey: 'portal-local-dev-secret',
   s3Region: 'us-east-1',

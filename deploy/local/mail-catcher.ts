@@ -27,6 +27,8 @@ export interface CapturedMessage {
   html: string | null;
   receivedAt: string;
   envelope: { from: string | null; to: string[] };
+  /** Header values as sent, unfolded, by lower-case name (the last of repeated ones); older captures lack it. */
+  headers?: Record<string, string>;
 }
 
 const require = createRequire(import.meta.url);
@@ -87,6 +89,15 @@ const smtp = new SMTPServer({
           html: typeof parsed.html === 'string' ? parsed.html : null,
           receivedAt: new Date().toISOString(),
           envelope: { from: envelopeFrom, to: envelopeTo },
+          headers: Object.fromEntries(
+            parsed.headerLines.map(({ key, line }) => [
+              key,
+              line
+                .slice(line.indexOf(':') + 1)
+                .replace(/\r?\n[ \t]+/g, ' ')
+                .trim(),
+            ]),
+          ),
         };
         messages.push(msg);
         if (messages.length > maxMessages) messages.splice(0, messages.length - maxMessages);

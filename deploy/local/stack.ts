@@ -380,6 +380,9 @@ function serviceUrls(adminUrl: string): Record<string, string> {
   // The key of the gateway's sealed session tokens travels with the database that holds them.
   const out: Record<string, string> = {
     GATEWAY_SESSION_SECRET: process.env['GATEWAY_SESSION_SECRET'] || devCredentials.gatewaySessionSecret,
+    // The key of the notifications' unsubscribe links: links in sent e-mails stay valid while it does.
+    NOTIFICATIONS_UNSUBSCRIBE_SECRET:
+      process.env['NOTIFICATIONS_UNSUBSCRIBE_SECRET'] || devCredentials.notificationsUnsubscribeSecret,
   };
   for (const svc of serviceNames) {
     const u = new URL(adminUrl);

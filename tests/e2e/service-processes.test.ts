@@ -33,6 +33,7 @@ function serviceEnv(extra: Record<string, string>): Record<string, string> {
     GATEWAY_ALLOWED_CLIENTS: `portal-gateway,${devCliClientId}`,
     // A stack reused from an older launcher run may not name one.
     GATEWAY_SESSION_SECRET: env.GATEWAY_SESSION_SECRET || randomBytes(32).toString('base64url'),
+    NOTIFICATIONS_UNSUBSCRIBE_SECRET: env.NOTIFICATIONS_UNSUBSCRIBE_SECRET || randomBytes(32).toString('base64url'),
     ...extra,
   };
 }

@@ -50,6 +50,7 @@ export async function startServiceSystem(options: ServiceSystemOptions): Promise
     KEYCLOAK_GATEWAY_CLIENT_SECRET: stack.KEYCLOAK_GATEWAY_CLIENT_SECRET ?? '',
     // The key of the gateway's sealed web-session tokens: the stack's, or one for this run.
     GATEWAY_SESSION_SECRET: stack.GATEWAY_SESSION_SECRET || randomBytes(32).toString('base64url'),
+    NOTIFICATIONS_UNSUBSCRIBE_SECRET: stack.NOTIFICATIONS_UNSUBSCRIBE_SECRET || randomBytes(32).toString('base64url'),
     S3_ENDPOINT: stack.S3_ENDPOINT ?? '',
     S3_ACCESS_KEY: stack.S3_ACCESS_KEY ?? '',
     S3_SECRET_KEY: stack.S3_SECRET_KEY ?? '',

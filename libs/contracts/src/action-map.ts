@@ -6,6 +6,7 @@ import { documentsActions } from './documents/actions.ts';
 import { documentsPortalActions } from './documents/portal-actions.ts';
 import { identityActions } from './identity/actions.ts';
 import { notificationsActions } from './notifications/actions.ts';
+import { notificationsEmailActions } from './notifications/email.ts';
 import { submittalsActions } from './submittals/actions.ts';
 import { submittalsPortalActions } from './submittals/portal-actions.ts';
 
@@ -26,6 +27,7 @@ export const actionContracts = {
   ...documentsActions,
   ...documentsPortalActions,
   ...notificationsActions,
+  ...notificationsEmailActions,
   ...submittalsActions,
   ...submittalsPortalActions,
 } as const;

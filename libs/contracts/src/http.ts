@@ -28,8 +28,12 @@ interface HttpBindingBase {
   /** Under `/api/v1`, with `:name` path parameters, e.g. `/admin/accounts/:accountId`. */
   path: string;
   successStatus?: 200 | 201 | 202 | 204;
-  /** `csv`: the raw text/csv body arrives as the call's stream, `ctx.stream` (params hold the path params). */
-  body?: 'json' | 'csv';
+  /**
+   * `csv`: the raw text/csv body arrives as the call's stream, `ctx.stream` (params hold the path params).
+   * `one-click`: besides JSON or no body, the RFC 8058 form a mail client POSTs for
+   * `List-Unsubscribe-Post` (`application/x-www-form-urlencoded`, `List-Unsubscribe=One-Click`), read as `{}`.
+   */
+  body?: 'json' | 'csv' | 'one-click';
   /** `csv`: the action answers CSV, a readable stream (or text), sent as a text/csv attachment. */
   response?: 'json' | 'csv';
   tag: string;

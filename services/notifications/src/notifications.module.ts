@@ -1,12 +1,24 @@
 import { z } from 'zod';
 import { postgresUrl, url } from '@portal/config';
-import { defineServiceModule, ensureServiceStream, openServiceStore, transactionalStoreOf } from '@portal/kit';
+import {
+  defineServiceModule,
+  ensureServiceStream,
+  openServiceStore,
+  transactionalStoreOf,
+  type TransactionalStore,
+} from '@portal/kit';
 import { createMailTransport, mailRelayCheck } from './adapters/smtp.adapter.ts';
 import { bellActions } from './bell/bell.actions.ts';
 import { bellConsumers } from './bell/bell.consumers.ts';
 import { bellSignalsOf } from './bell/bell-signals.ts';
 import { accessRequestRejectedConsumer } from './email/access-request-rejected.consumer.ts';
 import { loadEmailTemplates } from './email/email-templates.ts';
+// e-mail for events, preferences, digests, unsubscribe, the e-mail log
+import { sendDigests } from './email/email-digest.ts';
+import { emailActions } from './email/email.actions.ts';
+import { emailConsumers } from './email/email.consumers.ts';
+import type { EmailDeliveryDeps } from './email/email-delivery.ts';
+import { preferencesActions } from './preferences/preferences.actions.ts';
 import { notificationsService } from './notifications.service.ts';
 import { notificationsMigrations } from './migrations/index.ts';
 
@@ -17,11 +29,42 @@ export const notificationsModule = defineServiceModule({
     SMTP_URL: url(['smtp', 'smtps']),
     NOTIFICATIONS_MAIL_FROM: z.string().trim().min(3).max(300).default('"Customer Portal" <no-reply@portal.invalid>'),
     PORTAL_PRODUCT_NAME: z.string().trim().min(1).max(100).default('Customer Portal'),
+    // ---- e-mail for events, preferences, digests ----
+    PORTAL_PUBLIC_URL: url(['http', 'https']).default('http://localhost:8080'),
+    NOTIFICATIONS_UNSUBSCRIBE_SECRET: z
+      .string()
+      .min(32, 'at least 32 characters (e.g. `openssl rand -base64 48`): it signs the unsubscribe links'),
+    NOTIFICATIONS_TEMPLATE_DIR: z.string().trim().min(1).optional(),
+    NOTIFICATIONS_DIGEST_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .max(7 * 86_400_000)
+      .default(86_400_000),
   }),
   async create({ env, nats, logger, durable, broker }) {
     const mail = createMailTransport(env.SMTP_URL);
-    const render = loadEmailTemplates();
+    const templates = loadEmailTemplates(env.NOTIFICATIONS_TEMPLATE_DIR);
+    const { render } = templates;
     const signals = bellSignalsOf(broker, logger);
+    // The e-mail delivery writes `failed` rows through the store, which opens with the consumers.
+    const openedStore: { current?: TransactionalStore } = {};
+    const opened = () => {
+      if (!openedStore.current) throw new Error('notifications: the store is not open yet');
+      return openedStore.current;
+    };
+    const emailStore: TransactionalStore = { read: () => opened().read(), change: (work) => opened().change(work) };
+    const delivery: EmailDeliveryDeps = {
+      mail,
+      render,
+      settings: {
+        from: env.NOTIFICATIONS_MAIL_FROM,
+        productName: env.PORTAL_PRODUCT_NAME,
+        publicUrl: env.PORTAL_PUBLIC_URL.replace(/\/+$/, ''),
+        unsubscribeSecret: env.NOTIFICATIONS_UNSUBSCRIBE_SECRET,
+      },
+      store: emailStore,
+    };
     // The consumers read identity's stream: create it if notifications starts first (same settings as identity's).
     await ensureServiceStream(await nats.jetstreamManager(), 'identity', { maxAgeMs: durable.streamMaxAgeMs });
     const store = await openServiceStore({
@@ -38,15 +81,30 @@ export const notificationsModule = defineServiceModule({
           settings: { from: env.NOTIFICATIONS_MAIL_FROM, productName: env.PORTAL_PRODUCT_NAME },
         }),
         ...bellConsumers({ broker, signals }),
+        // e-mail for events (preferences decide: now, the digest, or not)
+        ...emailConsumers({ ...delivery, broker }),
       ],
     });
+    openedStore.current = transactionalStoreOf(store.orm);
+    const digestSweep = setInterval(() => {
+      sendDigests(emailStore, delivery).catch((error: unknown) =>
+        logger.warn({ err: error }, 'notifications: the digest sweep failed; held e-mails wait for the next one'),
+      );
+    }, env.NOTIFICATIONS_DIGEST_INTERVAL_MS);
+    digestSweep.unref();
     const readiness = { ...store.readiness, smtp: mailRelayCheck(mail) };
     return {
       schemas: [
-        notificationsService(readiness, store.durableStatus, bellActions(transactionalStoreOf(store.orm), signals)),
+        notificationsService(readiness, store.durableStatus, {
+          ...bellActions(transactionalStoreOf(store.orm), signals),
+          // e-mail preferences, unsubscribe, the e-mail log and templates
+          ...preferencesActions(emailStore, env.NOTIFICATIONS_UNSUBSCRIBE_SECRET),
+          ...emailActions(emailStore, templates, delivery),
+        }),
       ],
       readiness,
       async stop() {
+        clearInterval(digestSweep);
         mail.close();
         await store.stop();
       },

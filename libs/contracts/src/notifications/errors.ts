@@ -7,5 +7,15 @@ export const notificationsErrors = defineErrorTable({
     kind: 'forbidden',
     message: 'Only a signed-in staff user or contact has a bell.',
   },
+  // ---- e-mail: unsubscribe links and templates ----
+  UNSUBSCRIBE_TOKEN_INVALID: {
+    kind: 'bad_request',
+    message: 'This unsubscribe link is not valid; use the link of a recent e-mail or your notification settings.',
+  },
+  EMAIL_TEMPLATE_NOT_FOUND: { kind: 'not_found', message: 'No such e-mail template.' },
+  EMAIL_TEMPLATE_DATA_INVALID: {
+    kind: 'bad_request',
+    message: 'The template cannot be rendered with these values (one it uses is missing).',
+  },
 });
 export type NotificationsErrorCode = keyof typeof notificationsErrors;

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream';
 import type moleculer from 'moleculer';
 import { actionContracts, type ActionName, type HttpBinding } from '@portal/contracts';
 import { call, type CallerMeta } from '@portal/kit';
-import { readJsonObject, limitedCsvStream } from './request-body.ts';
+import { limitedCsvStream, mediaTypeOf, readJsonObject, readOneClickForm } from './request-body.ts';
 import { apiPrefix, assembleParams, readsQuery, refuseUnknownBodyFields } from './request-params.ts';
 import { requestIdOf } from './request-id.ts';
 import type { RequestWithClientAddress } from './client-address.ts';
@@ -111,7 +111,11 @@ async function serveContractRoute(
     answer.catch(() => {}); // the race below reports whichever fails first
     result = await Promise.race([answer, upload.exceeded]);
   } else {
-    const body = readsQuery(binding.method) ? {} : await readJsonObject(request, options.jsonBodyLimitBytes);
+    const body = readsQuery(binding.method)
+      ? {}
+      : binding.body === 'one-click' && mediaTypeOf(request) === 'application/x-www-form-urlencoded'
+        ? await readOneClickForm(request, options.jsonBodyLimitBytes)
+        : await readJsonObject(request, options.jsonBodyLimitBytes);
     refuseUnknownBodyFields(actionContracts[action].params, body);
     const params = assembleParams(binding, { pathname: url.pathname, search: url.search, body });
     result = await call(caller, action, params as never, { meta });

@@ -94,6 +94,18 @@ export async function readJsonObject(request: IncomingMessage, limitBytes: numbe
   return value as Record<string, unknown>;
 }
 
+/**
+ * The RFC 8058 one-click form a mail client POSTs to a `List-Unsubscribe` URL: exactly
+ * `List-Unsubscribe=One-Click`, which carries nothing for the action (`{}`); anything else 400
+ * `INVALID_BODY`.
+ */
+export async function readOneClickForm(request: IncomingMessage, limitBytes: number): Promise<Record<string, unknown>> {
+  const form = new URLSearchParams((await readBodyWithin(request, limitBytes)).toString('utf8'));
+  const fields = [...form.entries()];
+  if (fields.length !== 1 || form.get('List-Unsubscribe') !== 'One-Click') throw gatewayError('INVALID_BODY');
+  return {};
+}
+
 /** A CSV upload, passed on as a stream that fails with 413 once it passes `limitBytes`. */
 export interface LimitedStream {
   stream: Transform;

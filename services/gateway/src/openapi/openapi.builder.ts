@@ -223,7 +223,18 @@ function operationOf(
     const schema: JsonSchema = { ...input, properties: bodyProperties, additionalProperties: false };
     if (bodyRequired.length > 0) schema.required = bodyRequired;
     else delete schema.required;
-    operation.requestBody = { required: bodyRequired.length > 0, content: { 'application/json': { schema } } };
+    const content: Record<string, unknown> = { 'application/json': { schema } };
+    if (binding.body === 'one-click') {
+      content['application/x-www-form-urlencoded'] = {
+        schema: {
+          type: 'object',
+          properties: { 'List-Unsubscribe': { const: 'One-Click' } },
+          required: ['List-Unsubscribe'],
+          additionalProperties: false,
+        },
+      };
+    }
+    operation.requestBody = { required: bodyRequired.length > 0, content };
   }
 
   const status = String(binding.successStatus ?? 200);

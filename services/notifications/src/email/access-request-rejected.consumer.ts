@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import { defineConsumer, type ConsumerDefinition } from '@portal/kit';
-import { logEmail, wasMailed } from './email-log.repository.ts';
-import type { EmailTemplateName, RenderedEmail } from './email-templates.ts';
+import { recordEmail, wasMailed } from './email-log.repository.ts';
+import type { EmailTemplateName, RenderEmail } from './email-templates.ts';
 
 const template: EmailTemplateName = 'access-request-rejected';
 
@@ -13,11 +13,12 @@ export interface MailSettings {
 /**
  * The polite e-mail to someone whose access request staff rejected. Sent at least once: the log
  * row commits with the event's inbox row, so a crash between the SMTP answer and that commit
- * sends it again on redelivery; any later redelivery finds the row and sends nothing.
+ * sends it again on redelivery; any later redelivery finds the row and sends nothing. No
+ * preference governs it (the requester is nobody's recipient yet), so it has no unsubscribe link.
  */
 export function accessRequestRejectedConsumer(deps: {
   mail: Transporter;
-  render: (name: EmailTemplateName, data: Record<string, unknown>) => RenderedEmail;
+  render: RenderEmail;
   settings: MailSettings;
 }): ConsumerDefinition {
   return defineConsumer({
@@ -26,7 +27,7 @@ export function accessRequestRejectedConsumer(deps: {
     async handle(event, em) {
       const { decision, requester } = event.data;
       if (decision !== 'rejected' || !requester) return;
-      if (await wasMailed(em, event.id, template)) return;
+      if (await wasMailed(em, event.id, template, requester.email)) return;
       const email = deps.render(template, {
         name: requester.name,
         company: requester.company,
@@ -35,11 +36,14 @@ export function accessRequestRejectedConsumer(deps: {
       const sent = (await deps.mail.sendMail({ from: deps.settings.from, to: requester.email, ...email })) as {
         messageId?: string;
       };
-      await logEmail(em, {
+      await recordEmail(em, {
         eventId: event.id,
         template,
-        recipient: requester.email,
+        eventType: null,
+        recipient: null,
+        address: requester.email,
         subject: email.subject,
+        status: 'sent',
         messageId: sent.messageId ?? null,
       });
     },

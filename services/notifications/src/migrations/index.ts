@@ -1,6 +1,12 @@
 import type { MigrationClass } from '@portal/kit';
 import { EmailLogMigration } from './20261202200000-email-log.migration.ts';
 import { BellMigration } from './20261225100000-bell.migration.ts';
+import { EmailPreferencesMigration } from './20261226100000-email-preferences.migration.ts';
 
 /** Append-only: a landed migration is never edited; the durable-event tables come from the kit. */
-export const notificationsMigrations: MigrationClass[] = [EmailLogMigration, BellMigration];
+export const notificationsMigrations: MigrationClass[] = [
+  EmailLogMigration,
+  BellMigration,
+  // e-mail preferences, digests, the log's status
+  EmailPreferencesMigration,
+];

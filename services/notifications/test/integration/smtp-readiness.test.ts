@@ -87,6 +87,7 @@ describe('notifications SMTP readiness', () => {
     const env = notificationsModule.env.parse({
       NOTIFICATIONS_DATABASE_URL: stackEnv().NOTIFICATIONS_DATABASE_URL,
       SMTP_URL: smtpUrl('portal', 'relay-pass'),
+      NOTIFICATIONS_UNSUBSCRIBE_SECRET: 'smtp-readiness-test-unsubscribe-secret-0123456789',
     });
     instance = await notificationsModule.create({
       broker: service,

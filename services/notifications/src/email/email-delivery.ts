@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Transporter } from 'nodemailer';
+import type { EmailEventType, NotificationRecipient } from '@portal/contracts';
+import type { TransactionalStore } from '@portal/kit';
+import { deliveryOf } from '../preferences/preferences.repository.ts';
+import { emailStatusOf, recordEmail } from './email-log.repository.ts';
+import type { EmailRecipient } from './email-recipients.ts';
+import type { EmailTemplateName, RenderEmail, RenderedEmail } from './email-templates.ts';
+import { signUnsubscribeToken, type UnsubscribeScope } from './unsubscribe-token.ts';
+
+export interface EmailSettings {
+  from: string;
+  productName: string;
+  /** `PORTAL_PUBLIC_URL` without a trailing slash: links and the unsubscribe URL start with it. */
+  publicUrl: string;
+  unsubscribeSecret: string;
+}
+
+export interface EmailDeliveryDeps {
+  mail: Transporter;
+  render: RenderEmail;
+  settings: EmailSettings;
+  /** For the `failed` row, written outside the event's transaction (which rolls back). */
+  store: TransactionalStore;
+}
+
+/** One e-mail an event causes, before preferences decide what becomes of it. */
+export interface EmailMessage {
+  to: EmailRecipient;
+  eventType: EmailEventType;
+  template: EmailTemplateName;
+  data: Record<string, unknown>;
+  /** An app path, `/portal/...` or `/admin/...`. */
+  path: string;
+  /** One line for the digest. */
+  summary: string;
+}
+
+export const unsubscribeUrlOf = (settings: EmailSettings, recipient: NotificationRecipient, scope: UnsubscribeScope) =>
+  `${settings.publicUrl}/api/v1/public/unsubscribe/${signUnsubscribeToken(settings.unsubscribeSecret, { recipient, scope })}`;
+
+/** RFC 2369 and RFC 8058: mail clients show "Unsubscribe" and POST to the URL in one click. */
+export const listUnsubscribeHeaders = (unsubscribeUrl: string) => ({
+  'List-Unsubscribe': `<${unsubscribeUrl}>`,
+  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+});
+
+export async function sendEmail(
+  deps: EmailDeliveryDeps,
+  address: string,
+  email: RenderedEmail,
+  unsubscribeUrl: string,
+): Promise<string | null> {
+  const sent = (await deps.mail.sendMail({
+    from: deps.settings.from,
+    to: address,
+    ...email,
+    headers: listUnsubscribeHeaders(unsubscribeUrl),
+  })) as { messageId?: string };
+  return sent.messageId ?? null;
+}
+
+const settled = new Set(['sent', 'held', 'suppressed']);
+
+/**
+ * Delivers one message of an event by the recipient's preference, in the event's transaction:
+ * `off` logs it suppressed, `daily-digest` holds it for the sweep (both with the event's inbox
+ * row), `immediately` sends it and commits its `sent` row at once. The row per (event, template,
+ * address) makes a redelivery do nothing for a message already settled; a failed send is logged
+ * `failed` (in its own transaction) and thrown, so the consumer retries.
+ */
+export async function deliverEmail(
+  em: EntityManager,
+  deps: EmailDeliveryDeps,
+  eventId: string,
+  message: EmailMessage,
+): Promise<void> {
+  const { to, template, eventType } = message;
+  const previous = await emailStatusOf(em, eventId, template, to.address);
+  if (previous && settled.has(previous)) return;
+
+  const link = `${deps.settings.publicUrl}${message.path}`;
+  const unsubscribeUrl = unsubscribeUrlOf(deps.settings, to.recipient, eventType);
+  const email = deps.render(template, {
+    ...message.data,
+    productName: deps.settings.productName,
+    recipientName: to.name ?? 'there',
+    link,
+    unsubscribeUrl,
+  });
+  const record = { eventId, template, eventType, recipient: to.recipient, address: to.address, subject: email.subject };
+
+  const delivery = await deliveryOf(em, to.recipient, eventType);
+  if (delivery === 'off') {
+    await recordEmail(em, { ...record, status: 'suppressed' });
+    return;
+  }
+  if (delivery === 'daily-digest') {
+    const logId = await recordEmail(em, { ...record, status: 'held' });
+    await em.execute(
+      `insert into email_digest_item (id, email_log_id, recipient_kind, recipient_id, address, event_type, summary, link)
+       values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [randomUUID(), logId, to.recipient.kind, to.recipient.id, to.address, eventType, message.summary, link],
+    );
+    return;
+  }
+  let messageId: string | null;
+  try {
+    messageId = await sendEmail(deps, to.address, email, unsubscribeUrl);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.slice(0, 500) : 'send failed';
+    await deps.store.change((tx) => recordEmail(tx, { ...record, status: 'failed', error: reason })).catch(() => {});
+    throw error;
+  }
+  // Its own transaction, committed at once: if a later recipient's send fails and the event is
+  // retried, this one is found `sent` and not mailed again.
+  await deps.store.change((tx) => recordEmail(tx, { ...record, status: 'sent', messageId }));
+}
