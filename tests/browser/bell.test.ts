@@ -106,9 +106,33 @@ describe('the bell in both apps', () => {
       {},
     );
     contact = { id: created.id, email, password: enabled.credentials.password };
-    // Every staff manager hears of every answered request: what earlier runs left unread is read first.
-    await staffCall('POST', '/admin/notifications/read-all', {}, 'staffManager');
+    await settleManagersBell();
   });
+
+  /**
+   * Every staff manager hears of every answered request and returned or received submittal, and the
+   * notifications consumers start on whatever earlier suites left in the streams: wait until they
+   * have caught up (the status shows no pending message), then read everything, so the manager's
+   * bell starts at 0 and counts only this test's answers.
+   */
+  async function settleManagersBell(): Promise<void> {
+    const token = await devAccessToken(keycloakUrl, 'staffAdmin');
+    type Status = { services?: { notifications?: { consumers?: { pending: number; ackPending: number }[] } } };
+    const caughtUp = async () => {
+      const status = (await (
+        await fetch(`${system.gatewayUrl}/api/v1/status`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as Status;
+      const consumers = status.services?.notifications?.consumers ?? [];
+      return consumers.length > 0 && consumers.every((consumer) => consumer.pending + consumer.ackPending === 0);
+    };
+    // A plain loop: this also runs in beforeAll, where expect.poll is not allowed.
+    const deadline = Date.now() + 90_000;
+    while (!(await caughtUp())) {
+      if (Date.now() > deadline) throw new Error('the notifications consumers did not catch up within 90 s');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await staffCall('POST', '/admin/notifications/read-all', {}, 'staffManager');
+  }
   afterAll(async () => {
     await browser?.close();
     await system?.stop();
@@ -150,6 +174,7 @@ describe('the bell in both apps', () => {
   });
 
   it('rings the staff manager’s bell when the contact answers, leads to the account’s requests, and reads all', async () => {
+    await settleManagersBell();
     ({ page: managerPage } = await newPerson(browser));
     const manager = managerPage;
     await signInAsStaff(manager, system.gatewayUrl, 'staffManager', 'accounts');
