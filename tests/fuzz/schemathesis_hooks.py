@@ -114,6 +114,16 @@ def flatmap_query(ctx, query):
     return _with_hostile_string(query, _HOSTILE_QUERY) if isinstance(query, dict) else st.just(query)
 
 
+def _accepts_form(ctx):
+    """Whether the operation also takes a form body (the one-click unsubscribe): a form, like a URL,
+    has no UTF-8 form for a lone surrogate, so only the JSON-safe hostile strings go there."""
+    definition = getattr(getattr(ctx.operation, "definition", None), "raw", None) or {}
+    content = (definition.get("requestBody") or {}).get("content") or {}
+    return any("x-www-form-urlencoded" in media for media in content)
+
+
 @schemathesis.hook
 def flatmap_body(ctx, body):
-    return _with_hostile_string(body, _HOSTILE_BODY) if isinstance(body, (dict, list)) else st.just(body)
+    if not isinstance(body, (dict, list)):
+        return st.just(body)
+    return _with_hostile_string(body, _HOSTILE_QUERY if _accepts_form(ctx) else _HOSTILE_BODY)
