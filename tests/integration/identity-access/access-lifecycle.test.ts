@@ -61,12 +61,12 @@ describe('access lifecycle against real Keycloak', () => {
     expect(enabled.contact.access.status).toBe('enabled');
     expect(enabled.contact.access.identityUserId).toBeTruthy();
     const { password } = enabled.credentials;
-    expect(await portalLogin(keycloakUrl, person.email as string, password)).toBe(200);
+    expect(await portalLogin(keycloakUrl, person.email as string, password)).toBe('signed-in');
     expect((await kcUser(person.id))?.attributes?.['accountId']).toEqual([accountId]);
 
     const revoked = await harness.call('identity.revokeAccess', { contactId: person.id });
     expect(revoked.access.status).toBe('disabled');
-    expect(await portalLogin(keycloakUrl, person.email as string, password)).not.toBe(200);
+    expect(await portalLogin(keycloakUrl, person.email as string, password)).not.toBe('signed-in');
     const nats = await connect({ servers: requireStackVar('NATS_URL') });
     try {
       const kv = await nats.jetstream().views.kv(REVOCATION_BUCKET);
@@ -78,7 +78,7 @@ describe('access lifecycle against real Keycloak', () => {
 
     const reenabled = await harness.call('identity.reenableAccess', { contactId: person.id });
     expect(reenabled.access.status).toBe('enabled');
-    expect(await portalLogin(keycloakUrl, person.email as string, password)).toBe(200);
+    expect(await portalLogin(keycloakUrl, person.email as string, password)).toBe('signed-in');
 
     const actions = await eventually(async () => {
       const list = await auditActions(person.id);
@@ -106,8 +106,8 @@ describe('access lifecycle against real Keycloak', () => {
     });
     const fresh = reset.credentials?.password as string;
     expect(fresh).not.toBe(credentials.password);
-    expect(await portalLogin(keycloakUrl, person.email as string, credentials.password)).not.toBe(200);
-    expect(await portalLogin(keycloakUrl, person.email as string, fresh)).toBe(200);
+    expect(await portalLogin(keycloakUrl, person.email as string, credentials.password)).not.toBe('signed-in');
+    expect(await portalLogin(keycloakUrl, person.email as string, fresh)).toBe('signed-in');
 
     await harness.call('identity.resetPassword', { contactId: person.id, delivery: 'email', temporary: false });
     const mail = await waitForMail(requireStackVar('MAIL_CATCHER_URL'), person.email as string);
@@ -259,7 +259,7 @@ describe('access lifecycle against real Keycloak', () => {
       async () => ((await kcUser(classOff.id))?.username === newEmail ? true : undefined),
       'Keycloak username to follow the e-mail',
     );
-    expect(await portalLogin(keycloakUrl, newEmail, credentials.password)).toBe(200);
+    expect(await portalLogin(keycloakUrl, newEmail, credentials.password)).toBe('signed-in');
 
     // Archiving needs revoked access first; archiving then keeps the login shut (and cancels nothing left).
     await harness.call('identity.revokeAccess', { contactId: classOff.id });
@@ -267,6 +267,6 @@ describe('access lifecycle against real Keycloak', () => {
       .call('identity.reenableAccess', { contactId: classOff.id })
       .then(() => harness.call('identity.revokeAccess', { contactId: classOff.id }));
     await harness.call('directory.archiveContact', { contactId: classOff.id });
-    expect(await portalLogin(keycloakUrl, newEmail, credentials.password)).not.toBe(200);
+    expect(await portalLogin(keycloakUrl, newEmail, credentials.password)).not.toBe('signed-in');
   });
 });

@@ -60,14 +60,22 @@ export async function openIdentityHarness(overrides: Record<string, string> = {}
 }
 
 /** A password grant through the dev-only `portal-cli` client of realm portal: the HTTP status. */
-export async function portalLogin(keycloakUrl: string, username: string, password: string): Promise<number> {
+/**
+ * A direct-grant login at the portal realm: `'signed-in'`, or Keycloak's refusal with its status and
+ * reason (`'refused 401 invalid_grant: Invalid user credentials'`), so a failed check says why.
+ */
+export async function portalLogin(keycloakUrl: string, username: string, password: string): Promise<string> {
   const response = await fetch(`${keycloakUrl}/realms/portal/protocol/openid-connect/token`, {
     method: 'POST',
     body: new URLSearchParams({ grant_type: 'password', client_id: devCliClientId, username, password }),
     signal: AbortSignal.timeout(10_000),
   });
-  await response.body?.cancel();
-  return response.status;
+  if (response.ok) {
+    await response.body?.cancel();
+    return 'signed-in';
+  }
+  const refusal = (await response.json().catch(() => ({}))) as { error?: string; error_description?: string };
+  return `refused ${response.status} ${refusal.error ?? '?'}: ${refusal.error_description ?? ''}`;
 }
 
 export interface CapturedMail {
