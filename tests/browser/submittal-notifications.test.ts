@@ -7,6 +7,7 @@ import { apiClient, stackEnv } from '@portal/testing';
 import { launchBrowser, linksIn, mailboxOf, type CapturedMessage } from '@portal/testing/browser';
 import { pdfBytes, putToTicket } from '../support/document-files.ts';
 import type { ServiceSystem } from '../support/service-system.ts';
+import { bellOf, bellPanel, live, markPage, notificationsCaughtUp, stillSamePage } from './support/bell-ui.ts';
 import { newPerson, reviewScreen, signInAsContact, signInAsStaff, startWebSystem } from './support/web-ui.ts';
 
 interface Created {
@@ -23,18 +24,6 @@ interface Contact {
   email: string;
   password: string;
 }
-
-/** How soon a live notification must show on the bell, without a reload. */
-const live = { timeout: 5_000 };
-
-/** The bell in the header, by the name that says its count ("Notifications, 1 unread"). */
-const bellOf = (page: Page, unread: number) =>
-  page.getByRole('banner').getByRole('button', { name: `Notifications, ${unread} unread`, exact: true });
-const bellPanel = (page: Page) => page.getByRole('dialog', { name: 'Notifications' });
-
-/** Marks the page, so a later check can tell it was never reloaded. */
-const markPage = (page: Page) => page.evaluate('window.__sameDocument = true');
-const stillSamePage = (page: Page) => page.evaluate<boolean>('window.__sameDocument === true');
 
 /** Opens the bell and reads everything in it ("Mark all as read" when there is something unread). */
 async function readAll(page: Page): Promise<void> {
@@ -147,29 +136,6 @@ describe('submittals ring the bell and send e-mail', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     return version.id;
-  }
-
-  /**
-   * The notifications consumers start on whatever earlier suites left in the streams, and an event
-   * that decides "no e-mail" leaves nothing to wait for: wait until every consumer shows no pending
-   * and no unacknowledged message, so everything sent so far has been decided.
-   */
-  async function notificationsCaughtUp(): Promise<void> {
-    const token = await devAccessToken(keycloakUrl, 'staffAdmin');
-    type Status = { services?: { notifications?: { consumers?: { pending: number; ackPending: number }[] } } };
-    const caughtUp = async () => {
-      const status = (await (
-        await fetch(`${system.gatewayUrl}/api/v1/status`, { headers: { authorization: `Bearer ${token}` } })
-      ).json()) as Status;
-      const consumers = status.services?.notifications?.consumers ?? [];
-      return consumers.length > 0 && consumers.every((consumer) => consumer.pending + consumer.ackPending === 0);
-    };
-    // A plain loop: this also runs in beforeAll, where expect.poll is not allowed.
-    const deadline = Date.now() + 90_000;
-    while (!(await caughtUp())) {
-      if (Date.now() > deadline) throw new Error('the notifications consumers did not catch up within 90 s');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
   }
 
   /** The first message to `address` holding a link to `url` (numbers repeat across runs and accounts; ids do not). */
@@ -353,7 +319,7 @@ describe('submittals ring the bell and send e-mail', () => {
     await bellOf(page, 1).waitFor(live);
     expect(await stillSamePage(page)).toBe(true);
 
-    await notificationsCaughtUp();
+    await notificationsCaughtUp(system.gatewayUrl, keycloakUrl);
     for (const address of [towerContact.email, groupContact.email]) {
       expect(await mailsAbout(address, sent.second)).toEqual([]);
       expect(await loggedFor(address, sent.second)).toEqual([]);
@@ -366,7 +332,7 @@ describe('submittals ring the bell and send e-mail', () => {
 
   it('the contact answers "Approved as noted": a staff manager’s bell rings live and the e-mail links to the admin page', async () => {
     // Every manager hears of every answer, and earlier suites leave events: start from a settled, read bell.
-    await notificationsCaughtUp();
+    await notificationsCaughtUp(system.gatewayUrl, keycloakUrl);
     await staffCall('POST', '/admin/notifications/read-all', {}, 'staffManager');
     ({ page: managerPage } = await newPerson(browser));
     const manager = managerPage;
@@ -431,7 +397,7 @@ describe('submittals ring the bell and send e-mail', () => {
     // Both contacts have the portal open, their bells read.
     const outsider = contactPage;
     await outsider.goto(`${system.gatewayUrl}/portal/submittals`);
-    await notificationsCaughtUp();
+    await notificationsCaughtUp(system.gatewayUrl, keycloakUrl);
     const { page: groupPage } = await newPerson(browser);
     await signInAsContact(groupPage, system.gatewayUrl, groupContact.email, groupContact.password, 'submittals');
     for (const page of [outsider, groupPage]) {
@@ -463,7 +429,7 @@ describe('submittals ring the bell and send e-mail', () => {
       .waitFor();
 
     // The contact whose scope leaves Annex out: once everything is decided, no bell and no e-mail.
-    await notificationsCaughtUp();
+    await notificationsCaughtUp(system.gatewayUrl, keycloakUrl);
     await bellOf(outsider, 0).waitFor();
     expect(await stillSamePage(outsider)).toBe(true);
     expect(
