@@ -6,23 +6,12 @@ import { apiClient, stackEnv } from '@portal/testing';
 import { launchBrowser } from '@portal/testing/browser';
 import { pdfBytes } from '../support/document-files.ts';
 import type { ServiceSystem } from '../support/service-system.ts';
+import { bellOf, bellPanel, live, markPage, notificationsCaughtUp, stillSamePage } from './support/bell-ui.ts';
 import { newPerson, reviewScreen, signInAsContact, signInAsStaff, startWebSystem } from './support/web-ui.ts';
 
 interface Created {
   id: string;
 }
-
-/** How soon a live notification must show on the bell, without a reload. */
-const live = { timeout: 5_000 };
-
-/** The bell in the header, by the name that says its count ("Notifications, 1 unread"). */
-const bellOf = (page: Page, unread: number) =>
-  page.getByRole('banner').getByRole('button', { name: `Notifications, ${unread} unread`, exact: true });
-const bellPanel = (page: Page) => page.getByRole('dialog', { name: 'Notifications' });
-
-/** Marks the page, so a later check can tell it was never reloaded. */
-const markPage = (page: Page) => page.evaluate('window.__sameDocument = true');
-const stillSamePage = (page: Page) => page.evaluate<boolean>('window.__sameDocument === true');
 
 // The bell, live, as the two people meet it: the real gateway (serving the build, holding the SSE
 // streams), identity, directory, documents and notifications processes with the stack's object
@@ -116,21 +105,7 @@ describe('the bell in both apps', () => {
    * bell starts at 0 and counts only this test's answers.
    */
   async function settleManagersBell(): Promise<void> {
-    const token = await devAccessToken(keycloakUrl, 'staffAdmin');
-    type Status = { services?: { notifications?: { consumers?: { pending: number; ackPending: number }[] } } };
-    const caughtUp = async () => {
-      const status = (await (
-        await fetch(`${system.gatewayUrl}/api/v1/status`, { headers: { authorization: `Bearer ${token}` } })
-      ).json()) as Status;
-      const consumers = status.services?.notifications?.consumers ?? [];
-      return consumers.length > 0 && consumers.every((consumer) => consumer.pending + consumer.ackPending === 0);
-    };
-    // A plain loop: this also runs in beforeAll, where expect.poll is not allowed.
-    const deadline = Date.now() + 90_000;
-    while (!(await caughtUp())) {
-      if (Date.now() > deadline) throw new Error('the notifications consumers did not catch up within 90 s');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await notificationsCaughtUp(system.gatewayUrl, keycloakUrl);
     await staffCall('POST', '/admin/notifications/read-all', {}, 'staffManager');
   }
   afterAll(async () => {

@@ -62,9 +62,13 @@ describe('notification e-mails', () => {
     return answer.body;
   };
 
-  async function sentSubmittal(notifyByEmail: boolean, expectedReturnDate = isoDate(14)): Promise<Submittal> {
+  async function sentSubmittal(
+    notifyByEmail: boolean,
+    expectedReturnDate = isoDate(14),
+    projectId = ids.projectId,
+  ): Promise<Submittal> {
     const document = await ok<{ id: string }>('POST', '/admin/documents', {
-      owner: { kind: 'project', id: ids.projectId },
+      owner: { kind: 'project', id: projectId },
       title: `Drawing ${randomUUID().slice(0, 6)}`,
       fileTypeId: ids.fileTypeId,
     });
@@ -81,7 +85,7 @@ describe('notification e-mails', () => {
       { sha256: sha256(bytes) },
     );
     const draft = await ok<Submittal>('POST', '/admin/submittals', {
-      projectId: ids.projectId,
+      projectId,
       purpose: 'for-approval',
       title: `Shop drawings ${randomUUID().slice(0, 4)}`,
       versionIds: [version.id],
@@ -140,6 +144,7 @@ describe('notification e-mails', () => {
     viewer = apiClient(system.gatewayUrl, () => viewerToken);
 
     const account = await ok<{ id: string }>('POST', '/admin/accounts', { number: `MAIL-${run}`, name: `Mail ${run}` });
+    ids.accountId = account.id;
     ids.projectId = (
       await ok<{ id: string }>('POST', `/admin/accounts/${account.id}/projects`, { code: 'P1', name: 'Plant' })
     ).id;
@@ -404,5 +409,56 @@ describe('notification e-mails', () => {
     });
     expect(received.text).toContain('with 1 file(s)');
     expect(linksIn(received)).toContain(`${publicUrl}/admin/incoming-submittals/${incoming.id}`);
+  });
+
+  it("mails a consolidated account's contact about a submittal sent on a member account's project, and rings its bell", async () => {
+    // The group's contact is enabled with the default scope (all sites and projects): it sees its
+    // members' projects, so the submittal's e-mail and bell reach it as they reach the member's contacts.
+    const group = await ok<{ id: string }>('POST', '/admin/accounts', {
+      number: `MAIL-G-${run}`,
+      name: `Mail group ${run}`,
+      kind: 'consolidated',
+    });
+    const memberProject = await ok<{ id: string }>('POST', `/admin/accounts/${ids.accountId}/projects`, {
+      code: 'P2',
+      name: 'Annex',
+    });
+    await ok('PATCH', `/admin/accounts/${ids.accountId}`, { consolidatedAccountId: group.id });
+    const login = await createTemporaryLogin(keycloakAdminOf(env), 'portal', { usernamePrefix: 'e2e-mail-group' });
+    logins.push(login);
+    const groupContact = await ok<{ id: string }>('POST', `/admin/accounts/${group.id}/contacts`, {
+      firstName: 'Gus',
+      lastName: `Group ${run}`,
+      email: login.username,
+    });
+    await call(bus, 'directory.applyAccessTransition', {
+      contactId: groupContact.id,
+      to: 'enabled',
+      identityUserId: login.subject,
+    });
+    expect(await call(bus, 'directory.listContactsSeeingProject', { projectId: memberProject.id })).toMatchObject({
+      contactIds: expect.arrayContaining([groupContact.id]),
+    });
+
+    const submittal = await sentSubmittal(true, isoDate(14), memberProject.id);
+    const groupAddress = login.username.toLowerCase();
+    const mail = await waitForMail(groupAddress, submittal.number);
+    expect(mail.subject).toBe(`Submittal ${submittal.number} rev ${submittal.revision}: ${submittal.title}`);
+    expect(linksIn(mail)).toContain(`${publicUrl}/portal/submittals/${submittal.id}`);
+    const groupToken = await login.accessToken();
+    const groupPortal = apiClient(system.gatewayUrl, () => groupToken);
+    // The link lands: the group's contact opens the member's submittal in the portal.
+    const opened = await groupPortal.request<Submittal>('GET', `/portal/submittals/${submittal.id}`);
+    expect(opened.status, opened.text).toBe(200);
+    const bell = await eventually('the group contact’s notification', async () => {
+      const page = await ok<{ items: { title: string; link: string }[] }>(
+        'GET',
+        '/portal/notifications',
+        undefined,
+        groupPortal,
+      );
+      return page.items.find((item) => item.title.includes(submittal.number));
+    });
+    expect(bell.link).toBe(`/portal/submittals/${submittal.id}`);
   });
 });

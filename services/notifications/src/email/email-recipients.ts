@@ -65,32 +65,20 @@ export async function requestedContactRecipients(
   return recipients.filter((recipient) => recipient !== null);
 }
 
-/** The account's enabled contacts who see the project (its sent submittals show to exactly them). */
+/**
+ * The contacts who see the project by the directory's one visibility rule (the same list the bell
+ * rings, so a consolidated account's contacts are told about its members' projects), with an address.
+ */
 export async function projectContactRecipients(
   broker: moleculer.ServiceBroker,
-  accountId: string,
   projectId: string,
 ): Promise<EmailRecipient[]> {
+  const { contactIds } = await call(broker, 'directory.listContactsSeeingProject', { projectId });
   const recipients: EmailRecipient[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await call(broker, 'directory.listContacts', {
-      accountId,
-      accessStatus: 'enabled',
-      limit: 100,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const contact of page.items) {
-      if (!contact.email || contact.archivedAt) continue;
-      const scope = await scopeOf(broker, contact.id);
-      if (!scope?.accessEnabled || !scope.projectIds.includes(projectId)) continue;
-      recipients.push({
-        recipient: { kind: 'contact', id: contact.id },
-        address: contact.email,
-        name: `${contact.firstName} ${contact.lastName}`.trim(),
-      });
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  // One at a time: a project's contacts are few, and the directory is not flooded by a burst of events.
+  for (const contactId of contactIds) {
+    const recipient = await contactEmailRecipient(broker, contactId);
+    if (recipient) recipients.push(recipient);
+  }
   return recipients;
 }

@@ -55,7 +55,7 @@ export function emailConsumers(deps: EmailConsumerDeps): ConsumerDefinition[] {
           case 'submittals.submittal.sent': {
             const data = event.data;
             if (!data.notifyByEmail) return;
-            const contacts = await projectContactRecipients(broker, data.accountId, data.projectId);
+            const contacts = await projectContactRecipients(broker, data.projectId);
             await deliverToEach(em, deps, event.id, contacts, {
               eventType: 'submittal.sent',
               template: 'submittal-sent',

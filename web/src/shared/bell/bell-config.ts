@@ -26,6 +26,10 @@ export const appBells = {
     staleOnArrival: {
       'document-request.fulfilled': ['documents.listDocumentRequests'],
       'access-request.received': ['identity.listAccessRequests'],
+      // A submittal's page and lists, and the navigation's unprocessed count.
+      'submittal.returned': ['submittals.listSubmittals', 'submittals.getSubmittal'],
+      'submittal.overdue': ['submittals.listSubmittals', 'submittals.getSubmittal'],
+      'submittal.received': ['submittals.listIncomingQueue', 'submittals.listIncomingSubmittals'],
     },
   },
   portal: {
@@ -37,6 +41,7 @@ export const appBells = {
     staleOnArrival: {
       // The Requests screen and the navigation's open count.
       'document-request.created': ['documents.listPortalDocumentRequests'],
+      'submittal.sent': ['submittals.listPortalSubmittals'],
     },
   },
 } as const satisfies Record<WebApp, BellConfig>;
