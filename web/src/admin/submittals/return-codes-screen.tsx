@@ -181,78 +181,81 @@ function ReturnCodesForm({ saved }: { saved: ReturnCodeList }) {
         })}
       >
         <Stack gap="sm">
-          <Table aria-label="Return codes" verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={140}>Code</Table.Th>
-                <Table.Th>Label</Table.Th>
-                <Table.Th w={190}>Completes the stage</Table.Th>
-                <Table.Th w={120}>
-                  <VisuallyHidden>Order and removal</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((row, index) => {
-                const name = `row ${index + 1}`;
-                return (
-                  <Table.Tr key={row.key}>
-                    <Table.Td style={{ verticalAlign: 'top' }}>
-                      <TextInput
-                        aria-label={`Code, ${name}`}
-                        maxLength={10}
-                        {...form.getInputProps(`codes.${index}.code`)}
-                        onChange={(event) =>
-                          form.setFieldValue(`codes.${index}.code`, event.currentTarget.value.toUpperCase())
-                        }
-                      />
-                    </Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>
-                      <TextInput aria-label={`Label, ${name}`} {...form.getInputProps(`codes.${index}.label`)} />
-                    </Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>
-                      <Switch
-                        mt={6}
-                        aria-label={`Completes the stage, ${name}`}
-                        {...form.getInputProps(`codes.${index}.stageComplete`, { type: 'checkbox' })}
-                      />
-                    </Table.Td>
-                    <Table.Td style={{ verticalAlign: 'top' }}>
-                      <Group gap={4} wrap="nowrap" justify="flex-end">
-                        <ActionIcon
-                          variant="subtle"
-                          aria-label={`Move ${name} up`}
-                          disabled={index === 0}
-                          onClick={() => move(index, index - 1)}
-                        >
-                          <IconArrowUp size={16} aria-hidden />
-                        </ActionIcon>
-                        <ActionIcon
-                          variant="subtle"
-                          aria-label={`Move ${name} down`}
-                          disabled={index === rows.length - 1}
-                          onClick={() => move(index, index + 1)}
-                        >
-                          <IconArrowDown size={16} aria-hidden />
-                        </ActionIcon>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Remove ${name}`}
-                          onClick={() => {
-                            form.clearErrors();
-                            form.removeListItem('codes', index);
-                          }}
-                        >
-                          <IconTrash size={16} aria-hidden />
-                        </ActionIcon>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
+          {/* On a phone the rows scroll sideways rather than squeeze the labels to a few letters. */}
+          <Table.ScrollContainer minWidth={640}>
+            <Table aria-label="Return codes" verticalSpacing="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th w={140}>Code</Table.Th>
+                  <Table.Th>Label</Table.Th>
+                  <Table.Th w={190}>Completes the stage</Table.Th>
+                  <Table.Th w={120}>
+                    <VisuallyHidden>Order and removal</VisuallyHidden>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((row, index) => {
+                  const name = `row ${index + 1}`;
+                  return (
+                    <Table.Tr key={row.key}>
+                      <Table.Td style={{ verticalAlign: 'top' }}>
+                        <TextInput
+                          aria-label={`Code, ${name}`}
+                          maxLength={10}
+                          {...form.getInputProps(`codes.${index}.code`)}
+                          onChange={(event) =>
+                            form.setFieldValue(`codes.${index}.code`, event.currentTarget.value.toUpperCase())
+                          }
+                        />
+                      </Table.Td>
+                      <Table.Td style={{ verticalAlign: 'top' }}>
+                        <TextInput aria-label={`Label, ${name}`} {...form.getInputProps(`codes.${index}.label`)} />
+                      </Table.Td>
+                      <Table.Td style={{ verticalAlign: 'top' }}>
+                        <Switch
+                          mt={6}
+                          aria-label={`Completes the stage, ${name}`}
+                          {...form.getInputProps(`codes.${index}.stageComplete`, { type: 'checkbox' })}
+                        />
+                      </Table.Td>
+                      <Table.Td style={{ verticalAlign: 'top' }}>
+                        <Group gap={4} wrap="nowrap" justify="flex-end">
+                          <ActionIcon
+                            variant="subtle"
+                            aria-label={`Move ${name} up`}
+                            disabled={index === 0}
+                            onClick={() => move(index, index - 1)}
+                          >
+                            <IconArrowUp size={16} aria-hidden />
+                          </ActionIcon>
+                          <ActionIcon
+                            variant="subtle"
+                            aria-label={`Move ${name} down`}
+                            disabled={index === rows.length - 1}
+                            onClick={() => move(index, index + 1)}
+                          >
+                            <IconArrowDown size={16} aria-hidden />
+                          </ActionIcon>
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={`Remove ${name}`}
+                            onClick={() => {
+                              form.clearErrors();
+                              form.removeListItem('codes', index);
+                            }}
+                          >
+                            <IconTrash size={16} aria-hidden />
+                          </ActionIcon>
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
           {listError ? (
             <Text size="sm" c="red" role="alert">
               {listError}
