@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
+  AuditEntry,
   IncomingQueueEntry,
   IncomingSubmittal,
   PortalIncomingSubmittal,
@@ -345,6 +346,66 @@ describe('submittals API', () => {
       400,
       'VALIDATION_FAILED',
     );
+  });
+
+  it("records a replace and a reset of an account's return codes in its audit trail, with the lists before and after", async () => {
+    const account = await ok<{ id: string }>('POST', '/admin/accounts', { number: `RC-${run}`, name: `Codes ${run}` });
+    const codesPath = `/admin/accounts/${account.id}/return-codes`;
+    const defaults = (await ok<ReturnCodeList>('GET', codesPath)).codes;
+    const withF: ReturnCode[] = [...defaults, { code: 'F', label: 'Void by customer', stageComplete: false }];
+
+    const replaced = await staff.request<ReturnCodeList>('PUT', codesPath, { body: { codes: withF } });
+    expect(replaced.status, replaced.text).toBe(200);
+    expect(replaced.body).toMatchObject({ isDefault: false, codes: withF });
+    const reset = await staff.request<ReturnCodeList>('POST', `${codesPath}/reset`, {});
+    expect(reset.status, reset.text).toBe(200);
+    expect(reset.body).toMatchObject({ isDefault: true, codes: defaults });
+    // Resetting a list already on the default changes nothing, so nothing is recorded.
+    await ok('POST', `${codesPath}/reset`);
+    // A repeated code is refused at the row that repeats it, so a form can show it there.
+    const repeated = await staff.request('PUT', codesPath, {
+      body: { codes: [withF[0], { ...withF[1], code: 'A' }] },
+    });
+    expect(repeated.status).toBe(400);
+    expect(repeated.body).toMatchObject({
+      error: {
+        code: 'VALIDATION_FAILED',
+        details: [{ path: 'codes.1.code', message: expect.stringContaining('A is') }],
+      },
+    });
+
+    expect(await outboxTypes('accountId', account.id)).toEqual([
+      'submittals.return-codes.changed',
+      'submittals.return-codes.changed',
+    ]);
+    // The directory's consumer writes them into the account's trail, newest first.
+    const trail = async () =>
+      (await ok<{ items: AuditEntry[] }>('GET', `/admin/accounts/${account.id}/audit?limit=100`)).items.filter(
+        (entry) => entry.entity === 'return-codes',
+      );
+    await expect.poll(async () => (await trail()).length, { timeout: 20_000, interval: 250 }).toBe(2);
+    const staffActor = { kind: 'staff', userId: expect.any(String) };
+    expect(await trail()).toEqual([
+      expect.objectContaining({
+        entity: 'return-codes',
+        entityId: account.id,
+        accountId: account.id,
+        action: 'return-codes-reset',
+        actor: staffActor,
+        requestId: reset.headers.get('x-request-id'),
+        changes: { codes: { from: withF, to: defaults }, defaultList: { from: false, to: true } },
+      }),
+      expect.objectContaining({
+        entity: 'return-codes',
+        entityId: account.id,
+        accountId: account.id,
+        action: 'return-codes-changed',
+        actor: staffActor,
+        requestId: replaced.headers.get('x-request-id'),
+        changes: { codes: { from: defaults, to: withF }, defaultList: { from: true, to: false } },
+      }),
+    ]);
+    expect(replaced.headers.get('x-request-id')).toBeTruthy();
   });
 
   it("answers 404 to another account's contact, for a hidden project and for drafts and voided ones", async () => {

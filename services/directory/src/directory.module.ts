@@ -3,6 +3,7 @@ import { postgresUrl } from '@portal/config';
 import { defineServiceModule, openServiceStore } from '@portal/kit';
 import { documentsAccessAuditConsumer } from './audit/documents-events.consumer.ts';
 import { identityEventsAuditConsumer, identitySelfServiceAuditConsumer } from './audit/identity-events.consumer.ts';
+import { submittalsReturnCodesAuditConsumer } from './audit/submittals-events.consumer.ts';
 import { directoryService } from './directory.service.ts';
 import { importLimitsEnv, importLimitsOf } from './imports/import-limits.ts';
 import { directoryMigrations } from './migrations/index.ts';
@@ -18,7 +19,12 @@ export const directoryModule = defineServiceModule({
       nats,
       logger,
       durable,
-      consumers: [identityEventsAuditConsumer(), identitySelfServiceAuditConsumer(), documentsAccessAuditConsumer()],
+      consumers: [
+        identityEventsAuditConsumer(),
+        identitySelfServiceAuditConsumer(),
+        documentsAccessAuditConsumer(),
+        submittalsReturnCodesAuditConsumer(),
+      ],
     });
     return {
       schemas: [

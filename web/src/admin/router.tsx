@@ -28,6 +28,7 @@ import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
 import { adminRootRoute } from './root-route.tsx';
 import { incomingQueueRoute } from './submittals/incoming-queue-screen.tsx';
 import { projectIncomingRoute } from './submittals/project-incoming-screen.tsx';
+import { accountReturnCodesRoute } from './submittals/return-codes-screen.tsx';
 import { accountSubmittalsRoute } from './submittals/account-submittals-tab.tsx';
 import { submittalRoute } from './submittals/submittal-screen.tsx';
 import { systemOptionsRoute } from './system-options/system-options-screen.tsx';
@@ -52,6 +53,7 @@ const routeTree = adminRootRoute.addChildren([
     accountDocumentsRoute,
     accountDocumentRequestsRoute,
     accountSubmittalsRoute,
+    accountReturnCodesRoute,
     accountPortalRoute,
     accountMembersRoute,
     accountAuditRoute,

@@ -263,6 +263,7 @@ export const auditEntrySchema = z.object({
     'invoice-reference',
     'document',
     'file-type',
+    'return-codes',
   ]),
   entityId: z.string(),
   action: z.string(),

@@ -36,7 +36,7 @@ export const getReturnCodes = defineAction({
 });
 export const replaceReturnCodes = defineAction({
   description:
-    "Replaces an account's return codes. Answers already given keep the code, label and flag they were given with.",
+    "Replaces an account's return codes (audited: `submittals.return-codes.changed` with the lists before and after). Answers already given keep the code, label and flag they were given with.",
   errors: ['SUBMITTAL_ACCOUNT_NOT_FOUND'],
   params: z.object({ accountId: idSchema, codes: returnCodeListInputSchema }),
   result: returnCodeListSchema,
@@ -49,7 +49,8 @@ export const replaceReturnCodes = defineAction({
   },
 });
 export const resetReturnCodes = defineAction({
-  description: "Puts an account back on the installation's default return codes.",
+  description:
+    "Puts an account back on the installation's default return codes (audited: `submittals.return-codes.changed`).",
   errors: ['SUBMITTAL_ACCOUNT_NOT_FOUND'],
   params: z.object({ accountId: idSchema }),
   result: returnCodeListSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../contract.ts';
-import { submittalPurposeSchema } from './models.ts';
+import { returnCodeSchema, submittalPurposeSchema } from './models.ts';
 
 // Thin payloads: ids plus the facts notifications decide by (whom to tell, whether to e-mail).
 const outgoingFacts = {
@@ -19,7 +19,21 @@ const incomingFacts = {
   transmittalNumber: z.string(),
 };
 
+/** An account's return codes as they stood: its own list, or the default's codes while `isDefault`. */
+const returnCodesInForce = z.object({ isDefault: z.boolean(), codes: z.array(returnCodeSchema) });
+
 export const submittalsEvents = {
+  'submittals.return-codes.changed': defineEvent({
+    version: 1,
+    description:
+      "Staff replaced an account's return codes (`replaced`) or put it back on the installation default (`reset`): the codes its contacts answer with, before and after. Written only when something changed; the directory records it in the account's audit trail.",
+    data: z.object({
+      accountId: z.uuid(),
+      change: z.enum(['replaced', 'reset']),
+      before: returnCodesInForce,
+      after: returnCodesInForce,
+    }),
+  }),
   'submittals.submittal.sent': defineEvent({
     version: 1,
     description:

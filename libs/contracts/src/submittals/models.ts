@@ -36,11 +36,24 @@ export const defaultReturnCodes: readonly ReturnCode[] = [
   { code: 'E', label: 'For information', stageComplete: true },
 ];
 
+/** A repeated code is reported at the row that repeats it, so a form can show it there. */
 export const returnCodeListInputSchema = z
   .array(returnCodeSchema)
   .min(1)
   .max(30)
-  .refine((codes) => new Set(codes.map((c) => c.code)).size === codes.length, 'each code appears once');
+  .superRefine((codes, ctx) => {
+    const seen = new Set<string>();
+    codes.forEach(({ code }, index) => {
+      if (seen.has(code)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'code'],
+          message: `${code} is already in the list: each code appears once`,
+        });
+      }
+      seen.add(code);
+    });
+  });
 
 export const returnCodeListSchema = z.object({
   accountId: z.uuid(),

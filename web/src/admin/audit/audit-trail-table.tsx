@@ -7,6 +7,7 @@ import { actionQuery } from '../../shared/api/queries.ts';
 import { useSession } from '../../shared/boot.tsx';
 import { formatDateTime } from '../../shared/format/dates.ts';
 import { CursorTable, type CursorPage } from '../../shared/tables/cursor-table.tsx';
+import { returnCodeChangeLines } from './return-code-changes.ts';
 
 // One audit trail table for every record that has one (an account and everything in it, a contact).
 
@@ -23,6 +24,7 @@ const entityNames: Record<AuditEntry['entity'], string> = {
   'invoice-reference': 'Invoice reference',
   document: 'Document',
   'file-type': 'File type',
+  'return-codes': 'Return codes',
 };
 
 /** Actions whose words say what happened without naming the record: "Site created", "Contact archived". */
@@ -47,6 +49,8 @@ const actionWords: Record<string, string> = {
   'login-reenabled': 'Login re-enabled',
   'self-registration-accepted': 'Self-registration accepted',
   'sharing-changed': 'Document sharing changed',
+  'return-codes-changed': 'Return codes changed',
+  'return-codes-reset': 'Return codes reset to the default',
   approved: 'Access request approved',
   rejected: 'Access request rejected',
 };
@@ -70,6 +74,7 @@ const fieldNames: Record<string, string> = {
   customerVisible: 'customer-visible',
   allowedContentTypes: 'accepted types',
   maxSizeBytes: 'size limit (bytes)',
+  defaultList: 'default list',
 };
 
 const addressOrder = ['line1', 'line2', 'postalCode', 'city', 'country'];
@@ -125,25 +130,36 @@ function ChangeValue({ field, value }: { field: string; value: unknown }) {
   return <>{valueText(value)}</>;
 }
 
-function Changes({ changes }: { changes: AuditEntry['changes'] }) {
-  const fields = Object.entries(changes);
+function Changes({ entry }: { entry: AuditEntry }) {
+  const fields = Object.entries(entry.changes);
   if (fields.length === 0) return <Text size="sm">—</Text>;
   return (
     <Stack component="ul" gap={2} m={0} p={0} style={{ listStyle: 'none' }}>
-      {fields.map(([field, { from, to }]) => (
-        <Text component="li" size="sm" key={field}>
-          <Text span fw={500} size="sm">
-            {fieldNames[field] ?? field}
+      {fields.map(([field, { from, to }]) => {
+        // A return-code list reads as what was added, removed or changed, not as two lists.
+        const lines = entry.entity === 'return-codes' && field === 'codes' ? returnCodeChangeLines(from, to) : null;
+        if (lines) {
+          return lines.map((line) => (
+            <Text component="li" size="sm" key={`${field}:${line}`}>
+              {line}
+            </Text>
+          ));
+        }
+        return (
+          <Text component="li" size="sm" key={field}>
+            <Text span fw={500} size="sm">
+              {fieldNames[field] ?? field}
+            </Text>
+            :{' '}
+            {from === undefined || from === null ? null : (
+              <>
+                <ChangeValue field={field} value={from} /> →{' '}
+              </>
+            )}
+            <ChangeValue field={field} value={to} />
           </Text>
-          :{' '}
-          {from === undefined || from === null ? null : (
-            <>
-              <ChangeValue field={field} value={from} /> →{' '}
-            </>
-          )}
-          <ChangeValue field={field} value={to} />
-        </Text>
-      ))}
+        );
+      })}
     </Stack>
   );
 }
@@ -210,7 +226,7 @@ export function AuditTrailTable({ entries, cursor, onCursorChange, empty }: Audi
         {
           accessor: 'changes',
           title: 'Changes',
-          render: (entry) => <Changes changes={entry.changes} />,
+          render: (entry) => <Changes entry={entry} />,
         },
         {
           accessor: 'requestId',

@@ -1,5 +1,5 @@
 import { Anchor, Button, Group, NativeSelect, Stack, Text } from '@mantine/core';
-import { IconSend } from '@tabler/icons-react';
+import { IconListCheck, IconSend } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, createRoute } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -89,11 +89,21 @@ function AccountSubmittalsTab() {
             Files from customer of {projectById.get(search.projectId)?.code}
           </Anchor>
         )}
-        {writable && (
-          <Button leftSection={<IconSend size={16} aria-hidden />} onClick={() => setCreating(true)}>
-            New submittal
+        <Group gap="xs">
+          <Button
+            variant="default"
+            leftSection={<IconListCheck size={16} aria-hidden />}
+            component={Link}
+            to={`/accounts/${accountId}/submittals/return-codes`}
+          >
+            Return codes
           </Button>
-        )}
+          {writable && (
+            <Button leftSection={<IconSend size={16} aria-hidden />} onClick={() => setCreating(true)}>
+              New submittal
+            </Button>
+          )}
+        </Group>
       </Group>
       <CursorTable<Submittal>
         label="Submittals"

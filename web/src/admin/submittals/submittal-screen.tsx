@@ -12,7 +12,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { IconDownload } from '@tabler/icons-react';
+import { IconDownload, IconPencil } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, createRoute, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -28,6 +28,7 @@ import { DetailField } from '../../shared/layout/detail-field.tsx';
 import { useCan } from '../../shared/session/permissions.ts';
 import { contactNameOf } from '../contacts/account-directory.ts';
 import { adminRootRoute } from '../root-route.tsx';
+import { EditSubmittalDialog } from './new-submittal-dialog.tsx';
 import {
   SubmittalStatusBadges,
   purposeWords,
@@ -262,6 +263,7 @@ function StatusActions({ submittal }: { submittal: Submittal }) {
   const writable = useCan('submittals:write');
   const navigate = useNavigate();
   const [asking, setAsking] = useState<StatusAction | null>(null);
+  const [editing, setEditing] = useState(false);
   const options = { invalidates: submittalChangeInvalidates };
   const send = useActionMutation('submittals.sendSubmittal', options);
   const voidIt = useActionMutation('submittals.voidSubmittal', options);
@@ -289,6 +291,13 @@ function StatusActions({ submittal }: { submittal: Submittal }) {
   const current = asking ? mutations[asking] : null;
   return (
     <Group gap="xs">
+      {/* Only a draft can change: what was sent is what the customer answers. */}
+      {submittal.status === 'draft' && (
+        <Button variant="default" leftSection={<IconPencil size={16} aria-hidden />} onClick={() => setEditing(true)}>
+          Edit
+        </Button>
+      )}
+      {editing && <EditSubmittalDialog submittal={submittal} onClose={() => setEditing(false)} />}
       {canRevise && (
         <Button loading={revise.isPending} onClick={() => revise.mutate({ submittalId: submittal.id })}>
           Create next revision

@@ -35,8 +35,10 @@ export class ApiError extends Error {
     if (!Array.isArray(this.details)) return {};
     const errors: Record<string, string> = {};
     for (const detail of this.details as { path?: unknown; message?: unknown }[]) {
-      if (!Array.isArray(detail.path) || typeof detail.message !== 'string') continue;
-      errors[detail.path.join('.')] = detail.message;
+      if (typeof detail.message !== 'string') continue;
+      // The gateway sends the dotted path (`codes.5.code`); an array of keys is read too.
+      if (typeof detail.path === 'string' && detail.path !== '') errors[detail.path] = detail.message;
+      else if (Array.isArray(detail.path)) errors[detail.path.join('.')] = detail.message;
     }
     return errors;
   }
