@@ -138,7 +138,7 @@ function StatusLegend() {
       <SimpleGrid component="dl" cols={{ base: 1, sm: 2, lg: 3 }} spacing="xs" verticalSpacing={6} m={0}>
         {emailStatuses.map((status) => (
           <Group key={status} gap="xs" wrap="nowrap" align="flex-start">
-            <Text component="dt" m={0}>
+            <Text component="dt" m={0} w={104} style={{ flexShrink: 0 }}>
               <Badge size="sm" variant="light" color={emailStatusWords[status].color} component="span">
                 {emailStatusWords[status].label}
               </Badge>
