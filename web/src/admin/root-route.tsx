@@ -5,6 +5,8 @@ import {
   IconFileImport,
   IconFiles,
   IconInbox,
+  IconMailCog,
+  IconMailSearch,
   IconMailForward,
   IconReceipt,
   IconSettings,
@@ -15,12 +17,17 @@ import { Outlet, createRootRoute } from '@tanstack/react-router';
 import { useBranding, useSession } from '../shared/boot.tsx';
 import { appBells } from '../shared/bell/bell-config.ts';
 import { AppFrame, type NavItem } from '../shared/layout/app-frame.tsx';
+import { useCan } from '../shared/session/permissions.ts';
 import { signOut } from '../shared/session/web-session.ts';
 import { incomingQueueQuery } from './submittals/incoming-submittals.ts';
 
 const icon = { size: 18, 'aria-hidden': true } as const;
-/** The staff screens; "Customer submittals" carries the count of unprocessed ones when there are any. */
-const navigationOf = (waiting: { count: number; more: boolean } | undefined): NavItem[] => [
+/**
+ * The staff screens; "Customer submittals" carries the count of unprocessed ones when there are any.
+ * Screens everyone may read are listed for all (their controls hide); the e-mail screens answer
+ * only with `settings:write`, so only those who hold it see them.
+ */
+const navigationOf = (waiting: { count: number; more: boolean } | undefined, canWriteSettings: boolean): NavItem[] => [
   { to: '/accounts', label: 'Accounts', icon: <IconBuildingStore {...icon} /> },
   {
     to: '/incoming-submittals',
@@ -42,10 +49,17 @@ const navigationOf = (waiting: { count: number; more: boolean } | undefined): Na
   { to: '/contact-imports', label: 'Contact import', icon: <IconFileImport {...icon} /> },
   { to: '/invoice-references', label: 'Invoice references', icon: <IconReceipt {...icon} /> },
   { to: '/system-options', label: 'System options', icon: <IconSettings {...icon} /> },
+  ...(canWriteSettings
+    ? [
+        { to: '/email-templates', label: 'E-mail templates', icon: <IconMailCog {...icon} /> },
+        { to: '/email-log', label: 'E-mail log', icon: <IconMailSearch {...icon} /> },
+      ]
+    : []),
 ];
 
 function AdminFrame() {
   const session = useSession();
+  const canWriteSettings = useCan('settings:write');
   const queue = useQuery(incomingQueueQuery()).data;
   const waiting = queue && {
     count: queue.items.reduce((sum, entry) => sum + entry.unprocessedCount, 0),
@@ -57,7 +71,7 @@ function AdminFrame() {
       area="Staff"
       user={session.user}
       bell={appBells.admin}
-      nav={navigationOf(waiting)}
+      nav={navigationOf(waiting, canWriteSettings)}
       onSignOut={() => void signOut('admin')}
     >
       <Outlet />

@@ -19,6 +19,8 @@ import { contactDownloadsRoute } from './documents/contact-downloads-tab.tsx';
 import { documentDownloadsRoute } from './documents/document-downloads-tab.tsx';
 import { documentRoute } from './documents/document-layout.tsx';
 import { documentVersionsRoute } from './documents/document-versions-tab.tsx';
+import { emailLogRoute } from './email/email-log-screen.tsx';
+import { emailTemplatesRoute } from './email/email-templates-screen.tsx';
 import { fileTypesRoute } from './file-types/file-types-screen.tsx';
 import { invitationsRoute } from './invitations/invitations-screen.tsx';
 import { invoiceReferencesRoute } from './invoice-references/invoice-references-screen.tsx';
@@ -68,6 +70,8 @@ const routeTree = adminRootRoute.addChildren([
   accountClassesRoute,
   fileTypesRoute,
   systemOptionsRoute,
+  emailTemplatesRoute,
+  emailLogRoute,
   contactImportsRoute,
   invoiceReferencesRoute,
   notificationsRoute,

@@ -61,7 +61,9 @@ export function accountConsoleUrlOf(keycloakPublicUrl: string, realm: 'staff' | 
 /**
  * A page's policy: only our own scripts; Mantine writes its CSS variables into a style element.
  * Files move between the browser and the object store directly (presigned URLs), so the store's
- * public origin may be connected to.
+ * public origin may be connected to. The admin's e-mail preview shows an e-mail in a sandboxed
+ * `srcdoc` frame, which inherits this policy: its inline styles and https images render because of
+ * `style-src 'unsafe-inline'` and `img-src https:` here (web/src/admin/email/email-template-preview.tsx).
  */
 export function pageSecurityPolicyOf(keycloakOrigin: string, fileStoreOrigin?: string): string {
   return [
