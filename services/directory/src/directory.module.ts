@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { postgresUrl } from '@portal/config';
-import { defineServiceModule, openServiceStore } from '@portal/kit';
+import { defineServiceModule, openServiceStore, storeMigrations } from '@portal/kit';
 import { documentsAccessAuditConsumer } from './audit/documents-events.consumer.ts';
 import { identityEventsAuditConsumer, identitySelfServiceAuditConsumer } from './audit/identity-events.consumer.ts';
 import { directoryService } from './directory.service.ts';
@@ -10,6 +10,7 @@ import { directoryMigrations } from './migrations/index.ts';
 export const directoryModule = defineServiceModule({
   name: 'directory',
   env: z.object({ DIRECTORY_DATABASE_URL: postgresUrl }).extend(importLimitsEnv.shape),
+  migrations: storeMigrations(directoryMigrations),
   async create({ env, nats, logger, durable }) {
     const store = await openServiceStore({
       service: 'directory',
