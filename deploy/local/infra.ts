@@ -10,6 +10,7 @@ import { probe } from './components.ts';
 import { devCliClientId, devLogins } from './dev-logins.ts';
 import {
   ensureClamd,
+  ensureDockerCompose,
   ensureKeycloak,
   ensureNatsServer,
   ensureHelm,
@@ -158,12 +159,21 @@ async function install(): Promise<void> {
   console.log(`[infra] postgres binaries: ${postgresBinDir()}`);
   console.log(`[infra] clamd: ${ensureClamd()}`);
   // Go builds one after the other (they compete for the same CPUs), Keycloak in parallel.
-  const goTools = async (): Promise<{ nats: string; s3: string; helm: string; helmUnittest: string }> => {
+  const goTools = async (): Promise<{
+    nats: string;
+    s3: string;
+    helm: string;
+    helmUnittest: string;
+    compose: string;
+  }> => {
     const n = await ensureNatsServer(log);
     const s3 = await ensureVersitygw(log);
     // The chart checks in npm test: Helm and helm-unittest.
     const helm = await ensureHelm(log);
-    return { nats: n.path + (n.fallback ? ' (FALLBACK)' : ''), s3, helm, helmUnittest: await ensureHelmUnittest(log) };
+    const helmUnittest = await ensureHelmUnittest(log);
+    // `docker compose config` on the evaluation stack's file.
+    const compose = await ensureDockerCompose(log);
+    return { nats: n.path + (n.fallback ? ' (FALLBACK)' : ''), s3, helm, helmUnittest, compose };
   };
   // schemathesis (PyPI, for the API fuzzing in npm test) beside them: pip mostly waits on the network.
   // Python tools one after the other too (pip shares its cache).
@@ -178,6 +188,7 @@ async function install(): Promise<void> {
   console.log(`[infra] schemathesis: ${fuzzer.version} in ${fuzzer.venv}`);
   console.log(`[infra] helm:        ${tools.helm}`);
   console.log(`[infra] helm-unittest: ${tools.helmUnittest}`);
+  console.log(`[infra] docker-compose: ${tools.compose}`);
   console.log(`[infra] kubernetes-validate: ${validator.version} in ${validator.venv}`);
   console.log(`[infra] install done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }

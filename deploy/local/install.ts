@@ -64,51 +64,58 @@ function goEnv(cache: string): Record<string, string> {
 }
 
 /**
- * helm-unittest, built from its module's own folder: its go.mod has a replace directive, which
- * `go install <pkg>@<version>` refuses, so the module is downloaded, copied and built as the main
- * module. Its binary runs without Helm (`helm-unittest <chart>`), like `helm unittest`.
+ * A Go tool built from its module's own folder: a module whose go.mod has replace or exclude
+ * directives cannot be built with `go install <pkg>@<version>`, so it is downloaded, copied and
+ * built as the main module.
  */
-export async function ensureHelmUnittest(log: Log): Promise<string> {
+async function ensureGoModuleBuild(bin: string, module: string, pkg: string, log: Log): Promise<string> {
   const cache = cacheDir();
-  const target = join(cache, 'go', 'bin', 'helm-unittest');
+  const target = join(cache, 'go', 'bin', bin);
   if (existsSync(target)) return target;
   const go = goBinary();
-  if (!go)
-    throw new InfraError(`helm-unittest is not in the cache (${target}) and no Go toolchain was found to build it`);
-  log(`[infra] building ${pins.helmUnittestModule} with ${go} (one-time)…`);
+  if (!go) throw new InfraError(`${bin} is not in the cache (${target}) and no Go toolchain was found to build it`);
+  log(`[infra] building ${module} with ${go} (one-time)…`);
   const started = Date.now();
   mkdirSync(join(cache, 'go', 'bin'), { recursive: true });
   // Async: the install step builds this while Keycloak and pip run beside it.
-  const moduleDir = await promisify(execFile)(go, ['mod', 'download', '-json', pins.helmUnittestModule], {
+  const moduleDir = await promisify(execFile)(go, ['mod', 'download', '-json', module], {
     cwd: cache,
     env: { ...process.env, ...goEnv(cache) },
     timeout: 10 * 60_000,
   }).then(
     ({ stdout }) => (JSON.parse(stdout) as { Dir?: string }).Dir,
     (error: unknown) => {
-      throw new InfraError(
-        `go mod download ${pins.helmUnittestModule} failed: ${(error as Error).message.split('\n')[0]}`,
-      );
+      throw new InfraError(`go mod download ${module} failed: ${(error as Error).message.split('\n')[0]}`);
     },
   );
-  if (!moduleDir) throw new InfraError(`go mod download ${pins.helmUnittestModule} named no folder`);
-  const source = join(cache, 'go', `helm-unittest-src-${process.pid}`);
+  if (!moduleDir) throw new InfraError(`go mod download ${module} named no folder`);
+  const source = join(cache, 'go', `${bin}-src-${process.pid}`);
   rmSync(source, { recursive: true, force: true });
   cpSync(moduleDir, source, { recursive: true });
   try {
-    await runToCompletion(go, ['build', '-o', target, './cmd/helm-unittest'], {
-      logName: 'build-helm-unittest',
+    await runToCompletion(go, ['build', '-o', target, pkg], {
+      logName: `build-${bin}`,
       cwd: source,
       env: goEnv(cache),
       timeoutMs: 20 * 60_000,
-      what: `go build ${pins.helmUnittestModule}`,
+      what: `go build ${module} ${pkg}`,
     });
   } finally {
     rmSync(source, { recursive: true, force: true });
   }
-  if (!existsSync(target)) throw new InfraError(`go build of helm-unittest finished but ${target} does not exist`);
-  log(`[infra] built helm-unittest in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  if (!existsSync(target)) throw new InfraError(`go build of ${bin} finished but ${target} does not exist`);
+  log(`[infra] built ${bin} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return target;
+}
+
+/** helm-unittest: its binary runs without Helm (`helm-unittest <chart>`), like `helm unittest`. */
+export function ensureHelmUnittest(log: Log): Promise<string> {
+  return ensureGoModuleBuild('helm-unittest', pins.helmUnittestModule, './cmd/helm-unittest', log);
+}
+
+/** Docker Compose (the CLI plugin's binary, run alone as `docker-compose`): `config` needs no engine. */
+export function ensureDockerCompose(log: Log): Promise<string> {
+  return ensureGoModuleBuild('docker-compose', pins.dockerComposeModule, './cmd', log);
 }
 
 /** Helm, built from the Go module proxy. */
