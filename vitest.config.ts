@@ -20,6 +20,15 @@ export default defineConfig({
         },
       },
       {
+        // The Helm chart: lint, render, validate against Kubernetes' schemas, helm-unittest (tools from the cache).
+        test: {
+          name: 'chart',
+          include: ['tests/chart/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 30 * 60_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: [

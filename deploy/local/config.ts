@@ -59,6 +59,10 @@ export const host = '127.0.0.1';
 export const pins = {
   natsModule: 'github.com/nats-io/nats-server/v2@v2.15.2',
   versitygwModule: 'github.com/versity/versitygw/cmd/versitygw@v1.7.0',
+  helmModule: 'helm.sh/helm/v3/cmd/helm@v3.22.0',
+  helmUnittestModule: 'github.com/helm-unittest/helm-unittest@v1.1.2',
+  // v5 needs Go 1.26.10; v2.40 builds with the Go these machines have.
+  dockerComposeModule: 'github.com/docker/compose/v2@v2.40.3',
   keycloak: '26.7.3',
   mavenDependencyPlugin: '3.8.1',
   minJava: 21,

@@ -10,8 +10,12 @@ import { probe } from './components.ts';
 import { devCliClientId, devLogins } from './dev-logins.ts';
 import {
   ensureClamd,
+  ensureDockerCompose,
   ensureKeycloak,
   ensureNatsServer,
+  ensureHelm,
+  ensureHelmUnittest,
+  ensureKubernetesValidate,
   ensureSchemathesis,
   ensureVersitygw,
   postgresBinDir,
@@ -155,16 +159,37 @@ async function install(): Promise<void> {
   console.log(`[infra] postgres binaries: ${postgresBinDir()}`);
   console.log(`[infra] clamd: ${ensureClamd()}`);
   // Go builds one after the other (they compete for the same CPUs), Keycloak in parallel.
-  const goTools = async (): Promise<{ nats: string; s3: string }> => {
+  const goTools = async (): Promise<{
+    nats: string;
+    s3: string;
+    helm: string;
+    helmUnittest: string;
+    compose: string;
+  }> => {
     const n = await ensureNatsServer(log);
-    return { nats: n.path + (n.fallback ? ' (FALLBACK)' : ''), s3: await ensureVersitygw(log) };
+    const s3 = await ensureVersitygw(log);
+    // The chart checks in npm test: Helm and helm-unittest.
+    const helm = await ensureHelm(log);
+    const helmUnittest = await ensureHelmUnittest(log);
+    // `docker compose config` on the evaluation stack's file.
+    const compose = await ensureDockerCompose(log);
+    return { nats: n.path + (n.fallback ? ' (FALLBACK)' : ''), s3, helm, helmUnittest, compose };
   };
   // schemathesis (PyPI, for the API fuzzing in npm test) beside them: pip mostly waits on the network.
-  const [tools, kc, fuzzer] = await Promise.all([goTools(), ensureKeycloak(log), ensureSchemathesis(log)]);
+  // Python tools one after the other too (pip shares its cache).
+  const pythonTools = async () => ({
+    fuzzer: await ensureSchemathesis(log),
+    validator: await ensureKubernetesValidate(log),
+  });
+  const [tools, kc, { fuzzer, validator }] = await Promise.all([goTools(), ensureKeycloak(log), pythonTools()]);
   console.log(`[infra] nats-server: ${tools.nats}`);
   console.log(`[infra] versitygw:   ${tools.s3}`);
   console.log(`[infra] keycloak:    ${kc.home} (Java ${kc.java.version} from ${kc.java.home})`);
   console.log(`[infra] schemathesis: ${fuzzer.version} in ${fuzzer.venv}`);
+  console.log(`[infra] helm:        ${tools.helm}`);
+  console.log(`[infra] helm-unittest: ${tools.helmUnittest}`);
+  console.log(`[infra] docker-compose: ${tools.compose}`);
+  console.log(`[infra] kubernetes-validate: ${validator.version} in ${validator.venv}`);
   console.log(`[infra] install done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
 

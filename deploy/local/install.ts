@@ -2,10 +2,11 @@
 // module proxy, the Keycloak distribution from Maven Central (extracted + `kc.sh build` once).
 // System packages (PostgreSQL, clamd) are only looked up: .ci/run installs them with apt.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cacheDir, pins, repoRoot } from './config.ts';
 import { InfraError, runToCompletion } from './proc.ts';
 
@@ -42,20 +43,84 @@ async function ensureGoTool(bin: string, module: string, log: Log): Promise<stri
   await runToCompletion(go, ['install', module], {
     logName: `build-${bin}`,
     cwd: cache,
-    env: {
-      GOPATH: join(cache, 'go'),
-      // The build cache too, so everything a rebuild needs lives in (and is removed with) PORTAL_CACHE_DIR.
-      GOCACHE: join(cache, 'go', 'build-cache'),
-      GOFLAGS: '-modcacherw',
-      GOBIN: join(cache, 'go', 'bin'),
-      CGO_ENABLED: '0',
-    },
+    env: goEnv(cache),
     timeoutMs: 20 * 60_000,
     what: `go install ${module}`,
   });
   if (!existsSync(target)) throw new InfraError(`go install ${module} finished but ${target} does not exist`);
   log(`[infra] built ${bin} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return target;
+}
+
+function goEnv(cache: string): Record<string, string> {
+  return {
+    GOPATH: join(cache, 'go'),
+    // The build cache too, so everything a rebuild needs lives in (and is removed with) PORTAL_CACHE_DIR.
+    GOCACHE: join(cache, 'go', 'build-cache'),
+    GOFLAGS: '-modcacherw',
+    GOBIN: join(cache, 'go', 'bin'),
+    CGO_ENABLED: '0',
+  };
+}
+
+/**
+ * A Go tool built from its module's own folder: a module whose go.mod has replace or exclude
+ * directives cannot be built with `go install <pkg>@<version>`, so it is downloaded, copied and
+ * built as the main module.
+ */
+async function ensureGoModuleBuild(bin: string, module: string, pkg: string, log: Log): Promise<string> {
+  const cache = cacheDir();
+  const target = join(cache, 'go', 'bin', bin);
+  if (existsSync(target)) return target;
+  const go = goBinary();
+  if (!go) throw new InfraError(`${bin} is not in the cache (${target}) and no Go toolchain was found to build it`);
+  log(`[infra] building ${module} with ${go} (one-time)…`);
+  const started = Date.now();
+  mkdirSync(join(cache, 'go', 'bin'), { recursive: true });
+  // Async: the install step builds this while Keycloak and pip run beside it.
+  const moduleDir = await promisify(execFile)(go, ['mod', 'download', '-json', module], {
+    cwd: cache,
+    env: { ...process.env, ...goEnv(cache) },
+    timeout: 10 * 60_000,
+  }).then(
+    ({ stdout }) => (JSON.parse(stdout) as { Dir?: string }).Dir,
+    (error: unknown) => {
+      throw new InfraError(`go mod download ${module} failed: ${(error as Error).message.split('\n')[0]}`);
+    },
+  );
+  if (!moduleDir) throw new InfraError(`go mod download ${module} named no folder`);
+  const source = join(cache, 'go', `${bin}-src-${process.pid}`);
+  rmSync(source, { recursive: true, force: true });
+  cpSync(moduleDir, source, { recursive: true });
+  try {
+    await runToCompletion(go, ['build', '-o', target, pkg], {
+      logName: `build-${bin}`,
+      cwd: source,
+      env: goEnv(cache),
+      timeoutMs: 20 * 60_000,
+      what: `go build ${module} ${pkg}`,
+    });
+  } finally {
+    rmSync(source, { recursive: true, force: true });
+  }
+  if (!existsSync(target)) throw new InfraError(`go build of ${bin} finished but ${target} does not exist`);
+  log(`[infra] built ${bin} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return target;
+}
+
+/** helm-unittest: its binary runs without Helm (`helm-unittest <chart>`), like `helm unittest`. */
+export function ensureHelmUnittest(log: Log): Promise<string> {
+  return ensureGoModuleBuild('helm-unittest', pins.helmUnittestModule, './cmd/helm-unittest', log);
+}
+
+/** Docker Compose (the CLI plugin's binary, run alone as `docker-compose`): `config` needs no engine. */
+export function ensureDockerCompose(log: Log): Promise<string> {
+  return ensureGoModuleBuild('docker-compose', pins.dockerComposeModule, './cmd', log);
+}
+
+/** Helm, built from the Go module proxy. */
+export function ensureHelm(log: Log): Promise<string> {
+  return ensureGoTool('helm', pins.helmModule, log);
 }
 
 export async function ensureNatsServer(log: Log): Promise<{ path: string; fallback: boolean }> {
@@ -318,28 +383,42 @@ export function schemathesisVersion(lock: string = readFileSync(schemathesisLock
   return version;
 }
 
+/** The fuzzer's environment: the locked schemathesis (run as `python -m schemathesis.cli`). */
+export function ensureSchemathesis(log: Log): Promise<PythonTool> {
+  return ensureLockedVenv('schemathesis', schemathesisLockFile, schemathesisVersion(), log);
+}
+
+/** The lock file of the chart checks' Python environment (kubernetes-validate). */
+export const chartToolsLockFile = join(repoRoot, 'charts', 'requirements.txt');
+
+/** The chart checks' environment: the locked kubernetes-validate (run as `python -m kubernetes_validate`). */
+export function ensureKubernetesValidate(log: Log): Promise<PythonTool> {
+  const lock = readFileSync(chartToolsLockFile, 'utf8');
+  const version = /^kubernetes-validate==(\S+)$/m.exec(lock)?.[1];
+  if (!version) throw new InfraError(`${chartToolsLockFile} does not pin kubernetes-validate`);
+  return ensureLockedVenv('kubernetes-validate', chartToolsLockFile, version, log);
+}
+
 /**
- * A virtual environment with the locked schemathesis in the cache, created once per lock file
- * (`venv-schemathesis-<version>-<hash>`), so a repeat run only checks a marker file. Built in a
- * private temp dir and renamed into place (an interrupted or concurrent install never leaves a
- * half-made one); the tool is run as `python -m schemathesis.cli`, because pip's console scripts
- * carry the temp dir's absolute path in their shebang.
+ * A virtual environment with a lock file's packages in the cache, created once per lock file
+ * (`venv-<tool>-<version>-<hash>`), so a repeat run only checks a marker file. Built in a private
+ * temp dir and renamed into place (an interrupted or concurrent install never leaves a half-made
+ * one); tools are run as `python -m <module>`, because pip's console scripts carry the temp dir's
+ * absolute path in their shebang.
  */
-export async function ensureSchemathesis(log: Log): Promise<PythonTool> {
-  const lock = readFileSync(schemathesisLockFile, 'utf8');
-  const version = schemathesisVersion(lock);
+async function ensureLockedVenv(tool: string, lockFile: string, version: string, log: Log): Promise<PythonTool> {
+  const lock = readFileSync(lockFile, 'utf8');
   const hash = createHash('sha256').update(lock).digest('hex').slice(0, 8);
-  const venv = join(cacheDir(), `venv-schemathesis-${version}-${hash}`);
+  const venv = join(cacheDir(), `venv-${tool}-${version}-${hash}`);
   const python = join(venv, 'bin', 'python');
   if (existsSync(join(venv, builtMarker))) return { python, version, venv };
 
   const base = process.env['PORTAL_PYTHON'] || which('python3');
-  if (!base)
-    throw new InfraError('python3 is not installed: schemathesis needs Python 3.9+ (apt-get install python3-venv)');
+  if (!base) throw new InfraError(`python3 is not installed: ${tool} needs Python 3.9+ (apt-get install python3-venv)`);
   const tmp = `${venv}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(cacheDir(), { recursive: true });
-  log(`[infra] installing schemathesis ${version} from PyPI into ${venv} (one-time)…`);
+  log(`[infra] installing ${tool} ${version} from PyPI into ${venv} (one-time)…`);
   const started = Date.now();
   const venvCheck = spawnSync(base, ['-c', 'import ensurepip, venv'], { encoding: 'utf8' });
   if (venvCheck.status !== 0) {
@@ -350,29 +429,29 @@ export async function ensureSchemathesis(log: Log): Promise<PythonTool> {
   }
   try {
     await runToCompletion(base, ['-m', 'venv', tmp], {
-      logName: 'install-schemathesis',
+      logName: `install-${tool}`,
       cwd: cacheDir(),
       timeoutMs: 2 * 60_000,
       what: `${base} -m venv`,
     });
     await runToCompletion(
       join(tmp, 'bin', 'python'),
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '-r', schemathesisLockFile],
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '-r', lockFile],
       {
-        logName: 'install-schemathesis',
+        logName: `install-${tool}`,
         cwd: cacheDir(),
         env: { PIP_CACHE_DIR: join(cacheDir(), 'pip') },
         timeoutMs: 10 * 60_000,
-        what: `pip install -r ${schemathesisLockFile}`,
+        what: `pip install -r ${lockFile}`,
       },
     );
-    writeFileSync(join(tmp, builtMarker), `schemathesis ${version}\ninstalled ${new Date().toISOString()}\n`);
+    writeFileSync(join(tmp, builtMarker), `${tool} ${version}\ninstalled ${new Date().toISOString()}\n`);
     rmSync(venv, { recursive: true, force: true }); // a half-made one from an older launcher, if any
     renameSync(tmp, venv);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     if (!existsSync(join(venv, builtMarker))) throw err;
   }
-  log(`[infra] schemathesis ${version} installed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  log(`[infra] ${tool} ${version} installed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return { python, version, venv };
 }

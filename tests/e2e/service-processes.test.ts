@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceNames, type ServiceName } from '@portal/contracts';
 import { devCliClientId } from '@portal/deploy/local/dev-logins';
@@ -173,5 +174,55 @@ describe('configuration is checked once, at start', () => {
     expect(output).toContain('NATS_URL: must start with nats://');
     expect(output).toContain('HEALTH_PORT');
     expect(output).toContain('DIRECTORY_DATABASE_URL');
+  });
+});
+
+describe("--migrate-only (the chart's migration Job)", () => {
+  it("brings every service's schema in an empty database to its latest migration with the database URLs alone, and finds nothing to do the second time", async () => {
+    const database = `portal_migrate_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: stackEnv().PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`create database ${database}`);
+    const url = new URL(stackEnv().PG_ADMIN_URL as string);
+    url.pathname = `/${database}`;
+    // No NATS, Keycloak, S3, SMTP or secret: a Job that only migrates needs none of them.
+    const env = Object.fromEntries(
+      serviceNames.map((service) => [`${service.toUpperCase()}_DATABASE_URL`, url.toString()]),
+    );
+    const reportsOf = (output: string) =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{"process":"all-in-one"'))
+        .map((line) => JSON.parse(line) as { schema: string; applied: string[] });
+    try {
+      const first = spawnNode('migrate-only', allInOneMain, env, ['--migrate-only']);
+      expect(await first.exited(60_000), first.output()).toBe(0);
+      const applied = reportsOf(first.output());
+      expect(applied.map((report) => report.schema).sort()).toEqual([...serviceNames].sort());
+      const target = new pg.Client({ connectionString: url.toString() });
+      await target.connect();
+      try {
+        for (const { schema, applied: names } of applied) {
+          expect(names.length, schema).toBeGreaterThan(0);
+          const recorded = await target.query<{ name: string }>(
+            `select name from ${schema}.mikro_orm_migrations order by id`,
+          );
+          expect(
+            recorded.rows.map((row) => row.name),
+            schema,
+          ).toEqual(names);
+        }
+      } finally {
+        await target.end();
+      }
+
+      const second = spawnNode('migrate-only again', allInOneMain, env, ['--migrate-only']);
+      expect(await second.exited(60_000), second.output()).toBe(0);
+      const again = reportsOf(second.output()).map((report) => `${report.schema}: ${report.applied.length}`);
+      expect(again.sort()).toEqual(serviceNames.map((service) => `${service}: 0`).sort());
+    } finally {
+      await admin.query(`drop database if exists ${database} with (force)`);
+      await admin.end();
+    }
   });
 });

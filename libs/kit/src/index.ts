@@ -120,6 +120,7 @@ export {
   defaultDurableSettings,
   durableSettingsOf,
   openServiceStore,
+  storeMigrations,
   type DurableStatus,
   type ServiceStore,
 } from './runtime/service-store.ts';

@@ -34,8 +34,13 @@ export interface NodeProcess {
 }
 
 /** Runs a TypeScript entry point on this Node (24, type stripping) with an explicit environment. */
-export function spawnNode(name: string, script: string, env: Record<string, string>): NodeProcess {
-  const child = spawn(process.execPath, [script], {
+export function spawnNode(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): NodeProcess {
+  const child = spawn(process.execPath, [script, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

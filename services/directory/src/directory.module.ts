@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { postgresUrl } from '@portal/config';
-import { defineServiceModule, openServiceStore } from '@portal/kit';
+import { defineServiceModule, openServiceStore, storeMigrations } from '@portal/kit';
 import { documentsAccessAuditConsumer } from './audit/documents-events.consumer.ts';
 import { identityEventsAuditConsumer, identitySelfServiceAuditConsumer } from './audit/identity-events.consumer.ts';
 import { submittalsReturnCodesAuditConsumer } from './audit/submittals-events.consumer.ts';
@@ -11,6 +11,7 @@ import { directoryMigrations } from './migrations/index.ts';
 export const directoryModule = defineServiceModule({
   name: 'directory',
   env: z.object({ DIRECTORY_DATABASE_URL: postgresUrl }).extend(importLimitsEnv.shape),
+  migrations: storeMigrations(directoryMigrations),
   async create({ env, nats, logger, durable }) {
     const store = await openServiceStore({
       service: 'directory',

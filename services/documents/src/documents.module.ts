@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { postgresUrl, url } from '@portal/config';
-import { defineServiceModule, openServiceStore } from '@portal/kit';
+import { defineServiceModule, openServiceStore, storeMigrations } from '@portal/kit';
 import { ClamdScanner } from './adapters/malware-scanner.adapter.ts';
 import { ObjectStorage } from './adapters/object-storage.adapter.ts';
 import { documentsService } from './documents.service.ts';
@@ -46,6 +46,7 @@ export const documentsModule = defineServiceModule({
     DOCUMENTS_DOWNLOAD_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
     DOCUMENTS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   }),
+  migrations: storeMigrations(documentsMigrations),
   async create({ env, nats, logger, durable }) {
     const storage = new ObjectStorage({
       endpoint: env.S3_ENDPOINT,

@@ -93,6 +93,7 @@ export const gatewayModule = defineServiceModule({
     /** Branding of both web UIs; the Keycloak theme shows the same (see `brandingEnvSchema`). */
     ...brandingEnvSchema.shape,
   }),
+  migrations: gatewayMigrations,
   async create({ env, nats, logger }) {
     const orm = await createServiceOrm({
       schema: 'gateway',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { brandingEnvSchema, postgresUrl, revocationEntryTtlHours, url } from '@portal/config';
-import { defineServiceModule, openRevocationList, openServiceStore } from '@portal/kit';
+import { defineServiceModule, openRevocationList, openServiceStore, storeMigrations } from '@portal/kit';
 import { accessActions } from './access/access.actions.ts';
 import { accessOperations, type AccessOperations } from './access/access-operations.ts';
 import { mfaStateCache } from './access/mfa-state.cache.ts';
@@ -49,6 +49,7 @@ export const identityEnv = z
 export const identityModule = defineServiceModule({
   name: 'identity',
   env: identityEnv,
+  migrations: storeMigrations(identityMigrations),
   async create({ env, nats, logger, broker, durable }) {
     const publicUrl = env.PORTAL_PUBLIC_URL.replace(/\/+$/, '');
     const admin = { username: env.KEYCLOAK_ADMIN_USERNAME, password: env.KEYCLOAK_ADMIN_PASSWORD };

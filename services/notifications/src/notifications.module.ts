@@ -4,6 +4,7 @@ import {
   defineServiceModule,
   ensureServiceStream,
   openServiceStore,
+  storeMigrations,
   transactionalStoreOf,
   type TransactionalStore,
 } from '@portal/kit';
@@ -42,6 +43,7 @@ export const notificationsModule = defineServiceModule({
       .max(7 * 86_400_000)
       .default(86_400_000),
   }),
+  migrations: storeMigrations(notificationsMigrations),
   async create({ env, nats, logger, durable, broker }) {
     const mail = createMailTransport(env.SMTP_URL);
     const templates = loadEmailTemplates(env.NOTIFICATIONS_TEMPLATE_DIR);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { postgresUrl } from '@portal/config';
-import { defineServiceModule, openServiceStore } from '@portal/kit';
+import { defineServiceModule, openServiceStore, storeMigrations } from '@portal/kit';
 import { submittalsMigrations } from './migrations/index.ts';
 import { startOverdueSweep } from './overdue/overdue-sweep.ts';
 import { submittalsStoreOf } from './persistence/submittals-store.ts';
@@ -22,6 +22,7 @@ export const submittalsModule = defineServiceModule({
       .default(60_000)
       .describe('How often sent submittals past their expected-return date are reported overdue.'),
   }),
+  migrations: storeMigrations(submittalsMigrations),
   async create({ env, nats, logger, durable }) {
     const serviceStore = await openServiceStore({
       service: 'submittals',

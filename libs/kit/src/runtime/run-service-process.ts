@@ -1,9 +1,17 @@
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from 'nats';
-import type { z } from 'zod';
-import { loadConfigOrExit, processEnvRules, processEnvSchema } from '@portal/config';
+import { z } from 'zod';
+import {
+  databaseUrlKey,
+  loadConfigOrExit,
+  logLevel,
+  postgresUrl,
+  processEnvRules,
+  processEnvSchema,
+} from '@portal/config';
 import { createBroker } from '../broker/create-broker.ts';
 import { startHealthServer, type ReadinessCheck } from '../health/health-server.ts';
+import { createServiceOrm, migrateToLatest } from '../orm/service-orm.ts';
 import type { ServiceInstance, ServiceModule } from './service-module.ts';
 import { durableSettingsOf } from './service-store.ts';
 
@@ -20,6 +28,10 @@ export async function runServiceProcess(
   processName: string,
   modules: readonly ServiceModule[],
 ): Promise<RunningProcess> {
+  if (process.argv.includes('--migrate-only')) {
+    await migrateSchemas(processName, modules);
+    process.exit(0);
+  }
   const envSchema = modules
     .reduce<z.ZodObject>((schema, module) => schema.extend(module.env.shape), processEnvSchema)
     .superRefine(processEnvRules);
@@ -92,4 +104,41 @@ export async function runServiceProcess(
     });
   }
   return { stop };
+}
+
+/**
+ * `--migrate-only` (the Helm chart's migration Job): brings each module's schema to its latest
+ * migration and exits, reading only the modules' database URLs: no NATS, Keycloak or other
+ * setting is needed. Each migration runs in its own transaction, as at a normal start, so a later
+ * start of the same version finds nothing to apply.
+ */
+async function migrateSchemas(processName: string, modules: readonly ServiceModule[]): Promise<void> {
+  const env = loadConfigOrExit(
+    z.object({
+      LOG_LEVEL: logLevel,
+      ...Object.fromEntries(modules.map((module) => [databaseUrlKey(module.name), postgresUrl])),
+    }),
+  ) as Record<string, string>;
+  for (const module of modules) {
+    const orm = await createServiceOrm({
+      schema: module.name,
+      databaseUrl: env[databaseUrlKey(module.name)] as string,
+      migrations: module.migrations,
+      poolMax: 1,
+    });
+    try {
+      const applied = await migrateToLatest(orm);
+      // One line per schema, for the Job's log: what changed, or that nothing had to.
+      console.log(
+        JSON.stringify({
+          process: processName,
+          schema: module.name,
+          applied,
+          msg: applied.length > 0 ? `applied ${applied.length} migrations` : 'up to date',
+        }),
+      );
+    } finally {
+      await orm.close();
+    }
+  }
 }

@@ -3,6 +3,7 @@ import type { NatsConnection } from 'nats';
 import type { z } from 'zod';
 import type { ServiceName } from '@portal/contracts';
 import type { ReadinessCheck } from '../health/health-server.ts';
+import type { MigrationClass } from '../orm/service-orm.ts';
 
 /** The process's durable-event settings, for `openServiceStore`. */
 export interface DurableSettings {
@@ -35,6 +36,11 @@ export interface ServiceInstance {
 export interface ServiceModule<E extends z.ZodObject = z.ZodObject> {
   name: ServiceName;
   env: E;
+  /**
+   * Every migration `create` applies to the schema named like the service, in order (for a module
+   * built on `openServiceStore`: `storeMigrations(own)`). `--migrate-only` applies exactly these.
+   */
+  migrations: readonly MigrationClass[];
   create(context: ServiceModuleContext<z.output<E>>): Promise<ServiceInstance>;
 }
 

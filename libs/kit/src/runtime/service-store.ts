@@ -34,6 +34,11 @@ const dayMs = 24 * 60 * 60 * 1000;
  * tables first), its JetStream stream with the configured max age, the outbox relay that moves
  * committed events to it, and the module's durable consumers (started after the migrations).
  */
+/** The migrations `openServiceStore` applies: the durable-events tables first, then the service's own. */
+export function storeMigrations(own: readonly MigrationClass[]): readonly MigrationClass[] {
+  return [...durableEventsMigrations, ...own];
+}
+
 export async function openServiceStore(options: {
   service: ServiceName;
   databaseUrl: string;
@@ -54,7 +59,7 @@ export async function openServiceStore(options: {
   const orm = await createServiceOrm({
     schema: options.schema ?? options.service,
     databaseUrl: options.databaseUrl,
-    migrations: [...durableEventsMigrations, ...options.migrations],
+    migrations: storeMigrations(options.migrations),
     ...(options.entities ? { entities: options.entities } : {}),
   });
   const consumers: DurableConsumer[] = [];

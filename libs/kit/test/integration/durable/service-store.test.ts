@@ -11,7 +11,7 @@ import { createEnvelope } from '../../../src/durable/outbox.ts';
 import { DEAD_LETTER_STREAM, ensureServiceStream } from '../../../src/durable/streams.ts';
 import { defineConsumerFor } from '../../../src/durable/typed-consumer.ts';
 import { defineServiceModule, type ServiceInstance } from '../../../src/runtime/service-module.ts';
-import { openServiceStore } from '../../../src/runtime/service-store.ts';
+import { openServiceStore, storeMigrations } from '../../../src/runtime/service-store.ts';
 import { statusActionOf } from '../../../src/runtime/status-action.ts';
 import { adminQuery, openDurableTestStack, waitFor, type DurableTestStack } from './durable-test-stack.ts';
 
@@ -60,6 +60,7 @@ function moduleWith(handle: () => Promise<void>) {
   return defineServiceModule({
     name: service,
     env: z.object({}),
+    migrations: storeMigrations([AppliedTableMigration]),
     async create({ nats, logger, durable: settings }): Promise<ServiceInstance> {
       const store = await openServiceStore({
         service,

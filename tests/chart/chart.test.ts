@@ -1,0 +1,181 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { ensureHelm, ensureHelmUnittest, ensureKubernetesValidate } from '@portal/deploy/local/install';
+import { chartDir, currentReadme, parametersOf, schemaLeafPaths } from '@portal/deploy/chart-parameters';
+
+/** The Kubernetes version manifests are validated against: the newest the validator bundles. */
+const kubernetesVersion = '1.37.0';
+const ciValuesFiles = readdirSync(join(chartDir, 'ci')).filter((name) => name.endsWith('-values.yaml'));
+
+interface Outcome {
+  code: number;
+  output: string;
+}
+
+/** Runs a tool to its end; a non-zero exit is an outcome to assert on, not a throw. */
+async function run(command: string, args: readonly string[]): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(command, args, { maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, output: `${stdout}${stderr}` };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : 1,
+      output: `${failed.stdout ?? ''}${failed.stderr ?? ''}`,
+    };
+  }
+}
+
+let helm: string;
+let helmUnittest: string;
+let validatorPython: string;
+const scratch = mkdtempSync(join(tmpdir(), 'chart-'));
+
+beforeAll(async () => {
+  // Installed by `node deploy/local/infra.ts install` (CI's install step); built here when missing.
+  const log = (line: string) => console.log(line);
+  helm = await ensureHelm(log);
+  helmUnittest = await ensureHelmUnittest(log);
+  validatorPython = (await ensureKubernetesValidate(log)).python;
+}, 30 * 60_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const template = (valuesFile: string, ...extra: string[]) =>
+  run(helm, [
+    'template',
+    'portal',
+    chartDir,
+    '--namespace',
+    'portal',
+    '--kube-version',
+    kubernetesVersion,
+    '-f',
+    join(chartDir, 'ci', valuesFile),
+    ...extra,
+  ]);
+
+describe.each(ciValuesFiles)('ci/%s', (valuesFile) => {
+  it('passes helm lint --strict', async () => {
+    const lint = await run(helm, ['lint', '--strict', chartDir, '-f', join(chartDir, 'ci', valuesFile)]);
+    expect(lint.output).toContain('1 chart(s) linted, 0 chart(s) failed');
+    expect(lint.code, lint.output).toBe(0);
+  });
+
+  it(`renders manifests that Kubernetes ${kubernetesVersion}'s schemas accept (strict: no unknown fields)`, async () => {
+    const rendered = await template(valuesFile);
+    expect(rendered.code, rendered.output).toBe(0);
+    const documents = parseAllDocuments(rendered.output)
+      .map((document) => document.toJS() as { kind?: string } | null)
+      .filter((document) => document !== null);
+    expect(documents.length).toBeGreaterThan(5);
+    const file = join(scratch, valuesFile.replace('.yaml', '.rendered.yaml'));
+    writeFileSync(file, rendered.output);
+    const validation = await run(validatorPython, [
+      '-m',
+      'kubernetes_validate',
+      '--strict',
+      '-k',
+      kubernetesVersion,
+      file,
+    ]);
+    expect(validation.output).not.toMatch(/ERROR|did not validate/);
+    expect(validation.code, validation.output).toBe(0);
+    // One "passed" line per manifest: none was skipped as unknown.
+    expect(validation.output.match(/ passed for resource /g)?.length).toBe(documents.length);
+  });
+});
+
+it('renders one Deployment per service in production, every secret from the operator', async () => {
+  const rendered = await template('production-values.yaml');
+  const documents = parseAllDocuments(rendered.output).map(
+    (document) => document.toJS() as { kind: string; metadata: { name: string } },
+  );
+  const named = (kind: string) =>
+    documents.filter((document) => document?.kind === kind).map((document) => document.metadata.name);
+  expect(named('Deployment')).toEqual(
+    ['gateway', 'identity', 'directory', 'documents', 'submittals', 'notifications'].map(
+      (service) => `portal-customer-portal-${service}`,
+    ),
+  );
+  expect(named('Secret')).toEqual([]);
+  expect(named('HorizontalPodAutoscaler')).toEqual([
+    'portal-customer-portal-gateway',
+    'portal-customer-portal-directory',
+  ]);
+});
+
+describe('values.schema.json', () => {
+  it('refuses a value of the wrong kind, naming it', async () => {
+    const lint = await run(helm, [
+      'lint',
+      '--strict',
+      chartDir,
+      '-f',
+      join(chartDir, 'ci', 'minimal-values.yaml'),
+      '--set',
+      'mode=three-tier',
+    ]);
+    expect(lint.code).not.toBe(0);
+    expect(lint.output).toMatch(/mode/);
+    expect(lint.output).toMatch(/services|all-in-one/);
+  });
+
+  it('refuses a key it does not know (a typo is not ignored)', async () => {
+    const lint = await run(helm, [
+      'lint',
+      '--strict',
+      chartDir,
+      '-f',
+      join(chartDir, 'ci', 'minimal-values.yaml'),
+      '--set',
+      'ingres.enabled=false',
+    ]);
+    expect(lint.code).not.toBe(0);
+    expect(lint.output).toMatch(/ingres/);
+  });
+
+  it('refuses a NATS URL of another protocol', async () => {
+    const rendered = await template('minimal-values.yaml', '--set', 'nats.url=http://nats:4222');
+    expect(rendered.code).not.toBe(0);
+    expect(rendered.output).toMatch(/nats/);
+  });
+
+  it('types every value, and every value has a @param line in values.yaml', () => {
+    const schema = JSON.parse(readFileSync(join(chartDir, 'values.schema.json'), 'utf8')) as {
+      properties: Record<string, unknown>;
+    };
+    const documented = new Set(parametersOf(readFileSync(join(chartDir, 'values.yaml'), 'utf8')).map((p) => p.path));
+    const isDocumented = (path: string) => {
+      const parts = path.split('.');
+      return parts.some((_, index) => documented.has(parts.slice(0, index + 1).join('.')));
+    };
+    // `global` belongs to parent charts; Helm passes it to every chart.
+    const leaves = schemaLeafPaths(schema);
+    const undocumented = leaves.filter((path) => path !== 'global' && !isDocumented(path));
+    expect(undocumented).toEqual([]);
+    // A @param names a value the schema knows (a leaf, or an object documented as a whole).
+    const unknown = [...documented].filter(
+      (path) => !leaves.some((leaf) => leaf === path || leaf.startsWith(`${path}.`)),
+    );
+    expect(unknown).toEqual([]);
+  });
+});
+
+it('passes the helm-unittest suites (ranged services, network policies, secrets, security, scaling, hooks)', async () => {
+  const suites = await run(helmUnittest, ['--color=false', chartDir]);
+  expect(suites.code, suites.output).toBe(0);
+  const summary = /Tests:\s+(\d+) passed, (\d+) total/.exec(suites.output);
+  expect(summary, suites.output).not.toBeNull();
+  expect(Number(summary?.[1])).toBeGreaterThanOrEqual(30);
+  expect(summary?.[1]).toBe(summary?.[2]);
+});
+
+it("README.md's parameter table is the one values.yaml gives (node deploy/chart-parameters.ts)", () => {
+  expect(readFileSync(join(chartDir, 'README.md'), 'utf8')).toBe(currentReadme());
+});
