@@ -22,6 +22,7 @@ import { documentVersionsRoute } from './documents/document-versions-tab.tsx';
 import { fileTypesRoute } from './file-types/file-types-screen.tsx';
 import { invitationsRoute } from './invitations/invitations-screen.tsx';
 import { invoiceReferencesRoute } from './invoice-references/invoice-references-screen.tsx';
+import { emailSettingsRoute } from './notifications/email-settings-route.tsx';
 import { notificationsRoute } from './notifications/notifications-route.tsx';
 import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
 import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
@@ -69,6 +70,7 @@ const routeTree = adminRootRoute.addChildren([
   contactImportsRoute,
   invoiceReferencesRoute,
   notificationsRoute,
+  emailSettingsRoute,
 ]);
 
 export const adminRouter = createRouter({ routeTree, basepath: '/admin', defaultPreload: 'intent' });
