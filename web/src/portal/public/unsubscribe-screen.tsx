@@ -1,5 +1,4 @@
-import { Anchor, Button, List, Paper, Stack, Text } from '@mantine/core';
-import { IconCircleCheck } from '@tabler/icons-react';
+import { Anchor, Button, List, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { createRoute } from '@tanstack/react-router';
 import { portalUnsubscribePage, type WebApp } from '@portal/contracts';
@@ -7,6 +6,7 @@ import { actionQuery, useActionMutation } from '../../shared/api/queries.ts';
 import { emailSettingsPath } from '../../shared/email-preferences/email-preferences-config.ts';
 import { emailEventWording } from '../../shared/email-preferences/email-event-wording.ts';
 import { ErrorNotice, LoadingState } from '../../shared/feedback/states.tsx';
+import { FormOutcome } from './public-form.tsx';
 import { PublicPage, publicRoute } from './public-layout.tsx';
 
 /**
@@ -84,18 +84,11 @@ function UnsubscribeScreen() {
           </Button>
         </Stack>
       )}
-      {unsubscribe.error ? <ErrorNotice error={unsubscribe.error} title="You were not unsubscribed" /> : null}
-      {/* Always present, so a screen reader announces the confirmation when it arrives. */}
-      <div role="status" aria-live="polite" aria-label="Confirmation">
-        {unsubscribe.data ? (
-          <Paper withBorder p="sm" bg="green.0" style={{ borderColor: 'var(--mantine-color-green-7)' }}>
-            <Text size="sm" c="green.9" style={{ display: 'flex', gap: 8, alignItems: 'flex-start' }}>
-              <IconCircleCheck size={18} aria-hidden style={{ flexShrink: 0 }} />
-              <span>{unsubscribe.data.message}</span>
-            </Text>
-          </Paper>
-        ) : null}
-      </div>
+      <FormOutcome
+        answer={unsubscribe.data?.message ?? null}
+        failure={unsubscribe.error}
+        failureTitle="You were not unsubscribed"
+      />
       {(unsubscribe.data || eventTypes.length === 0) && (
         <SettingsLink app={audience === 'staff' ? 'admin' : 'portal'} />
       )}
