@@ -1,8 +1,7 @@
 import { Anchor, Button, Divider, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
-import { useForm } from '@mantine/form';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { Fragment, useId } from 'react';
+import { Fragment, useId, useState } from 'react';
 import { emailEventTypesFor, type EmailDelivery, type EmailEventType, type EmailPreference } from '@portal/contracts';
 import { actionQuery, useActionMutation } from '../api/queries.ts';
 import { notifySaved } from '../feedback/notify.tsx';
@@ -18,7 +17,8 @@ type Choices = Partial<Record<EmailEventType, EmailDelivery>>;
  * reaches them, of getting it at once, in the daily digest, or not at all. The bell is not affected.
  */
 export function EmailPreferencesScreen({ preferences }: { preferences: EmailPreferencesConfig }) {
-  const saved = useQuery(actionQuery(preferences.get, {}));
+  // Read afresh on every visit: an e-mail's unsubscribe link changes them outside the app.
+  const saved = useQuery({ ...actionQuery(preferences.get, {}), refetchOnMount: 'always' });
   return (
     <Page
       title="E-mail notifications"
@@ -63,7 +63,9 @@ function EmailPreferencesForm({
       saved.find((preference) => preference.eventType === eventType)?.delivery ?? 'immediately',
     ]),
   );
-  const form = useForm<Choices>({ mode: 'controlled', initialValues });
+  // Plain state, not @mantine/form: its paths split on dots, and every event type has one.
+  const [choices, setChoices] = useState<Choices>(initialValues);
+  const changed = eventTypes.some((eventType) => choices[eventType] !== initialValues[eventType]);
   const save = useActionMutation(preferences.set, {
     invalidates: [preferences.get],
     onSuccess: () => notifySaved('E-mail settings saved'),
@@ -72,12 +74,13 @@ function EmailPreferencesForm({
     <Paper withBorder p="md" maw={760}>
       <form
         noValidate
-        onSubmit={form.onSubmit((values) => {
+        onSubmit={(event) => {
+          event.preventDefault();
           save.reset();
           save.mutate({
-            preferences: eventTypes.map((eventType) => ({ eventType, delivery: values[eventType] ?? 'immediately' })),
+            preferences: eventTypes.map((eventType) => ({ eventType, delivery: choices[eventType] ?? 'immediately' })),
           });
-        })}
+        }}
       >
         <Stack gap="md">
           {eventTypes.map((eventType, index) => (
@@ -85,8 +88,8 @@ function EmailPreferencesForm({
               {index > 0 && <Divider />}
               <PreferenceRow
                 eventType={eventType}
-                value={form.values[eventType] ?? 'immediately'}
-                onChange={(delivery) => form.setFieldValue(eventType, delivery)}
+                value={choices[eventType] ?? 'immediately'}
+                onChange={(delivery) => setChoices((previous) => ({ ...previous, [eventType]: delivery }))}
               />
             </Fragment>
           ))}
@@ -96,10 +99,10 @@ function EmailPreferencesForm({
           </Text>
           {save.error ? <ErrorNotice error={save.error} title="Your e-mail settings were not saved" /> : null}
           <Group justify="flex-end" gap="xs">
-            <Button variant="default" disabled={!form.isDirty()} onClick={() => form.reset()}>
+            <Button variant="default" disabled={!changed} onClick={() => setChoices(initialValues)}>
               Undo changes
             </Button>
-            <Button type="submit" loading={save.isPending} disabled={!form.isDirty()}>
+            <Button type="submit" loading={save.isPending} disabled={!changed}>
               Save
             </Button>
           </Group>
