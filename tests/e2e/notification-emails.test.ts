@@ -201,10 +201,13 @@ describe('notification e-mails', () => {
     expect(mail.text).toContain(`Open it: ${publicUrl}/portal/submittals/${loud.id}`);
     expect(mail.text.split('\n')[0]).toBe('Customer Portal');
 
+    // The header: the API's one-click URL for mail clients; the body: the portal's landing page, same token.
     const unsubscribe = unsubscribeUrlOf(mail);
     expect(unsubscribe).toMatch(new RegExp(`^${publicUrl}/api/v1/public/unsubscribe/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`));
     expect(mail.headers?.['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
-    expect(linksIn(mail)).toContain(unsubscribe);
+    const token = unsubscribe.split('/').at(-1) ?? '';
+    expect(linksIn(mail)).toContain(`${publicUrl}/portal/unsubscribe/${token}`);
+    expect(linksIn(mail)).not.toContain(unsubscribe);
     ids.submittalUnsubscribeUrl = unsubscribe;
 
     // Events are applied in order: once the later one is mailed, the earlier one was decided.
@@ -271,6 +274,7 @@ describe('notification e-mails', () => {
     expect(await call(bus, 'notifications.sendDigests', {})).toMatchObject({ messages: 2 });
     const digest = await waitForMail(contactEmail, 'digest');
     expect(digest.subject).toBe('Your Customer Portal digest: 2 update(s)');
+    expect(digest.text).toContain(`Hello Mia Mail ${run},`);
     expect(digest.text).toContain(`Submittal ${submittal.number} rev ${submittal.revision}`);
     expect(digest.text).toContain(`Document requested: ${title}`);
     expect(linksIn(digest)).toContain(`${publicUrl}/portal/submittals/${submittal.id}`);
@@ -313,6 +317,7 @@ describe('notification e-mails', () => {
     expect(await answer.json()).toEqual({
       eventTypes: ['submittal.sent'],
       message: 'You will no longer receive e-mails about submittals sent to you.',
+      audience: 'contact',
     });
     const mine = await ok<{ items: EmailPreference[] }>('GET', '/portal/notification-preferences', undefined, contact);
     expect(mine.items).toContainEqual({ eventType: 'submittal.sent', delivery: 'off' });

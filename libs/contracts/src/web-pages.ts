@@ -10,3 +10,15 @@ export type PortalPublicPage = keyof typeof portalPublicPages;
 export function portalPublicPagePath(page: PortalPublicPage): string {
   return `/portal/${portalPublicPages[page]}`;
 }
+
+/**
+ * The portal's public page behind an e-mail's unsubscribe link (`/portal/unsubscribe/<token>`): it
+ * says what the link stops and unsubscribes on a click. The `List-Unsubscribe` header keeps the
+ * API's one-click URL for mail clients.
+ */
+export const portalUnsubscribePage = 'unsubscribe/$token';
+
+/** The unsubscribe page's path from the site root for a signed token. */
+export function portalUnsubscribePagePath(token: string): string {
+  return `/portal/unsubscribe/${encodeURIComponent(token)}`;
+}

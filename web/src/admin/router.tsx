@@ -24,6 +24,7 @@ import { emailTemplatesRoute } from './email/email-templates-screen.tsx';
 import { fileTypesRoute } from './file-types/file-types-screen.tsx';
 import { invitationsRoute } from './invitations/invitations-screen.tsx';
 import { invoiceReferencesRoute } from './invoice-references/invoice-references-screen.tsx';
+import { emailSettingsRoute } from './notifications/email-settings-route.tsx';
 import { notificationsRoute } from './notifications/notifications-route.tsx';
 import { accountPortalRoute } from './portal-access/account-portal-tab.tsx';
 import { contactAccessRoute } from './portal-access/contact-access-tab.tsx';
@@ -75,6 +76,7 @@ const routeTree = adminRootRoute.addChildren([
   contactImportsRoute,
   invoiceReferencesRoute,
   notificationsRoute,
+  emailSettingsRoute,
 ]);
 
 export const adminRouter = createRouter({ routeTree, basepath: '/admin', defaultPreload: 'intent' });

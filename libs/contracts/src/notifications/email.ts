@@ -22,6 +22,25 @@ export const emailEventTypes = [
 export const emailEventTypeSchema = z.enum(emailEventTypes);
 export type EmailEventType = z.infer<typeof emailEventTypeSchema>;
 
+/**
+ * Who receives each event type's e-mail (as the service's consumers send them): contacts hear of
+ * what their supplier sends or asks, staff of what customers do. A preference screen lists only
+ * its audience's types; the API keeps accepting all of them.
+ */
+export const emailEventAudiences = {
+  'submittal.sent': 'contact',
+  'submittal.returned': 'staff',
+  'submittal.received': 'staff',
+  'submittal.overdue': 'staff',
+  'document-request.created': 'contact',
+  'document-request.fulfilled': 'staff',
+  'access-request.received': 'staff',
+} as const satisfies Record<EmailEventType, (typeof notificationRecipientKinds)[number]>;
+
+/** The event types whose e-mails reach `kind`, in the order of `emailEventTypes`. */
+export const emailEventTypesFor = (kind: (typeof notificationRecipientKinds)[number]): EmailEventType[] =>
+  emailEventTypes.filter((eventType) => emailEventAudiences[eventType] === kind);
+
 /** How a recipient wants an event type's e-mail: at once (the default), in the daily digest, or not at all. */
 export const emailDeliveries = ['immediately', 'daily-digest', 'off'] as const;
 export const emailDeliverySchema = z.enum(emailDeliveries);
@@ -97,6 +116,9 @@ export const unsubscribeResultSchema = z.object({
     .array(emailEventTypeSchema)
     .describe('The event types the link stops (the digest link: all digested ones).'),
   message: z.string().describe('What to show, e.g. "You will no longer receive e-mails about sent submittals."'),
+  audience: z
+    .enum(notificationRecipientKinds)
+    .describe("Whose preferences the link changes: a staff user's or a contact's (which app's settings to offer)."),
 });
 
 const unsubscribeBinding = (method: 'GET' | 'POST', summary: string): HttpBinding => ({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Transporter } from 'nodemailer';
-import type { EmailEventType, NotificationRecipient } from '@portal/contracts';
+import { portalUnsubscribePagePath, type EmailEventType, type NotificationRecipient } from '@portal/contracts';
 import type { TransactionalStore } from '@portal/kit';
 import { deliveryOf } from '../preferences/preferences.repository.ts';
 import { emailStatusOf, recordEmail } from './email-log.repository.ts';
@@ -37,12 +37,32 @@ export interface EmailMessage {
   summary: string;
 }
 
-export const unsubscribeUrlOf = (settings: EmailSettings, recipient: NotificationRecipient, scope: UnsubscribeScope) =>
-  `${settings.publicUrl}/api/v1/public/unsubscribe/${signUnsubscribeToken(settings.unsubscribeSecret, { recipient, scope })}`;
+/**
+ * The two addresses of one signed token: `page`, the portal's landing page a person opens from the
+ * e-mail's body (it says what the link stops and asks for a click, so a mail scanner following
+ * links changes nothing), and `oneClick`, the API a mail client POSTs to from the
+ * `List-Unsubscribe` header (RFC 8058).
+ */
+export interface UnsubscribeLinks {
+  page: string;
+  oneClick: string;
+}
+
+export function unsubscribeLinksOf(
+  settings: EmailSettings,
+  recipient: NotificationRecipient,
+  scope: UnsubscribeScope,
+): UnsubscribeLinks {
+  const token = signUnsubscribeToken(settings.unsubscribeSecret, { recipient, scope });
+  return {
+    page: `${settings.publicUrl}${portalUnsubscribePagePath(token)}`,
+    oneClick: `${settings.publicUrl}/api/v1/public/unsubscribe/${token}`,
+  };
+}
 
 /** RFC 2369 and RFC 8058: mail clients show "Unsubscribe" and POST to the URL in one click. */
-export const listUnsubscribeHeaders = (unsubscribeUrl: string) => ({
-  'List-Unsubscribe': `<${unsubscribeUrl}>`,
+export const listUnsubscribeHeaders = (oneClickUrl: string) => ({
+  'List-Unsubscribe': `<${oneClickUrl}>`,
   'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
 });
 
@@ -50,16 +70,19 @@ export async function sendEmail(
   deps: EmailDeliveryDeps,
   address: string,
   email: RenderedEmail,
-  unsubscribeUrl: string,
+  oneClickUrl: string,
 ): Promise<string | null> {
   const sent = (await deps.mail.sendMail({
     from: deps.settings.from,
     to: address,
     ...email,
-    headers: listUnsubscribeHeaders(unsubscribeUrl),
+    headers: listUnsubscribeHeaders(oneClickUrl),
   })) as { messageId?: string };
   return sent.messageId ?? null;
 }
+
+/** "Hello Grace Hopper," when the recipient's name is known, else "Hello there,". */
+export const greetingNameOf = (name: string | null | undefined): string => name?.trim() || 'there';
 
 const settled = new Set(['sent', 'held', 'suppressed']);
 
@@ -81,13 +104,13 @@ export async function deliverEmail(
   if (previous && settled.has(previous)) return;
 
   const link = `${deps.settings.publicUrl}${message.path}`;
-  const unsubscribeUrl = unsubscribeUrlOf(deps.settings, to.recipient, eventType);
+  const unsubscribe = unsubscribeLinksOf(deps.settings, to.recipient, eventType);
   const email = deps.render(template, {
     ...message.data,
     productName: deps.settings.productName,
-    recipientName: to.name ?? 'there',
+    recipientName: greetingNameOf(to.name),
     link,
-    unsubscribeUrl,
+    unsubscribeUrl: unsubscribe.page,
   });
   const record = { eventId, template, eventType, recipient: to.recipient, address: to.address, subject: email.subject };
 
@@ -99,15 +122,16 @@ export async function deliverEmail(
   if (delivery === 'daily-digest') {
     const logId = await recordEmail(em, { ...record, status: 'held' });
     await em.execute(
-      `insert into email_digest_item (id, email_log_id, recipient_kind, recipient_id, address, event_type, summary, link)
-       values (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [randomUUID(), logId, to.recipient.kind, to.recipient.id, to.address, eventType, message.summary, link],
+      `insert into email_digest_item
+         (id, email_log_id, recipient_kind, recipient_id, address, recipient_name, event_type, summary, link)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [randomUUID(), logId, to.recipient.kind, to.recipient.id, to.address, to.name, eventType, message.summary, link],
     );
     return;
   }
   let messageId: string | null;
   try {
-    messageId = await sendEmail(deps, to.address, email, unsubscribeUrl);
+    messageId = await sendEmail(deps, to.address, email, unsubscribe.oneClick);
   } catch (error) {
     const reason = error instanceof Error ? error.message.slice(0, 500) : 'send failed';
     await deps.store.change((tx) => recordEmail(tx, { ...record, status: 'failed', error: reason })).catch(() => {});

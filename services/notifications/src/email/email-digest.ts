@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { EmailEventType, NotificationRecipient } from '@portal/contracts';
 import { sqlArray, type TransactionalStore } from '@portal/kit';
 import { recordEmail } from './email-log.repository.ts';
-import { sendEmail, unsubscribeUrlOf, type EmailDeliveryDeps } from './email-delivery.ts';
+import { greetingNameOf, sendEmail, unsubscribeLinksOf, type EmailDeliveryDeps } from './email-delivery.ts';
 
 interface HeldItem {
   id: string;
   email_log_id: string;
   address: string;
+  recipient_name: string | null;
   event_type: EmailEventType;
   summary: string;
   link: string;
@@ -33,27 +34,28 @@ export async function sendDigests(
     const recipient: NotificationRecipient = { kind: row.recipient_kind, id: row.recipient_id };
     const sentItems = await store.change(async (tx) => {
       const items = await tx.execute<HeldItem[]>(
-        `select id, email_log_id, address, event_type, summary, link from email_digest_item
+        `select id, email_log_id, address, recipient_name, event_type, summary, link from email_digest_item
          where recipient_kind = ? and recipient_id = ? and sent_at is null
          order by created_at, id for update skip locked`,
         [recipient.kind, recipient.id],
       );
       const last = items.at(-1);
       if (!last) return 0;
-      const unsubscribeUrl = unsubscribeUrlOf(deps.settings, recipient, 'digest');
+      const unsubscribe = unsubscribeLinksOf(deps.settings, recipient, 'digest');
       const email = deps.render('digest', {
         productName: deps.settings.productName,
-        recipientName: 'there',
+        // The name as the latest held message knew it (the immediate e-mails greet with the same).
+        recipientName: greetingNameOf(last.recipient_name),
         link: `${deps.settings.publicUrl}/${recipient.kind === 'staff' ? 'admin' : 'portal'}`,
-        unsubscribeUrl,
+        unsubscribeUrl: unsubscribe.page,
         count: items.length,
         items: items.map((item) => ({
           summary: item.summary,
           link: item.link,
-          unsubscribeUrl: unsubscribeUrlOf(deps.settings, recipient, item.event_type),
+          unsubscribeUrl: unsubscribeLinksOf(deps.settings, recipient, item.event_type).page,
         })),
       });
-      const messageId = await sendEmail(deps, last.address, email, unsubscribeUrl);
+      const messageId = await sendEmail(deps, last.address, email, unsubscribe.oneClick);
       await recordEmail(tx, {
         eventId: randomUUID(),
         template: 'digest',

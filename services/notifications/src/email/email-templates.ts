@@ -42,12 +42,12 @@ export const emailTemplateSamples = {
       {
         summary: 'Submittal TR-0042 rev 1: Structural drawings, level 2',
         link: 'https://portal.example.com/portal/submittals/1',
-        unsubscribeUrl: 'https://portal.example.com/api/v1/public/unsubscribe/sample',
+        unsubscribeUrl: 'https://portal.example.com/portal/unsubscribe/sample',
       },
       {
         summary: 'Document requested: Insurance certificate 2027',
         link: 'https://portal.example.com/portal/requests',
-        unsubscribeUrl: 'https://portal.example.com/api/v1/public/unsubscribe/sample',
+        unsubscribeUrl: 'https://portal.example.com/portal/unsubscribe/sample',
       },
     ],
   },
@@ -61,7 +61,7 @@ export const layoutSample = {
   productName: 'Customer Portal',
   recipientName: 'Grace Hopper',
   link: 'https://portal.example.com/portal',
-  unsubscribeUrl: 'https://portal.example.com/api/v1/public/unsubscribe/sample' as string | null,
+  unsubscribeUrl: 'https://portal.example.com/portal/unsubscribe/sample' as string | null,
 };
 
 export interface RenderedEmail {

@@ -67,8 +67,12 @@ export function preferencesActions(
       set(ownRecipient(ctx, 'contact'), preferences),
     ),
     describeUnsubscribe: contractAction('notifications.describeUnsubscribe', async ({ token }) => {
-      const { eventTypes } = await resolveToken(token);
-      return { eventTypes, message: sentenceFor(eventTypes).replace('You will no longer', 'Confirm to no longer') };
+      const { recipient, eventTypes } = await resolveToken(token);
+      return {
+        eventTypes,
+        message: sentenceFor(eventTypes).replace('You will no longer', 'Confirm to no longer'),
+        audience: recipient.kind,
+      };
     }),
     unsubscribe: contractAction('notifications.unsubscribe', async ({ token }) => {
       const { recipient, eventTypes } = await resolveToken(token);
@@ -81,7 +85,7 @@ export function preferencesActions(
           ),
         );
       }
-      return { eventTypes, message: sentenceFor(eventTypes) };
+      return { eventTypes, message: sentenceFor(eventTypes), audience: recipient.kind };
     }),
   };
 }

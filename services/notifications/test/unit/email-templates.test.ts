@@ -36,9 +36,9 @@ describe('e-mail templates', () => {
       expect(email.html, name).toMatch(/^<!doctype html>/);
       expect(email.html, name).toContain('Acme Portal</p>');
       expect(email.text.split('\n')[0], name).toBe('Acme Portal');
-      expect(email.html, name).toContain('href="https://portal.example.com/api/v1/public/unsubscribe/sample"');
+      expect(email.html, name).toContain('href="https://portal.example.com/portal/unsubscribe/sample"');
       expect(email.text, name).toContain(
-        'Unsubscribe from these e-mails: https://portal.example.com/api/v1/public/unsubscribe/sample',
+        'Unsubscribe from these e-mails: https://portal.example.com/portal/unsubscribe/sample',
       );
     }
     expect(overridden.size).toBe(0);

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { greetingNameOf, unsubscribeLinksOf } from '../../src/email/email-delivery.ts';
 import { signUnsubscribeToken, verifyUnsubscribeToken } from '../../src/email/unsubscribe-token.ts';
 
 const secret = 'a-test-secret-of-at-least-thirty-two-characters';
@@ -45,5 +46,24 @@ describe('unsubscribe tokens', () => {
     const payload = Buffer.from(JSON.stringify({ k: 'robot', r: 'x', e: 'submittal.sent' })).toString('base64url');
     const mac = createHmac('sha256', `notifications-unsubscribe:${secret}`).update(payload).digest('base64url');
     expect(verifyUnsubscribeToken(secret, `${payload}.${mac}`)).toBeNull();
+  });
+
+  it("gives the body's link to the portal's landing page and the header's to the one-click API, with the same token", () => {
+    const settings = {
+      from: 'x@y.test',
+      productName: 'P',
+      publicUrl: 'https://portal.test',
+      unsubscribeSecret: secret,
+    };
+    const links = unsubscribeLinksOf(settings, claim.recipient, claim.scope);
+    const token = signUnsubscribeToken(secret, claim);
+    expect(links.page).toBe(`https://portal.test/portal/unsubscribe/${token}`);
+    expect(links.oneClick).toBe(`https://portal.test/api/v1/public/unsubscribe/${token}`);
+  });
+
+  it('greets by name when one is known, else "there"', () => {
+    expect(greetingNameOf('Grace Hopper')).toBe('Grace Hopper');
+    expect(greetingNameOf(' ')).toBe('there');
+    expect(greetingNameOf(null)).toBe('there');
   });
 });

@@ -1,9 +1,10 @@
 import { Anchor, Badge, Group, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { IconExternalLink } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { createRoute } from '@tanstack/react-router';
+import { Link, createRoute } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { readAccountConsoleUrl } from '../../shared/branding/branding.ts';
+import { emailSettingsPath } from '../../shared/email-preferences/email-preferences-config.ts';
 import { ErrorNotice, LoadingState } from '../../shared/feedback/states.tsx';
 import { Page } from '../../shared/layout/page.tsx';
 import { portalProfileQuery, type PortalProfile } from '../accounts/portal-profile.ts';
@@ -126,6 +127,16 @@ function ProfileDetails({ profile }: { profile: PortalProfile }) {
           </Text>{' '}
           {accessScopeInWords(profile)}.
         </Text>
+      </Section>
+      <Section title="E-mail notifications">
+        <Text size="sm">
+          Choose for each kind of e-mail whether it comes at once, in a daily digest, or not at all.
+        </Text>
+        <Group>
+          <Anchor fw={600} renderRoot={(props) => <Link {...props} to={emailSettingsPath} />}>
+            E-mail settings
+          </Anchor>
+        </Group>
       </Section>
       <Section title="Signing in">
         <Facts

@@ -20,6 +20,7 @@ import { Link } from '@tanstack/react-router';
 import { useId, useState, type MouseEvent } from 'react';
 import type { Notification } from '@portal/contracts';
 import { actionQuery } from '../api/queries.ts';
+import { emailSettingsPath } from '../email-preferences/email-preferences-config.ts';
 import { ErrorNotice } from '../feedback/states.tsx';
 import { TimeAgo } from '../format/time-ago.tsx';
 import type { BellConfig } from './bell-config.ts';
@@ -145,7 +146,13 @@ export function NotificationBell({ bell }: { bell: BellConfig }) {
               </ScrollArea.Autosize>
             </>
           )}
-          <Box px="sm" py="xs" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
+          <Group
+            justify="space-between"
+            wrap="nowrap"
+            px="sm"
+            py="xs"
+            style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}
+          >
             <Anchor
               size="sm"
               renderRoot={(props) => <Link {...props} to="/notifications" />}
@@ -153,7 +160,14 @@ export function NotificationBell({ bell }: { bell: BellConfig }) {
             >
               See all notifications
             </Anchor>
-          </Box>
+            <Anchor
+              size="sm"
+              renderRoot={(props) => <Link {...props} to={emailSettingsPath} />}
+              onClick={() => setOpened(false)}
+            >
+              E-mail settings
+            </Anchor>
+          </Group>
         </Popover.Dropdown>
       </Popover>
       <VisuallyHidden role="status" aria-live="polite" aria-atomic="true">

@@ -1,9 +1,11 @@
 import { Anchor, Badge, Button, Stack, Text } from '@mantine/core';
-import { IconChecks } from '@tabler/icons-react';
+import { IconChecks, IconMailCog } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import { z } from 'zod';
 import type { Notification } from '@portal/contracts';
 import { actionQuery } from '../api/queries.ts';
+import { emailSettingsPath } from '../email-preferences/email-preferences-config.ts';
 import { EmptyState } from '../feedback/states.tsx';
 import { TimeAgo } from '../format/time-ago.tsx';
 import { ChoiceFilter } from '../forms/choice-filter.tsx';
@@ -48,16 +50,25 @@ export function NotificationsScreen({
       title="Notifications"
       description="What happened that concerns you, newest first."
       actions={
-        unread > 0 && (
+        <>
           <Button
-            variant="default"
-            leftSection={<IconChecks size={16} aria-hidden />}
-            loading={markAllRead.pending}
-            onClick={markAllRead.markAll}
+            variant="subtle"
+            leftSection={<IconMailCog size={16} aria-hidden />}
+            renderRoot={(props) => <Link {...props} to={emailSettingsPath} />}
           >
-            Mark all as read
+            E-mail settings
           </Button>
-        )
+          {unread > 0 && (
+            <Button
+              variant="default"
+              leftSection={<IconChecks size={16} aria-hidden />}
+              loading={markAllRead.pending}
+              onClick={markAllRead.markAll}
+            >
+              Mark all as read
+            </Button>
+          )}
+        </>
       }
     >
       <ChoiceFilter<'all' | 'unread'>

@@ -1,10 +1,11 @@
 import { AppShell, Burger, Group, Image, Menu, NavLink, ScrollArea, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChevronDown, IconLogout } from '@tabler/icons-react';
+import { IconChevronDown, IconLogout, IconMailCog } from '@tabler/icons-react';
 import { Link, useRouterState } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import type { BellConfig } from '../bell/bell-config.ts';
 import { NotificationBell } from '../bell/notification-bell.tsx';
+import { emailSettingsPath } from '../email-preferences/email-preferences-config.ts';
 import type { Branding } from '../branding/branding.ts';
 import type { SessionUser } from '../session/web-session.ts';
 
@@ -73,6 +74,12 @@ export function AppFrame(props: AppFrameProps) {
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>{props.user.email ?? displayName}</Menu.Label>
+                <Menu.Item
+                  leftSection={<IconMailCog size={16} aria-hidden />}
+                  renderRoot={(itemProps) => <Link {...itemProps} to={emailSettingsPath} />}
+                >
+                  E-mail notifications
+                </Menu.Item>
                 <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={props.onSignOut}>
                   Sign out
                 </Menu.Item>
