@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devAccessToken } from '@portal/deploy/local/dev-logins';
-import { apiClient, stackEnv } from '@portal/testing';
+import { stackEnv } from '@portal/testing';
 import { launchBrowser, mailboxOf } from '@portal/testing/browser';
 import type { ServiceSystem } from '../support/service-system.ts';
 import { newPerson, reviewScreen, signInAsStaff, startWebSystem } from './support/web-ui.ts';
+import { staffCaller } from './support/staff-calls.ts';
 
 interface Created {
   id: string;
@@ -49,16 +49,7 @@ describe('the e-mail templates and the e-mail log in the admin UI', () => {
   /** What the browser console said about the Content-Security-Policy (a refused style would show here). */
   const policyComplaints: string[] = [];
 
-  const staffCall = async <Body>(method: string, path: string, body?: unknown) => {
-    const token = await devAccessToken(keycloakUrl, 'staffAdmin');
-    const answer = await apiClient(gateway, () => token).request<Body>(
-      method,
-      path,
-      body === undefined ? {} : { body },
-    );
-    expect(answer.status, `${method} ${path}: ${answer.text}`).toBeLessThan(300);
-    return answer.body;
-  };
+  const staffCall = staffCaller(() => gateway, keycloakUrl);
 
   beforeAll(async () => {
     [system, browser] = await Promise.all([

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devAccessToken } from '@portal/deploy/local/dev-logins';
-import { apiClient, stackEnv } from '@portal/testing';
+import { stackEnv } from '@portal/testing';
 import { launchBrowser } from '@portal/testing/browser';
 import { pdfBytes } from '../support/document-files.ts';
 import type { ServiceSystem } from '../support/service-system.ts';
 import { bellOf, bellPanel, live, markPage, notificationsCaughtUp, stillSamePage } from './support/bell-ui.ts';
 import { newPerson, reviewScreen, signInAsContact, signInAsStaff, startWebSystem } from './support/web-ui.ts';
+import { staffCaller } from './support/staff-calls.ts';
 
 interface Created {
   id: string;
@@ -31,21 +31,7 @@ describe('the bell in both apps', () => {
   let contactPage: Page;
   let managerPage: Page;
 
-  const staffCall = async <Body>(
-    method: string,
-    path: string,
-    body?: unknown,
-    login: 'staffAdmin' | 'staffManager' = 'staffAdmin',
-  ) => {
-    const token = await devAccessToken(keycloakUrl, login);
-    const answer = await apiClient(system.gatewayUrl, () => token).request<Body>(
-      method,
-      path,
-      body === undefined ? {} : { body },
-    );
-    expect(answer.status, `${method} ${path}: ${answer.text}`).toBeLessThan(300);
-    return answer.body;
-  };
+  const staffCall = staffCaller(() => system.gatewayUrl, keycloakUrl);
   const requestDocument = (title: string) =>
     staffCall<Created>('POST', '/admin/document-requests', {
       owner: { kind: 'project', id: projectId },

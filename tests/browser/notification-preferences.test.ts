@@ -3,18 +3,16 @@ import type moleculer from 'moleculer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailLogEntry, EmailPreference } from '@portal/contracts';
-import { devAccessToken } from '@portal/deploy/local/dev-logins';
 import { call, createBroker } from '@portal/kit';
-import { apiClient, requireStackVar, stackEnv } from '@portal/testing';
+import { requireStackVar, stackEnv } from '@portal/testing';
 import { launchBrowser, linksIn, mailboxOf, type CapturedMessage } from '@portal/testing/browser';
 import type { ServiceSystem } from '../support/service-system.ts';
 import { newPerson, reviewScreen, signInAsContact, signInAsStaff, startWebSystem } from './support/web-ui.ts';
+import { staffCaller } from './support/staff-calls.ts';
 
 interface Created {
   id: string;
 }
-
-type StaffLogin = 'staffAdmin' | 'staffManager';
 
 /** One kind of e-mail's three choices on the settings screen, a radio group named by the kind. */
 const choicesOf = (page: Page, kind: string) => page.getByRole('radiogroup', { name: kind });
@@ -46,16 +44,7 @@ describe('e-mail notification settings, the digest and the unsubscribe page', ()
   let contactPage: Page;
   let digest: CapturedMessage;
 
-  const staffCall = async <Body>(method: string, path: string, body?: unknown, login: StaffLogin = 'staffAdmin') => {
-    const token = await devAccessToken(keycloakUrl, login);
-    const answer = await apiClient(system.gatewayUrl, () => token).request<Body>(
-      method,
-      path,
-      body === undefined ? {} : { body },
-    );
-    expect(answer.status, `${method} ${path}: ${answer.text}`).toBeLessThan(300);
-    return answer.body;
-  };
+  const staffCall = staffCaller(() => system.gatewayUrl, keycloakUrl);
   const requestDocument = (title: string) =>
     staffCall<Created>('POST', '/admin/document-requests', {
       owner: { kind: 'project', id: projectId },

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devAccessToken, devLogins } from '@portal/deploy/local/dev-logins';
+import { devLogins } from '@portal/deploy/local/dev-logins';
 import type { EmailLogEntry, UploadTicket } from '@portal/contracts';
-import { apiClient, stackEnv } from '@portal/testing';
+import { stackEnv } from '@portal/testing';
 import { launchBrowser, linksIn, mailboxOf, type CapturedMessage } from '@portal/testing/browser';
 import { pdfBytes, putToTicket } from '../support/document-files.ts';
 import type { ServiceSystem } from '../support/service-system.ts';
 import { bellOf, bellPanel, live, markPage, notificationsCaughtUp, stillSamePage } from './support/bell-ui.ts';
 import { newPerson, reviewScreen, signInAsContact, signInAsStaff, startWebSystem } from './support/web-ui.ts';
+import { staffCaller } from './support/staff-calls.ts';
 
 interface Created {
   id: string;
@@ -75,21 +76,7 @@ describe('submittals ring the bell and send e-mail', () => {
   let managerPage: Page;
   const sent: Record<'first' | 'second', StaffSubmittal> = {} as never;
 
-  const staffCall = async <Body>(
-    method: string,
-    path: string,
-    body?: unknown,
-    login: 'staffAdmin' | 'staffManager' = 'staffAdmin',
-  ) => {
-    const token = await devAccessToken(keycloakUrl, login);
-    const answer = await apiClient(system.gatewayUrl, () => token).request<Body>(
-      method,
-      path,
-      body === undefined ? {} : { body },
-    );
-    expect(answer.status, `${method} ${path}: ${answer.text}`).toBeLessThan(300);
-    return answer.body;
-  };
+  const staffCall = staffCaller(() => system.gatewayUrl, keycloakUrl);
 
   async function contactWithAccess(
     ownerAccountId: string,

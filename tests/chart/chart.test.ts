@@ -60,11 +60,14 @@ const template = (valuesFile: string, ...extra: string[]) =>
     ...extra,
   ]);
 
+const lint = (valuesFile: string, ...extra: string[]) =>
+  run(helm, ['lint', '--strict', chartDir, '-f', join(chartDir, 'ci', valuesFile), ...extra]);
+
 describe.each(ciValuesFiles)('ci/%s', (valuesFile) => {
   it('passes helm lint --strict', async () => {
-    const lint = await run(helm, ['lint', '--strict', chartDir, '-f', join(chartDir, 'ci', valuesFile)]);
-    expect(lint.output).toContain('1 chart(s) linted, 0 chart(s) failed');
-    expect(lint.code, lint.output).toBe(0);
+    const linted = await lint(valuesFile);
+    expect(linted.output).toContain('1 chart(s) linted, 0 chart(s) failed');
+    expect(linted.code, linted.output).toBe(0);
   });
 
   it(`renders manifests that Kubernetes ${kubernetesVersion}'s schemas accept (strict: no unknown fields)`, async () => {
@@ -112,32 +115,16 @@ it('renders one Deployment per service in production, every secret from the oper
 
 describe('values.schema.json', () => {
   it('refuses a value of the wrong kind, naming it', async () => {
-    const lint = await run(helm, [
-      'lint',
-      '--strict',
-      chartDir,
-      '-f',
-      join(chartDir, 'ci', 'minimal-values.yaml'),
-      '--set',
-      'mode=three-tier',
-    ]);
-    expect(lint.code).not.toBe(0);
-    expect(lint.output).toMatch(/mode/);
-    expect(lint.output).toMatch(/services|all-in-one/);
+    const linted = await lint('minimal-values.yaml', '--set', 'mode=three-tier');
+    expect(linted.code).not.toBe(0);
+    expect(linted.output).toMatch(/mode/);
+    expect(linted.output).toMatch(/services|all-in-one/);
   });
 
   it('refuses a key it does not know (a typo is not ignored)', async () => {
-    const lint = await run(helm, [
-      'lint',
-      '--strict',
-      chartDir,
-      '-f',
-      join(chartDir, 'ci', 'minimal-values.yaml'),
-      '--set',
-      'ingres.enabled=false',
-    ]);
-    expect(lint.code).not.toBe(0);
-    expect(lint.output).toMatch(/ingres/);
+    const linted = await lint('minimal-values.yaml', '--set', 'ingres.enabled=false');
+    expect(linted.code).not.toBe(0);
+    expect(linted.output).toMatch(/ingres/);
   });
 
   it('refuses a NATS URL of another protocol', async () => {
