@@ -431,4 +431,58 @@ describe('submittals ring the bell and send e-mail', () => {
       { status: 'sent', recipientId: groupContact.id },
     ]);
   });
+  it('the contact sends a submittal: a staff manager’s bell and queue count follow live; marking it processed brings the count back', async () => {
+    // The count in the navigation is every customer's unprocessed submittals: read it first.
+    const manager = managerPage;
+    await notificationsCaughtUp(system.gatewayUrl, keycloakUrl);
+    await manager.goto(`${system.gatewayUrl}/admin/accounts`);
+    await readAll(manager);
+    const queueLink = manager
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /^Customer submittals/ });
+    const unprocessed = async () => Number(/(\d+)\s*unprocessed/.exec((await queueLink.textContent()) ?? '')?.[1] ?? 0);
+    await queueLink.waitFor();
+    const before = await unprocessed();
+    await markPage(manager);
+
+    // The contact sends one on the portal's screen, the letter and a drawing uploaded there.
+    const page = contactPage;
+    await page.goto(`${system.gatewayUrl}/portal/submittals`);
+    await page.getByRole('link', { name: 'Send a submittal' }).click();
+    await page.getByLabel('Project').selectOption({ label: `${names.tower} (${names.towerCode})` });
+    await page.getByLabel('Transmittal number').fill(`IN-${run}`);
+    await page.getByLabel('Note').fill('Anchor calculations.');
+    for (const name of ['letter.pdf', 'anchors.pdf']) {
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: 'Upload a file' }).click();
+      await (await chooser).setFiles({ name, mimeType: 'application/pdf', buffer: pdfBytes(name) });
+      await page.getByRole('radio', { name: `${name} is the letter` }).waitFor({ timeout: 30_000 });
+    }
+    await page.getByRole('radio', { name: 'letter.pdf is the letter' }).check();
+    await page.getByRole('button', { name: 'Send submittal' }).click();
+    await page.waitForURL(/\/portal\/submittals\?.*tab=mine/);
+
+    // The manager's open page: the bell and the queue count, without a reload.
+    await bellOf(manager, 1).waitFor(live);
+    await expect.poll(unprocessed, live).toBe(before + 1);
+    expect(await stillSamePage(manager)).toBe(true);
+    await bellOf(manager, 1).click();
+    await bellPanel(manager)
+      .getByRole('link', { name: /^New submittal from a customer \(unread\)/ })
+      .filter({ hasText: `Transmittal IN-${run}, 2 files.` })
+      .click();
+    await manager.getByRole('heading', { level: 1, name: 'Customer submittals' }).waitFor();
+    const row = manager
+      .getByRole('table', { name: 'Projects with unprocessed submittals' })
+      .getByRole('row', { name: new RegExp(`${names.towerCode} · ${escapeRegExp(names.tower)}`) });
+    expect(await row.getByRole('cell').nth(2).textContent()).toBe('1');
+    await row.getByRole('link').click();
+    const received = manager
+      .getByRole('table', { name: 'Files from customer' })
+      .getByRole('row', { name: new RegExp(`IN-${run}`) });
+    await received.getByText('Anchor calculations.').waitFor();
+    await received.getByRole('button', { name: `Mark processed IN-${run}` }).click();
+    await manager.getByRole('heading', { name: 'Nothing waiting' }).waitFor();
+    await expect.poll(unprocessed, live).toBe(before);
+  });
 });
