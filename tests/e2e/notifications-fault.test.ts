@@ -9,6 +9,8 @@ import {
   apiClient,
   createTemporaryLogin,
   keycloakAdminOf,
+  mailboxOf,
+  requireStackVar,
   stackEnv,
   type ApiClient,
   type TemporaryLogin,
@@ -22,6 +24,8 @@ const burst = 500;
 const hiddenEvents = 20;
 /** The notifications process is SIGKILLed once this many of the burst are written. */
 const killAfter = 150;
+/** …and once this many of its e-mails are logged sent, so the kill also falls mid-mail. */
+const mailedBeforeKill = 30;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,12 +42,14 @@ async function waitUntil<T>(what: string, probe: () => T | undefined | Promise<T
 const duplicatesOf = (values: readonly string[]) => values.length - new Set(values).size;
 
 /**
- * The issue's fault acceptance for the bell: a burst of 500 events that ring one contact's bell
- * (`submittals.submittal.sent` envelopes published straight to JetStream, as the submittals
- * service's relay would), the notifications process SIGKILLed mid-burst and started again. Every
- * notification reaches the bell exactly once: in the database, through the API, on a stream kept
- * open throughout and on one that dropped during the outage and resumed with `Last-Event-ID`.
- * (E-mails for the same burst are the mail part's test.)
+ * The issue's fault acceptance for the bell and its e-mails: a burst of 500 events that ring one
+ * contact's bell and mail the contact (`submittals.submittal.sent` envelopes with notify on,
+ * published straight to JetStream, as the submittals service's relay would), the notifications
+ * process SIGKILLed mid-burst and started again. Every notification reaches the bell exactly once:
+ * in the database, through the API, on a stream kept open throughout and on one that dropped during
+ * the outage and resumed with `Last-Event-ID`. Every e-mail is logged `sent` exactly once and
+ * reaches the SMTP capture at least once; a copy sent again because the kill fell between the relay
+ * accepting it and its `sent` row committing carries the same Message-ID (see `deliverEmail`).
  */
 describe('the bell survives a killed notifications service', () => {
   let system: SystemUnderTest;
@@ -84,11 +90,22 @@ describe('the bell survives a killed notifications service', () => {
       revision: 0,
       title: `Burst ${run} #${index + 1}`,
       purpose: 'for-review',
-      notifyByEmail: index % 2 === 0,
+      notifyByEmail: true,
       dueDate: null,
       expectedReturnDate: null,
     },
   });
+
+  /** The contact's e-mail log rows of this run's burst, straight from the table. */
+  const emailRows = async () =>
+    (
+      await db.query<{ event_id: string; status: string; message_id: string | null }>(
+        `select event_id, status, message_id from notifications.email_log
+         where lower(recipient) = $1 and template = 'submittal-sent'`,
+        [contactEmail()],
+      )
+    ).rows;
+  const contactEmail = () => login?.username.toLowerCase() ?? '';
 
   /** The contact's notifications from this run's burst, by source event, straight from the table. */
   const writtenRows = async () =>
@@ -224,7 +241,7 @@ describe('the bell survives a killed notifications service', () => {
     expect(toContact[0]?.n).toBe(0);
   });
 
-  it('kill -9 mid-burst of 500 and restart: every notification reaches the bell exactly once', async () => {
+  it('kill -9 mid-burst of 500 and restart: every notification reaches the bell exactly once, every e-mail is logged sent once', async () => {
     // Who sees what: the directory's answer the consumer relies on.
     expect(await call(bus, 'directory.listContactsSeeingProject', { projectId: ids.projectId ?? '' })).toEqual({
       contactIds: [contactId],
@@ -267,15 +284,22 @@ describe('the bell survives a killed notifications service', () => {
     // Mid-burst: SIGKILL the notifications process (no shutdown, no acks, no broadcasts after).
     const notifications = system.processes.find((process) => process.name === 'notifications');
     expect(notifications).toBeTruthy();
-    await waitUntil(`${killAfter} notifications written`, async () =>
-      (await writtenRows()).length >= killAfter ? true : undefined,
+    await waitUntil(`${killAfter} notifications written and ${mailedBeforeKill} e-mails sent`, async () =>
+      (await writtenRows()).length >= killAfter &&
+      (await emailRows()).filter((row) => row.status === 'sent').length >= mailedBeforeKill
+        ? true
+        : undefined,
     );
     notifications?.child.kill('SIGKILL');
     await notifications?.exited(10_000);
     await publishing;
     const atKill = (await writtenRows()).length;
+    const mailAtKill = await emailRows();
+    const sentAtKill = mailAtKill.filter((row) => row.status === 'sent').length;
+    const queuedAtKill = mailAtKill.filter((row) => row.status === 'queued').length;
     expect(atKill).toBeGreaterThanOrEqual(killAfter);
     expect(atKill, 'the burst was over before the kill').toBeLessThan(burst);
+    expect(sentAtKill, 'the e-mails were all sent before the kill').toBeLessThan(burst);
     await sleep(500);
     expect((await writtenRows()).length, 'nothing is written while the service is down').toBe(atKill);
     // The dropping tab loses its connection during the outage; it resumes after what it saw.
@@ -344,6 +368,49 @@ describe('the bell survives a killed notifications service', () => {
     expect(droppedAndResumed().length).toBe(burst);
     expect(duplicatesOf(droppedAndResumed())).toBe(0);
     expect(droppedAndResumed().every((sequence) => sequences.has(Number(sequence)))).toBe(true);
+
+    // E-mail: exactly one log row per event, all `sent` (none left `queued` or `failed`), each with
+    // the event's own Message-ID; none for the hidden project.
+    await waitUntil(
+      `all ${burst} e-mails sent`,
+      async () => ((await emailRows()).filter((row) => row.status === 'sent').length >= burst ? true : undefined),
+      120_000,
+    );
+    const mailLog = await emailRows();
+    const logged = mailLog.filter((row) => expected.has(row.event_id));
+    expect(logged.length).toBe(burst);
+    expect(mailLog.length, 'no e-mail for the hidden project').toBe(burst);
+    expect(duplicatesOf(logged.map((row) => row.event_id))).toBe(0);
+    expect(logged.every((row) => row.status === 'sent')).toBe(true);
+    const messageIdOfEvent = new Map(logged.map((row) => [row.event_id, row.message_id ?? '']));
+    expect(new Set(messageIdOfEvent.values()).size).toBe(burst);
+
+    // The SMTP capture: every event's e-mail arrived at least once, 500 distinct Message-IDs, each
+    // the one its log row names; a second copy (a send the kill cut off before its `sent` row
+    // committed, resent on redelivery) is the same message under the same Message-ID.
+    const subjectOfEvent = new Map(
+      envelopes.map((envelope) => [
+        envelope.id,
+        `Submittal ${envelope.data.number} rev ${envelope.data.revision}: ${envelope.data.title}`,
+      ]),
+    );
+    const eventOfSubject = new Map([...subjectOfEvent].map(([eventId, subject]) => [subject, eventId]));
+    const mailbox = mailboxOf(requireStackVar('MAIL_CATCHER_URL'), contactEmail());
+    const captured = (await mailbox.messages()).filter((mail) => mail.subject.includes(`Burst ${run} #`));
+    expect(new Set(captured.map((mail) => mail.subject))).toEqual(new Set(subjectOfEvent.values()));
+    expect(new Set(captured.map((mail) => mail.messageId)).size).toBe(burst);
+    for (const mail of captured) {
+      expect(mail.messageId, mail.subject).toBe(messageIdOfEvent.get(eventOfSubject.get(mail.subject) ?? ''));
+    }
+    const copiesById = new Map<string, number>();
+    for (const mail of captured) copiesById.set(mail.messageId ?? '', (copiesById.get(mail.messageId ?? '') ?? 0) + 1);
+    const resent = captured.length - burst;
+    console.info(
+      `fault e-mail: at the kill ${sentAtKill} sent and ${queuedAtKill} queued rows; afterwards ${logged.length} sent rows, ` +
+        `${captured.length} captured, ${copiesById.size} distinct Message-IDs, ${resent} resent with the same Message-ID`,
+    );
+    // Only a message in flight at the kill (its row `queued` then) can have been sent twice.
+    expect(resent).toBeLessThanOrEqual(queuedAtKill);
 
     // The steady tab never reconnected: its frames are live broadcasts only. A broadcast lost with
     // the killed process (committed, not yet sent) would be missing here until a reconnect.

@@ -33,7 +33,8 @@ const eventCount = Number(process.env.BELL_BENCH_EVENTS ?? 1_200);
 const eventsPerSecond = Number(process.env.BELL_BENCH_RATE ?? 100);
 /** Uncounted events first (connections, JIT, caches), at the same rate. */
 const warmupEvents = Number(process.env.BELL_BENCH_WARMUP ?? 100);
-const setupConcurrency = 8;
+/** Setup requests at once; lower it on a loaded machine, where Keycloak answers slowly. */
+const setupConcurrency = Number(process.env.BELL_BENCH_SETUP_CONCURRENCY ?? 8);
 const resultsFile = join(import.meta.dirname, 'results', 'bell-latency.json');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -80,13 +81,21 @@ async function main(): Promise<void> {
     const gatewayUrl = system.gatewayUrl;
     const staffToken = await devAccessToken(stack.KEYCLOAK_URL ?? '', 'staffAdmin');
     const staffPost = async <T>(path: string, body: unknown = {}) => {
-      const response = await fetch(`${gatewayUrl}/api/v1${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${staffToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as T;
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${gatewayUrl}/api/v1${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${staffToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        // Setup only: a peer (Keycloak) too slow on a loaded machine answers 503; try again shortly.
+        if (response.status === 503 && attempt < 5) {
+          await response.body?.cancel();
+          await sleep(2000 * attempt);
+          continue;
+        }
+        if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+        return (await response.json()) as T;
+      }
     };
     const signIn = async (username: string, password: string) => {
       const response = await fetch(`${stack.KEYCLOAK_URL}/realms/portal/protocol/openid-connect/token`, {

@@ -12,6 +12,7 @@ import { createMailTransport, mailRelayCheck } from './adapters/smtp.adapter.ts'
 import { bellActions } from './bell/bell.actions.ts';
 import { bellConsumers } from './bell/bell.consumers.ts';
 import { bellSignalsOf } from './bell/bell-signals.ts';
+import { listNotificationsWrittenLately } from './bell/notifications.repository.ts';
 import { accessRequestRejectedConsumer } from './email/access-request-rejected.consumer.ts';
 import { loadEmailTemplates } from './email/email-templates.ts';
 // e-mail for events, preferences, digests, unsubscribe, the e-mail log
@@ -88,6 +89,20 @@ export const notificationsModule = defineServiceModule({
       ],
     });
     openedStore.current = transactionalStoreOf(store.orm);
+    // A process killed between a commit and its broadcast leaves open streams without that frame
+    // until they reconnect, and with several events applied at once there can be a few. So what was
+    // written just before this start is signalled again once a gateway is known: a gateway writes a
+    // sequence a stream sent lately only once (its recently-sent set, 256 per stream).
+    void broker
+      .waitForServices('gateway', 60_000)
+      .then(() => listNotificationsWrittenLately(store.orm.em.fork(), 60_000, 100))
+      .then((recent) => signals.created(recent))
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: error },
+          'notifications: re-signalling recent notifications failed (streams catch up on reconnect)',
+        ),
+      );
     const digestSweep = setInterval(() => {
       sendDigests(emailStore, delivery).catch((error: unknown) =>
         logger.warn({ err: error }, 'notifications: the digest sweep failed; held e-mails wait for the next one'),

@@ -61,8 +61,17 @@ export interface DurableConsumerOptions {
   backoffMs?: number | readonly number[];
   /** Redelivery after silence; a running handler keeps its message alive with progress acks. */
   ackWaitMs?: number;
-  /** Messages pulled per request; small, since they are applied one by one. */
+  /** Messages pulled per request (raised to `concurrency` if smaller); small, since each waits its turn. */
   batchSize?: number;
+  /**
+   * Messages applied at once, each in its own transaction and acked when it is done (default 1: one
+   * at a time, in stream order). Above 1 the order between messages is not kept: a later event may
+   * commit before an earlier one, and a retried one comes back after others. Use it only where each
+   * event stands alone. Idempotency, retries, timeouts and dead-lettering are per message as before;
+   * a failing or slow message holds one slot, not the others. Each slot holds a database connection
+   * for its transaction: keep it below the ORM's pool size.
+   */
+  concurrency?: number;
   /** A handler running longer fails its delivery and its transaction is rolled back (default 30 s). */
   handlerTimeoutMs?: number;
   /**
@@ -84,7 +93,7 @@ export interface DurableConsumer {
   status(): Promise<ConsumerStatus>;
   /** Rejects while the pull loop is failing, or JetStream does not know the consumer. */
   check(): Promise<void>;
-  /** Stops pulling, finishes the message in hand, hands buffered ones back, flushes acks. */
+  /** Stops pulling, finishes the messages in hand, hands buffered ones back, flushes acks. */
   stop(): Promise<void>;
 }
 
@@ -109,7 +118,9 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
   const maxDeliver = options.maxDeliver ?? 5;
   const backoffMs = options.backoffMs ?? defaultBackoffMs;
   const ackWaitMs = options.ackWaitMs ?? 30_000;
-  const batchSize = options.batchSize ?? 20;
+  const concurrency = options.concurrency ?? 1;
+  // The client buffers up to this many; JetStream's max_ack_pending (default 1000) bounds them too.
+  const batchSize = Math.max(options.batchSize ?? 20, concurrency);
   const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   const inboxRetentionMs = options.inboxRetentionMs ?? DEFAULT_INBOX_RETENTION_MS;
   const inboxPurgeIntervalMs = options.inboxPurgeIntervalMs ?? 60 * 60 * 1000;
@@ -117,6 +128,7 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
   if (options.filterSubjects.length === 0) throw new Error('A durable consumer needs at least one filter subject.');
   if (maxDeliver < 1) throw new Error('maxDeliver must be at least 1.');
   if (handlerTimeoutMs < 1) throw new Error('handlerTimeoutMs must be positive.');
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be a whole number ≥ 1.');
   const deadLetterSubject = deadLetterSubjectOf(durableName);
 
   const jsm = await options.nats.jetstreamManager();
@@ -250,6 +262,26 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
     }
   }
 
+  /** Delivers one message and settles it whatever happens; never rejects. */
+  async function settle(msg: JsMsg): Promise<void> {
+    try {
+      const outcome = await deliver(msg);
+      if (outcome === 'applied' || outcome === 'duplicate') {
+        logger.debug({ durableName, subject: msg.subject }, outcomeLogMessages[outcome]);
+      }
+    } catch (error) {
+      // Only giving up can get here (the dead-letter stream or PostgreSQL down): try again later.
+      msg.nak(redeliveryDelayMs(msg.info.deliveryCount, backoffMs));
+      logger.error(
+        { durableName, subject: msg.subject, err: errorText(error) },
+        'durable consumer: cannot record failure',
+      );
+    }
+  }
+
+  /** Messages being applied; at most `concurrency`. */
+  const inFlight = new Set<Promise<void>>();
+
   async function run(): Promise<void> {
     let failures = 0;
     while (!stopping) {
@@ -263,19 +295,10 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
             msg.nak();
             continue;
           }
-          try {
-            const outcome = await deliver(msg);
-            if (outcome === 'applied' || outcome === 'duplicate') {
-              logger.debug({ durableName, subject: msg.subject }, outcomeLogMessages[outcome]);
-            }
-          } catch (error) {
-            // Only giving up can get here (the dead-letter stream or PostgreSQL down): try again later.
-            msg.nak(redeliveryDelayMs(msg.info.deliveryCount, backoffMs));
-            logger.error(
-              { durableName, subject: msg.subject, err: errorText(error) },
-              'durable consumer: cannot record failure',
-            );
-          }
+          const delivery = settle(msg).finally(() => inFlight.delete(delivery));
+          inFlight.add(delivery);
+          // A free slot before taking the next message: the rest stay buffered (and unacked) meanwhile.
+          if (inFlight.size >= concurrency) await Promise.race(inFlight);
           failures = 0;
         }
         // The iterator ended without stopping (the consumer was deleted): that is a failure too.
@@ -292,6 +315,8 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
         await sleep(delayMs, undefined, { signal: stopController.signal }).catch(() => undefined);
       }
     }
+    // Stopping finishes the messages in hand.
+    await Promise.all(inFlight);
   }
 
   async function purgeInbox(): Promise<void> {
@@ -316,7 +341,7 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
     purging = purging.then(purgeInbox);
   }, inboxPurgeIntervalMs);
   purgeTimer.unref();
-  logger.info({ stream, durableName, filterSubjects: options.filterSubjects }, 'durable consumer started');
+  logger.info({ stream, durableName, filterSubjects: options.filterSubjects, concurrency }, 'durable consumer started');
 
   return {
     durableName,

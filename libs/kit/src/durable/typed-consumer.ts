@@ -20,7 +20,7 @@ export type TypedEventOf<M extends Record<string, EventContract>, E extends keyo
 /** Per-consumer tuning; see `DurableConsumerOptions` for each default. */
 export type ConsumerTuning = Pick<
   DurableConsumerOptions,
-  'maxDeliver' | 'backoffMs' | 'ackWaitMs' | 'batchSize' | 'handlerTimeoutMs'
+  'maxDeliver' | 'backoffMs' | 'ackWaitMs' | 'batchSize' | 'handlerTimeoutMs' | 'concurrency'
 >;
 
 export interface ConsumerSpec<

@@ -28,6 +28,8 @@ export interface ServiceStore {
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
+/** `createServiceOrm`'s own default. */
+const defaultPoolMax = 10;
 
 /**
  * A service's own persistence: its schema migrated to the latest version (the durable-event
@@ -56,9 +58,13 @@ export async function openServiceStore(options: {
   const repeated = durableNames.find((name, index) => durableNames.indexOf(name) !== index);
   if (repeated) throw new Error(`Two consumers of ${options.service} are named ${repeated}.`);
 
+  // Each consumer slot beyond the first holds a connection of its own for its transaction: the
+  // pool grows by as many, so the headroom the module had with one message at a time stays.
+  const extraSlots = (options.consumers ?? []).reduce((sum, consumer) => sum + (consumer.concurrency ?? 1) - 1, 0);
   const orm = await createServiceOrm({
     schema: options.schema ?? options.service,
     databaseUrl: options.databaseUrl,
+    poolMax: defaultPoolMax + extraSlots,
     migrations: storeMigrations(options.migrations),
     ...(options.entities ? { entities: options.entities } : {}),
   });

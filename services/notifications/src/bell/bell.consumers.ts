@@ -18,6 +18,14 @@ import {
 import { insertNotifications } from './notifications.repository.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
+/**
+ * Events applied at once by the consumers that fan out to contacts (submittals sent, documents
+ * requested: the volume). Order between notifications of different events does not matter: each is
+ * its own notice, and sequences still commit in the order drawn (see `insertNotifications`). The
+ * staff-only consumers see a few events a day and keep one at a time.
+ */
+export const bellConcurrency = 8;
+
 export interface BellConsumerDeps {
   broker: moleculer.ServiceBroker;
   signals: BellSignals;
@@ -74,6 +82,7 @@ export function bellConsumers(deps: BellConsumerDeps): ConsumerDefinition[] {
     defineConsumer({
       durableName: 'notifications-bell-on-request-created',
       events: ['documents.request.created'],
+      concurrency: bellConcurrency,
       async handle(event, em, _signal, afterCommit) {
         const contactIds = [...new Set(event.data.requestedFromContactIds)];
         const scopes = await Promise.all(contactIds.map((contactId) => scopeOf(deps.broker, contactId)));
@@ -129,6 +138,7 @@ function submittalBellConsumers(deps: BellConsumerDeps): ConsumerDefinition[] {
     defineConsumer({
       durableName: 'notifications-bell-on-submittal-sent',
       events: ['submittals.submittal.sent'],
+      concurrency: bellConcurrency,
       async handle(event, em, _signal, afterCommit) {
         // The bell rings whether or not `notifyByEmail` is on; e-mail is decided elsewhere.
         const contactIds = await contactsSeeingProject(deps.broker, event.data.projectId);

@@ -97,6 +97,26 @@ export async function listNotificationPage(
   return pageFromRows(rows, args.limit, notificationOf, (row) => [row.sequence]);
 }
 
+/** The newest notifications written within the last `withinMs`, at most `limit`, oldest first. */
+export async function listNotificationsWrittenLately(
+  em: EntityManager,
+  withinMs: number,
+  limit: number,
+): Promise<{ recipient: NotificationRecipient; notification: Notification }[]> {
+  const rows = await em.execute<(NotificationRow & { recipient_kind: 'staff' | 'contact'; recipient_id: string })[]>(
+    `select * from (
+       select ${columns}, recipient_kind, recipient_id from notification
+       where created_at > now() - (? * interval '1 millisecond')
+       order by sequence desc limit ?
+     ) latest order by sequence`,
+    [withinMs, limit],
+  );
+  return rows.map((row) => ({
+    recipient: { kind: row.recipient_kind, id: row.recipient_id },
+    notification: notificationOf(row),
+  }));
+}
+
 /** What a recipient missed after `afterSequence`, oldest first. */
 export async function listNotificationsSince(
   em: EntityManager,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Transporter } from 'nodemailer';
 import { portalUnsubscribePagePath, type EmailEventType, type NotificationRecipient } from '@portal/contracts';
@@ -66,19 +66,33 @@ export const listUnsubscribeHeaders = (oneClickUrl: string) => ({
   'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
 });
 
+/**
+ * The Message-ID of an event's e-mail of one template to one address: the same on every attempt,
+ * so a copy sent again after a crash (see `deliverEmail`) is recognisably the same message, which
+ * mail systems and clients de-duplicate. The domain is the sender's.
+ */
+export function messageIdOf(settings: Pick<EmailSettings, 'from'>, eventId: string, template: string, address: string) {
+  const domain = /@([^\s@<>"]+)>?\s*$/.exec(settings.from)?.[1] ?? 'portal.invalid';
+  const key = createHash('sha256').update(`${eventId}\n${template}\n${address.toLowerCase()}`).digest('hex');
+  return `<${key.slice(0, 40)}@${domain}>`;
+}
+
+/** Sends one e-mail; answers its Message-ID (`messageId` when given, else the transport's). */
 export async function sendEmail(
   deps: EmailDeliveryDeps,
   address: string,
   email: RenderedEmail,
   oneClickUrl: string,
+  messageId?: string,
 ): Promise<string | null> {
   const sent = (await deps.mail.sendMail({
     from: deps.settings.from,
     to: address,
     ...email,
     headers: listUnsubscribeHeaders(oneClickUrl),
+    ...(messageId ? { messageId } : {}),
   })) as { messageId?: string };
-  return sent.messageId ?? null;
+  return sent.messageId ?? messageId ?? null;
 }
 
 /** "Hello Grace Hopper," when the recipient's name is known, else "Hello there,". */
@@ -92,6 +106,12 @@ const settled = new Set(['sent', 'held', 'suppressed']);
  * row), `immediately` sends it and commits its `sent` row at once. The row per (event, template,
  * address) makes a redelivery do nothing for a message already settled; a failed send is logged
  * `failed` (in its own transaction) and thrown, so the consumer retries.
+ *
+ * Sending is at least once, not exactly once: if the process dies after the relay accepted the
+ * message and before its `sent` row commits, the redelivered event sends it again. The row is
+ * committed `queued` before sending, with the message's fixed Message-ID (`messageIdOf`), so such
+ * a second copy carries the same Message-ID (receivers de-duplicate) and the log shows a `queued`
+ * row for a message whose fate is unknown while it waits for that redelivery.
  */
 export async function deliverEmail(
   em: EntityManager,
@@ -129,12 +149,15 @@ export async function deliverEmail(
     );
     return;
   }
-  let messageId: string | null;
+  const messageId = messageIdOf(deps.settings, eventId, template, to.address);
+  await deps.store.change((tx) => recordEmail(tx, { ...record, status: 'queued', messageId }));
   try {
-    messageId = await sendEmail(deps, to.address, email, unsubscribe.oneClick);
+    await sendEmail(deps, to.address, email, unsubscribe.oneClick, messageId);
   } catch (error) {
     const reason = error instanceof Error ? error.message.slice(0, 500) : 'send failed';
-    await deps.store.change((tx) => recordEmail(tx, { ...record, status: 'failed', error: reason })).catch(() => {});
+    await deps.store
+      .change((tx) => recordEmail(tx, { ...record, status: 'failed', messageId, error: reason }))
+      .catch(() => {});
     throw error;
   }
   // Its own transaction, committed at once: if a later recipient's send fails and the event is

@@ -15,6 +15,13 @@ export interface EmailConsumerDeps extends EmailDeliveryDeps {
 
 type Message = Omit<EmailMessage, 'to'>;
 
+/**
+ * Events applied at once by the submittal and document-request consumers. E-mails of different
+ * events carry no order a reader relies on; each event's own recipients are still mailed in turn.
+ * Each slot holds its event's transaction and, briefly, a second connection for the `sent` row.
+ */
+export const emailConcurrency = 4;
+
 /** Peers are asked first (a peer down fails the delivery, retried with backoff); each recipient's e-mail then in turn. */
 async function deliverToEach(
   em: Parameters<typeof deliverEmail>[0],
@@ -44,6 +51,7 @@ export function emailConsumers(deps: EmailConsumerDeps): ConsumerDefinition[] {
   return [
     defineConsumer({
       durableName: 'notifications-email-on-submittals',
+      concurrency: emailConcurrency,
       events: [
         'submittals.submittal.sent',
         'submittals.submittal.returned',
@@ -121,6 +129,7 @@ export function emailConsumers(deps: EmailConsumerDeps): ConsumerDefinition[] {
     }),
     defineConsumer({
       durableName: 'notifications-email-on-document-requests',
+      concurrency: emailConcurrency,
       events: ['documents.request.created', 'documents.request.fulfilled'],
       async handle(event, em) {
         if (event.type === 'documents.request.created') {

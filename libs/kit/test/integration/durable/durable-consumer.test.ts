@@ -440,3 +440,125 @@ describe('durable consumer', () => {
     ).toBe(2);
   });
 });
+
+describe('durable consumer with concurrency', () => {
+  it('applies up to n messages at once, never more: a gate that opens only when n handlers are in flight', async () => {
+    const { subject, durableName } = scenario();
+    const concurrency = 4;
+    const envelopes = Array.from({ length: concurrency * 2 }, (_, n) =>
+      createEnvelope({ type: subject, version: 1, data: { n }, actor }),
+    );
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const waiting: (() => void)[] = [];
+    await consume(
+      durableName,
+      [subject],
+      async (received, em) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        // One at a time, this would wait until the handler timeout, every time.
+        const gate = new Promise<void>((resolve) => waiting.push(resolve));
+        if (waiting.length === concurrency) {
+          for (const open of waiting.splice(0)) open();
+        }
+        await gate;
+        await recordEffect(durableName)(received, em);
+        inFlight -= 1;
+      },
+      5,
+      { concurrency, handlerTimeoutMs: 20_000 },
+    );
+    for (const envelope of envelopes) await publish(envelope);
+
+    await waitFor('every message applied and acked', async () => settled(durableName), 10_000);
+    expect(
+      await countRows(stack.orm, 'select count(distinct event_id) from effect where note = ?', [durableName]),
+    ).toBe(envelopes.length);
+    expect(mostInFlight).toBe(concurrency);
+  });
+
+  it('applies an event once when copies of it are delivered side by side', async () => {
+    const { subject, durableName } = scenario();
+    const repeated = createEnvelope({ type: subject, version: 1, data: { repeated: true }, actor });
+    const others = Array.from({ length: 6 }, (_, n) =>
+      createEnvelope({ type: subject, version: 1, data: { n }, actor }),
+    );
+    const calls: string[] = [];
+    await consume(
+      durableName,
+      [subject],
+      async (received, em) => {
+        calls.push(received.id);
+        // Slow enough that the copies overlap: the second waits on the first one's inbox row.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await recordEffect('applied')(received, em);
+      },
+      5,
+      { concurrency: 4 },
+    );
+    // Three stream messages carrying the same event (re-published outside the duplicate window).
+    await publish(repeated, `${repeated.id}-1`);
+    await publish(repeated, `${repeated.id}-2`);
+    await publish(others[0] as EventEnvelope<unknown>);
+    await publish(repeated, `${repeated.id}-3`);
+    for (const envelope of others.slice(1)) await publish(envelope);
+
+    await waitFor('all nine messages acked', async () => {
+      const info = await stack.jsm.consumers.info(stack.streamName, durableName);
+      return info.delivered.stream_seq > 0 && info.num_pending === 0 && info.num_ack_pending === 0;
+    });
+    expect(calls.filter((id) => id === repeated.id)).toHaveLength(1);
+    expect(await countRows(stack.orm, 'select count(*) from effect where event_id = ?', [repeated.id])).toBe(1);
+    for (const envelope of others) expect(calls.filter((id) => id === envelope.id)).toHaveLength(1);
+    expect(await countRows(stack.orm, 'select count(*) from inbox where consumer = ?', [durableName])).toBe(
+      others.length + 1,
+    );
+  });
+
+  it('retries a hanging, then failing message while the others complete, and applies it once in the end', async () => {
+    const { subject, durableName } = scenario();
+    const failing = createEnvelope({ type: subject, version: 1, data: { failing: true }, actor });
+    const others = Array.from({ length: 8 }, (_, n) =>
+      createEnvelope({ type: subject, version: 1, data: { n }, actor }),
+    );
+    const applied: string[] = [];
+    let failingAttempts = 0;
+    let appliedWhenTheFirstAttemptTimedOut = -1;
+    const logger = await consume(
+      durableName,
+      [subject],
+      async (received, em, signal) => {
+        await recordEffect('applied')(received, em);
+        if (received.id === failing.id) {
+          failingAttempts += 1;
+          if (failingAttempts === 1) {
+            // Hangs until the handler timeout; one at a time, the others would wait behind it.
+            await new Promise((_, reject) =>
+              signal.addEventListener('abort', () => {
+                appliedWhenTheFirstAttemptTimedOut = applied.length;
+                reject(signal.reason as Error);
+              }),
+            );
+          }
+          if (failingAttempts === 2) throw new Error('transient failure');
+        }
+        // Runs just before the commit: the order in which the applies end.
+        applied.push(received.id);
+      },
+      5,
+      { concurrency: 3, backoffMs: [300], handlerTimeoutMs: 3000 },
+    );
+    await publish(failing);
+    for (const envelope of others) await publish(envelope);
+
+    await waitFor('the failing message applied on its third delivery', async () => settled(durableName));
+    expect(appliedWhenTheFirstAttemptTimedOut).toBe(others.length);
+    expect(failingAttempts).toBe(3);
+    expect(applied.at(-1)).toBe(failing.id);
+    expect(applied).toHaveLength(others.length + 1);
+    expect(await countRows(stack.orm, 'select count(*) from effect where event_id = ?', [failing.id])).toBe(1);
+    expect(await countRows(stack.orm, 'select count(*) from dead_letter where consumer = ?', [durableName])).toBe(0);
+    expect(logger.lines.filter((line) => line.message === 'durable event failed, will be redelivered')).toHaveLength(2);
+  });
+});
