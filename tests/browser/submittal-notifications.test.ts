@@ -2,14 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devLogins } from '@portal/deploy/local/dev-logins';
-import type { EmailLogEntry, UploadTicket } from '@portal/contracts';
+import type { EmailLogEntry } from '@portal/contracts';
 import { stackEnv } from '@portal/testing';
 import { launchBrowser, linksIn, mailboxOf, type CapturedMessage } from '@portal/testing/browser';
-import { pdfBytes, putToTicket } from '../support/document-files.ts';
+import { pdfBytes } from '../support/document-files.ts';
 import type { ServiceSystem } from '../support/service-system.ts';
 import { bellOf, bellPanel, live, markPage, notificationsCaughtUp, stillSamePage } from './support/bell-ui.ts';
-import { newPerson, reviewScreen, signInAsContact, signInAsStaff, startWebSystem } from './support/web-ui.ts';
-import { staffCaller } from './support/staff-calls.ts';
+import {
+  newPerson,
+  reviewScreen,
+  signInAsContact,
+  signInAsStaff,
+  startWebSystem,
+  transitionsSettled,
+} from './support/web-ui.ts';
+import { cleanProjectDocument, staffCaller } from './support/staff-calls.ts';
 
 interface Created {
   id: string;
@@ -99,31 +106,8 @@ describe('submittals ring the bell and send e-mail', () => {
   }
 
   /** A document on the project with a clean PDF (clamd has passed it): what a submittal carries. */
-  async function cleanDocument(projectId: string, fileTypeId: string, title: string): Promise<string> {
-    const document = await staffCall<Created>('POST', '/admin/documents', {
-      owner: { kind: 'project', id: projectId },
-      title,
-      fileTypeId,
-    });
-    const bytes = pdfBytes(title);
-    const ticket = await staffCall<UploadTicket>('POST', `/admin/documents/${document.id}/uploads`, {
-      fileName: `${title}.pdf`,
-      contentType: 'application/pdf',
-      sizeBytes: bytes.length,
-    });
-    expect((await putToTicket(ticket, bytes)).status).toBe(200);
-    const version = await staffCall<Created>(
-      'POST',
-      `/admin/documents/${document.id}/uploads/${ticket.uploadId}/finalize`,
-      {},
-    );
-    const deadline = Date.now() + 30_000;
-    while (!(await staffCall<{ currentVersion: unknown }>('GET', `/admin/documents/${document.id}`)).currentVersion) {
-      if (Date.now() > deadline) throw new Error(`document ${document.id} has no clean version after 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    return version.id;
-  }
+  const cleanDocument = async (projectId: string, fileTypeId: string, title: string) =>
+    (await cleanProjectDocument(staffCall, { projectId, fileTypeId, title })).versionId;
 
   /** The first message to `address` holding a link to `url` (numbers repeat across runs and accounts; ids do not). */
   async function mailLinkingTo(address: string, url: string): Promise<CapturedMessage> {
@@ -467,10 +451,13 @@ describe('submittals ring the bell and send e-mail', () => {
     await expect.poll(unprocessed, live).toBe(before + 1);
     expect(await stillSamePage(manager)).toBe(true);
     await bellOf(manager, 1).click();
-    await bellPanel(manager)
+    const notice = bellPanel(manager)
       .getByRole('link', { name: /^New submittal from a customer \(unread\)/ })
-      .filter({ hasText: `Transmittal IN-${run}, 2 files.` })
-      .click();
+      .filter({ hasText: `Transmittal IN-${run}, 2 files.` });
+    await notice.waitFor();
+    // The panel opens with a transition; a click during it can miss on a loaded machine (CI).
+    await transitionsSettled(manager);
+    await notice.click();
     await manager.getByRole('heading', { level: 1, name: 'Customer submittals' }).waitFor();
     const row = manager
       .getByRole('table', { name: 'Projects with unprocessed submittals' })

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devAccessToken } from '@portal/deploy/local/dev-logins';
-import { apiClient, stackEnv, type ApiClient } from '@portal/testing';
+import { stackEnv } from '@portal/testing';
 import { launchBrowser } from '@portal/testing/browser';
-import type { ReturnCodeList, Submittal, UploadTicket } from '@portal/contracts';
-import { pdfBytes, putToTicket } from '../support/document-files.ts';
+import type { ReturnCodeList, Submittal } from '@portal/contracts';
 import type { ServiceSystem } from '../support/service-system.ts';
+import { cleanProjectDocument, staffCaller } from './support/staff-calls.ts';
 import { newPerson, reviewScreen, signInAsContact, signInAsStaff, startWebSystem } from './support/web-ui.ts';
 
 interface Created {
@@ -23,14 +22,9 @@ describe('return codes and draft editing on the admin screens', () => {
   const keycloakUrl = stack['KEYCLOAK_URL'] ?? '';
   const run = randomUUID().slice(0, 6);
   let system: ServiceSystem;
-  let staff: ApiClient;
   let browser: Browser;
 
-  const staffCall = async <Body>(method: string, path: string, body?: unknown, status = 201) => {
-    const answer = await staff.request<Body>(method, path, body === undefined ? {} : { body });
-    expect(answer.status, `${method} ${path}: ${answer.text}`).toBe(status);
-    return answer.body;
-  };
+  const staffCall = staffCaller(() => system.gatewayUrl, keycloakUrl);
 
   let accountId: string;
   let contact: { email: string; password: string };
@@ -48,8 +42,6 @@ describe('return codes and draft editing on the admin screens', () => {
       }),
       launchBrowser(),
     ]);
-    const token = await devAccessToken(keycloakUrl, 'staffAdmin');
-    staff = apiClient(system.gatewayUrl, () => token);
 
     accountId = (await staffCall<Created>('POST', '/admin/accounts', { number: `RC-${run}`, name: `Codes ${run}` })).id;
     const project = await staffCall<Created>('POST', `/admin/accounts/${accountId}/projects`, {
@@ -65,7 +57,6 @@ describe('return codes and draft editing on the admin screens', () => {
       'POST',
       `/admin/contacts/${created.id}/access/enable`,
       {},
-      200,
     );
     contact = { email: `rita-${run}@customer.test`, password: enabled.credentials.password };
 
@@ -76,44 +67,23 @@ describe('return codes and draft editing on the admin screens', () => {
       allowedContentTypes: ['application/pdf'],
       maxSizeBytes: 5 * 1024 * 1024,
     });
-    const document = await staffCall<Created>('POST', '/admin/documents', {
-      owner: { kind: 'project', id: project.id },
-      title: `Stairs ${run}`,
+    const { versionId } = await cleanProjectDocument(staffCall, {
+      projectId: project.id,
       fileTypeId: fileType.id,
-    });
-    const bytes = pdfBytes(`stairs ${run}`);
-    const ticket = await staffCall<UploadTicket>('POST', `/admin/documents/${document.id}/uploads`, {
+      title: `Stairs ${run}`,
       fileName: `stairs-${run}.pdf`,
-      contentType: 'application/pdf',
-      sizeBytes: bytes.length,
     });
-    expect((await putToTicket(ticket, bytes)).status).toBe(200);
-    const version = await staffCall<Created>(
-      'POST',
-      `/admin/documents/${document.id}/uploads/${ticket.uploadId}/finalize`,
-      {},
-      200,
-    );
-    // A submittal takes clean versions only: wait for the scan (expect.poll is for tests, not hooks).
-    const deadline = Date.now() + 30_000;
-    while (
-      (await staffCall<{ currentVersion: Created | null }>('GET', `/admin/documents/${document.id}`, undefined, 200))
-        .currentVersion?.id !== version.id
-    ) {
-      if (Date.now() > deadline) throw new Error(`document ${document.id} has no clean version after 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
 
     const submittalOf = (title: string) =>
       staffCall<Submittal>('POST', '/admin/submittals', {
         projectId: project.id,
         purpose: 'for-approval',
         title,
-        versionIds: [version.id],
+        versionIds: [versionId],
       });
     draft = await submittalOf(draftTitle);
     sent = await submittalOf(`Lift pit ${run}`);
-    await staffCall('POST', `/admin/submittals/${sent.id}/send`, {}, 200);
+    await staffCall('POST', `/admin/submittals/${sent.id}/send`, {});
   });
   afterAll(async () => {
     await browser?.close();
@@ -153,7 +123,7 @@ describe('return codes and draft editing on the admin screens', () => {
     await staffPage.getByRole('button', { name: 'Save' }).click();
     await staffPage.getByText('Own list', { exact: true }).waitFor();
 
-    const saved = await staffCall<ReturnCodeList>('GET', `/admin/accounts/${accountId}/return-codes`, undefined, 200);
+    const saved = await staffCall<ReturnCodeList>('GET', `/admin/accounts/${accountId}/return-codes`, undefined);
     expect(saved.isDefault).toBe(false);
     expect(saved.codes.map((code) => code.code)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
     expect(saved.codes.at(-1)).toEqual({ code: 'F', label: 'Void by customer', stageComplete: false });
@@ -221,7 +191,7 @@ describe('return codes and draft editing on the admin screens', () => {
       `new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date('2099-03-15T00:00:00'))`,
     );
     await page.getByText(expected, { exact: true }).waitFor();
-    const stored = await staffCall<Submittal>('GET', `/admin/submittals/${draft.id}`, undefined, 200);
+    const stored = await staffCall<Submittal>('GET', `/admin/submittals/${draft.id}`, undefined);
     expect(stored).toMatchObject({ title: editedTitle, expectedReturnDate: '2099-03-15', status: 'draft' });
     expect(stored.files).toHaveLength(1);
 

@@ -2,24 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devAccessToken } from '@portal/deploy/local/dev-logins';
-import { apiClient, stackEnv, type ApiClient } from '@portal/testing';
+import { stackEnv } from '@portal/testing';
 import { launchBrowser } from '@portal/testing/browser';
-import type { UploadTicket } from '@portal/contracts';
-import { pdfBytes, putToTicket } from '../support/document-files.ts';
+import { pdfBytes } from '../support/document-files.ts';
 import type { ServiceSystem } from '../support/service-system.ts';
+import { cleanProjectDocument, staffCaller } from './support/staff-calls.ts';
 import { newPerson, reviewScreen, signInAsContact, signInAsStaff, startWebSystem } from './support/web-ui.ts';
 
 interface Created {
   id: string;
-}
-interface Version {
-  id: string;
-  fileName: string;
-}
-interface StaffDocument {
-  id: string;
-  currentVersion: Version | null;
 }
 interface StaffSubmittal {
   id: string;
@@ -44,14 +35,9 @@ describe('submittals, staff and contact on their screens', () => {
   const keycloakUrl = stack['KEYCLOAK_URL'] ?? '';
   const run = randomUUID().slice(0, 6);
   let system: ServiceSystem;
-  let staff: ApiClient;
   let browser: Browser;
 
-  const staffCall = async <Body>(method: string, path: string, body?: unknown, status = 201) => {
-    const answer = await staff.request<Body>(method, path, body === undefined ? {} : { body });
-    expect(answer.status, `${method} ${path}: ${answer.text}`).toBe(status);
-    return answer.body;
-  };
+  const staffCall = staffCaller(() => system.gatewayUrl, keycloakUrl);
 
   const names = {
     project: `Tower ${run}`,
@@ -64,8 +50,8 @@ describe('submittals, staff and contact on their screens', () => {
   let accountId: string;
   let projectId: string;
   let contact: { email: string; password: string };
-  let drawings: { id: string; version: Version; bytes: Buffer };
-  let datasheet: { id: string; version: Version; bytes: Buffer };
+  let drawings: { documentId: string; versionId: string; bytes: Buffer };
+  let datasheet: { documentId: string; versionId: string; bytes: Buffer };
   let firstSubmittalId: string;
 
   beforeAll(async () => {
@@ -77,8 +63,6 @@ describe('submittals, staff and contact on their screens', () => {
       }),
       launchBrowser(),
     ]);
-    const token = await devAccessToken(keycloakUrl, 'staffAdmin');
-    staff = apiClient(system.gatewayUrl, () => token);
 
     const account = await staffCall<Created>('POST', '/admin/accounts', {
       number: `SB-${run}`,
@@ -100,17 +84,13 @@ describe('submittals, staff and contact on their screens', () => {
       lastName: 'Submittals',
       email: `sam-${run}@customer.test`,
     });
-    await staffCall(
-      'PUT',
-      `/admin/contacts/${created.id}/access-scope`,
-      { scope: { kind: 'selected', siteIds: [site.id], projectIds: [] } },
-      200,
-    );
+    await staffCall('PUT', `/admin/contacts/${created.id}/access-scope`, {
+      scope: { kind: 'selected', siteIds: [site.id], projectIds: [] },
+    });
     const enabled = await staffCall<{ credentials: { password: string } }>(
       'POST',
       `/admin/contacts/${created.id}/access/enable`,
       {},
-      200,
     );
     contact = { email: `sam-${run}@customer.test`, password: enabled.credentials.password };
 
@@ -121,34 +101,8 @@ describe('submittals, staff and contact on their screens', () => {
       allowedContentTypes: ['application/pdf'],
       maxSizeBytes: 5 * 1024 * 1024,
     });
-    const documentOf = async (title: string) => {
-      const document = await staffCall<Created>('POST', '/admin/documents', {
-        owner: { kind: 'project', id: project.id },
-        title,
-        fileTypeId: fileType.id,
-      });
-      const bytes = pdfBytes(title);
-      const ticket = await staffCall<UploadTicket>('POST', `/admin/documents/${document.id}/uploads`, {
-        fileName: `${title}.pdf`,
-        contentType: 'application/pdf',
-        sizeBytes: bytes.length,
-      });
-      expect((await putToTicket(ticket, bytes)).status).toBe(200);
-      const version = await staffCall<Version>(
-        'POST',
-        `/admin/documents/${document.id}/uploads/${ticket.uploadId}/finalize`,
-        {},
-        200,
-      );
-      const deadline = Date.now() + 30_000;
-      while (
-        !(await staffCall<StaffDocument>('GET', `/admin/documents/${document.id}`, undefined, 200)).currentVersion
-      ) {
-        if (Date.now() > deadline) throw new Error(`document ${document.id} has no clean version after 30 s`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      return { id: document.id, version, bytes };
-    };
+    const documentOf = (title: string) =>
+      cleanProjectDocument(staffCall, { projectId: project.id, fileTypeId: fileType.id, title });
     drawings = await documentOf(names.drawings);
     datasheet = await documentOf(names.datasheet);
   });
@@ -227,7 +181,7 @@ describe('submittals, staff and contact on their screens', () => {
     // Approved as noted completes the stage: no next revision.
     expect(await staffPage.getByRole('button', { name: 'Create next revision' }).count()).toBe(0);
     await reviewScreen(staffPage, 'admin-submittal-returned');
-    const answered = await staffCall<StaffSubmittal>('GET', `/admin/submittals/${firstSubmittalId}`, undefined, 200);
+    const answered = await staffCall<StaffSubmittal>('GET', `/admin/submittals/${firstSubmittalId}`, undefined);
     expect(answered).toMatchObject({ status: 'returned', response: { code: 'B', label: 'Approved as noted' } });
 
     // The account's tab lists it, with its answer.
@@ -245,9 +199,9 @@ describe('submittals, staff and contact on their screens', () => {
       projectId,
       purpose: 'for-review',
       title: names.secondTitle,
-      versionIds: [datasheet.version.id],
+      versionIds: [datasheet.versionId],
     });
-    await staffCall('POST', `/admin/submittals/${draft.id}/send`, {}, 200);
+    await staffCall('POST', `/admin/submittals/${draft.id}/send`, {});
 
     const { context, page } = await newPerson(browser);
     await signInAsContact(page, system.gatewayUrl, contact.email, contact.password, `submittals/${draft.id}`);
@@ -324,12 +278,7 @@ describe('submittals, staff and contact on their screens', () => {
     await staffPage.getByRole('heading', { name: 'Nothing waiting' }).waitFor();
 
     const [processed] = (
-      await staffCall<{ items: StaffIncoming[] }>(
-        'GET',
-        `/admin/projects/${projectId}/incoming-submittals`,
-        undefined,
-        200,
-      )
+      await staffCall<{ items: StaffIncoming[] }>('GET', `/admin/projects/${projectId}/incoming-submittals`, undefined)
     ).items;
     expect(processed).toMatchObject({ transmittalNumber: `CUST-${run}`, status: 'processed' });
     expect(processed?.files.map((file) => [file.fileName, file.isLetter])).toEqual([
