@@ -82,7 +82,7 @@ export async function signInAsContact(
  * Waits until no finite CSS transition or animation runs (spinners loop for ever and are left out).
  * An evaluated expression, as `waitForFunction`'s string is an eval the gateway's CSP refuses.
  */
-export async function transitionsSettled(page: Page): Promise<void> {
+async function transitionsSettled(page: Page): Promise<void> {
   await expect
     .poll(
       () =>
