@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runTool } from './run-tool.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ensureHelm, ensureHelmUnittest, ensureKubernetesValidate } from '@portal/deploy/local/install';
@@ -11,25 +10,6 @@ import { chartDir, currentReadme, parametersOf, schemaLeafPaths } from '@portal/
 /** The Kubernetes version manifests are validated against: the newest the validator bundles. */
 const kubernetesVersion = '1.37.0';
 const ciValuesFiles = readdirSync(join(chartDir, 'ci')).filter((name) => name.endsWith('-values.yaml'));
-
-interface Outcome {
-  code: number;
-  output: string;
-}
-
-/** Runs a tool to its end; a non-zero exit is an outcome to assert on, not a throw. */
-async function run(command: string, args: readonly string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(command, args, { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, output: `${stdout}${stderr}` };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof failed.code === 'number' ? failed.code : 1,
-      output: `${failed.stdout ?? ''}${failed.stderr ?? ''}`,
-    };
-  }
-}
 
 let helm: string;
 let helmUnittest: string;
@@ -47,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const template = (valuesFile: string, ...extra: string[]) =>
-  run(helm, [
+  runTool(helm, [
     'template',
     'portal',
     chartDir,
@@ -61,7 +41,7 @@ const template = (valuesFile: string, ...extra: string[]) =>
   ]);
 
 const lint = (valuesFile: string, ...extra: string[]) =>
-  run(helm, ['lint', '--strict', chartDir, '-f', join(chartDir, 'ci', valuesFile), ...extra]);
+  runTool(helm, ['lint', '--strict', chartDir, '-f', join(chartDir, 'ci', valuesFile), ...extra]);
 
 describe.each(ciValuesFiles)('ci/%s', (valuesFile) => {
   it('passes helm lint --strict', async () => {
@@ -79,7 +59,7 @@ describe.each(ciValuesFiles)('ci/%s', (valuesFile) => {
     expect(documents.length).toBeGreaterThan(5);
     const file = join(scratch, valuesFile.replace('.yaml', '.rendered.yaml'));
     writeFileSync(file, rendered.output);
-    const validation = await run(validatorPython, [
+    const validation = await runTool(validatorPython, [
       '-m',
       'kubernetes_validate',
       '--strict',
@@ -155,7 +135,7 @@ describe('values.schema.json', () => {
 });
 
 it('passes the helm-unittest suites (ranged services, network policies, secrets, security, scaling, hooks)', async () => {
-  const suites = await run(helmUnittest, ['--color=false', chartDir]);
+  const suites = await runTool(helmUnittest, ['--color=false', chartDir]);
   expect(suites.code, suites.output).toBe(0);
   const summary = /Tests:\s+(\d+) passed, (\d+) total/.exec(suites.output);
   expect(summary, suites.output).not.toBeNull();

@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runTool, type ToolOutcome } from './run-tool.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeSecrets, withComposeSecrets } from '@portal/deploy/compose/init-env';
 import { pins, repoRoot } from '@portal/deploy/local/config';
@@ -33,32 +32,23 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** `docker compose config` (the plugin's binary alone: no engine needed) of the repository's file. */
-async function composeConfig(envFile: string): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      compose,
-      [
-        '--project-directory',
-        repoRoot,
-        '-f',
-        join(repoRoot, 'docker-compose.yml'),
-        '--env-file',
-        envFile,
-        'config',
-        '--format',
-        'json',
-      ],
-      // Nothing from this shell may fill a variable the file requires from `.env`.
-      { env: { PATH: process.env.PATH ?? '' }, maxBuffer: 16 * 1024 * 1024 },
-    );
-    return { code: 0, output: `${stdout}${stderr}` };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof failed.code === 'number' ? failed.code : 1,
-      output: `${failed.stdout ?? ''}${failed.stderr ?? ''}`,
-    };
-  }
+function composeConfig(envFile: string): Promise<ToolOutcome> {
+  return runTool(
+    compose,
+    [
+      '--project-directory',
+      repoRoot,
+      '-f',
+      join(repoRoot, 'docker-compose.yml'),
+      '--env-file',
+      envFile,
+      'config',
+      '--format',
+      'json',
+    ],
+    // Nothing from this shell may fill a variable the file requires from `.env`.
+    { PATH: process.env.PATH ?? '' },
+  );
 }
 
 describe('docker-compose.yml', () => {
