@@ -262,11 +262,15 @@ describe('web sign-in through the gateway (BFF)', () => {
     expect((await sessionRows()).map((row) => row.id_hash)).not.toContain(own?.id_hash);
 
     // Keycloak ends its session and sends the browser to /admin/, whose app finds no session and
-    // goes to sign in: Keycloak asks for the password again (its SSO session is gone too).
-    await page.goto(logoutUrl.href, { waitUntil: 'commit' });
-    await page.getByLabel('Password', { exact: true }).waitFor();
-    expect(page.url().startsWith(`${keycloakUrl}/realms/staff/`)).toBe(true);
-    expect(new URL(page.url()).searchParams.get('redirect_uri')).toBe(`${gateway}/auth/admin/callback`);
+    // goes to sign in: Keycloak asks for the password again (its SSO session is gone too). A new tab
+    // of the same browser opens the logout URL: the old tab's app reacts to its ended session by
+    // navigating on its own, which would abort a navigation started in that tab.
+    await page.close();
+    const tab = await context.newPage();
+    await tab.goto(logoutUrl.href, { waitUntil: 'commit' });
+    await tab.getByLabel('Password', { exact: true }).waitFor();
+    expect(tab.url().startsWith(`${keycloakUrl}/realms/staff/`)).toBe(true);
+    expect(new URL(tab.url()).searchParams.get('redirect_uri')).toBe(`${gateway}/auth/admin/callback`);
   });
 
   it('ends the session when Keycloak ends the SSO session (back-channel logout)', async () => {
@@ -275,6 +279,8 @@ describe('web sign-in through the gateway (BFF)', () => {
     const subject = ((await pageFetch(page, '/auth/admin/session')).body['user'] as { id: string }).id;
     const own = await rowOfCookie(context, 'portal-admin-session');
     expect(own).toBeDefined();
+    // The browser's cookie, sent from outside the page, is a live session before Keycloak ends it.
+    expect((await context.request.get(`${gateway}/auth/admin/session`)).status()).toBe(200);
     const adminToken = await keycloakAdminToken(
       keycloakUrl,
       stack['KEYCLOAK_ADMIN_USERNAME'] ?? 'admin',
@@ -293,8 +299,10 @@ describe('web sign-in through the gateway (BFF)', () => {
         interval: 200,
       })
       .toBe(false);
-    expect((await pageFetch(page, '/auth/admin/session')).status).toBe(401);
-    expect((await pageFetch(page, '/api/v1/admin/accounts')).status).toBe(401);
+    // Asked with the browser's cookie from outside the page: the app in the page reacts to the
+    // ended session by navigating to sign in, which would destroy a page.evaluate under way.
+    expect((await context.request.get(`${gateway}/auth/admin/session`)).status()).toBe(401);
+    expect((await context.request.get(`${gateway}/api/v1/admin/accounts`)).status()).toBe(401);
   });
 
   it('a revoked contact’s portal session answers 401 within 2 s', async () => {
