@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { customResourceErrors, isKnownCustomResource } from './custom-resources.ts';
 import { runTool } from './run-tool.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -10,6 +11,12 @@ import { chartDir, currentReadme, parametersOf, schemaLeafPaths } from '@portal/
 /** The Kubernetes version manifests are validated against: the newest the validator bundles. */
 const kubernetesVersion = '1.37.0';
 const ciValuesFiles = readdirSync(join(chartDir, 'ci')).filter((name) => name.endsWith('-values.yaml'));
+
+interface Manifest {
+  apiVersion?: string;
+  kind?: string;
+  [field: string]: unknown;
+}
 
 let helm: string;
 let helmUnittest: string;
@@ -53,12 +60,18 @@ describe.each(ciValuesFiles)('ci/%s', (valuesFile) => {
   it(`renders manifests that Kubernetes ${kubernetesVersion}'s schemas accept (strict: no unknown fields)`, async () => {
     const rendered = await template(valuesFile);
     expect(rendered.code, rendered.output).toBe(0);
-    const documents = parseAllDocuments(rendered.output)
-      .map((document) => document.toJS() as { kind?: string } | null)
-      .filter((document) => document !== null);
-    expect(documents.length).toBeGreaterThan(5);
+    const parsed = parseAllDocuments(rendered.output)
+      .map((document) => ({ text: document.toString(), manifest: document.toJS() as Manifest | null }))
+      .filter((document): document is { text: string; manifest: Manifest } => document.manifest !== null);
+    expect(parsed.length).toBeGreaterThan(5);
+    // Custom resources (the CloudNativePG Cluster) against their operators' own CRD schemas.
+    for (const { manifest } of parsed.filter(({ manifest }) => isKnownCustomResource(manifest))) {
+      expect(customResourceErrors(manifest)).toEqual([]);
+    }
+    // The rest as Helm wrote them (quoting kept: the validator reads YAML 1.1, where `off` is false).
+    const builtIn = parsed.filter(({ manifest }) => !isKnownCustomResource(manifest));
     const file = join(scratch, valuesFile.replace('.yaml', '.rendered.yaml'));
-    writeFileSync(file, rendered.output);
+    writeFileSync(file, builtIn.map(({ text }) => text).join('---\n'));
     const validation = await runTool(validatorPython, [
       '-m',
       'kubernetes_validate',
@@ -70,27 +83,62 @@ describe.each(ciValuesFiles)('ci/%s', (valuesFile) => {
     expect(validation.output).not.toMatch(/ERROR|did not validate/);
     expect(validation.code, validation.output).toBe(0);
     // One "passed" line per manifest: none was skipped as unknown.
-    expect(validation.output.match(/ passed for resource /g)?.length).toBe(documents.length);
+    expect(validation.output.match(/ passed for resource /g)?.length).toBe(builtIn.length);
   });
 });
 
-it('renders one Deployment per service in production, every secret from the operator', async () => {
+it('renders one Deployment per service in production, every secret but the database roles’ from the operator', async () => {
   const rendered = await template('production-values.yaml');
   const documents = parseAllDocuments(rendered.output).map(
     (document) => document.toJS() as { kind: string; metadata: { name: string } },
   );
   const named = (kind: string) =>
     documents.filter((document) => document?.kind === kind).map((document) => document.metadata.name);
-  expect(named('Deployment')).toEqual(
-    ['gateway', 'identity', 'directory', 'documents', 'submittals', 'notifications'].map(
-      (service) => `portal-customer-portal-${service}`,
-    ),
-  );
-  expect(named('Secret')).toEqual([]);
+  const roles = ['gateway', 'identity', 'directory', 'documents', 'submittals', 'notifications'];
+  expect(named('Deployment')).toEqual([...roles, 'keycloak'].map((name) => `portal-customer-portal-${name}`));
+  // The generated Secret holds the roles' passwords and URLs alone; each role's own Secret is what the operator reads.
+  expect(named('Secret')).toEqual([
+    'portal-customer-portal-generated',
+    ...[...roles, 'keycloak'].map((role) => `portal-customer-portal-postgresql-${role}`),
+  ]);
+  const generated = documents.find((document) => document.metadata.name === 'portal-customer-portal-generated') as
+    { data: Record<string, string> } | undefined;
+  expect(Object.keys(generated?.data ?? {}).every((key) => /^(database|postgresql-password)-/.test(key))).toBe(true);
   expect(named('HorizontalPodAutoscaler')).toEqual([
     'portal-customer-portal-gateway',
     'portal-customer-portal-directory',
   ]);
+});
+
+it('checks custom resources against their CRD: the Cluster schema refuses a field it does not know', async () => {
+  const rendered = await template('minimal-values.yaml');
+  const cluster = parseAllDocuments(rendered.output)
+    .map((document) => document.toJS() as { apiVersion?: string; kind?: string; spec?: object })
+    .find((document) => document?.kind === 'Cluster');
+  expect(cluster && isKnownCustomResource(cluster)).toBe(true);
+  expect(customResourceErrors({ ...cluster, spec: { ...cluster?.spec, instancez: 3 } }).join('\n')).toMatch(
+    /additional properties/,
+  );
+  expect(customResourceErrors({ ...cluster, spec: { ...cluster?.spec, instances: 'three' } }).join('\n')).toMatch(
+    /instances/,
+  );
+});
+
+it('gives each database role the password its service’s URL holds, on a first install', async () => {
+  const rendered = await template('minimal-values.yaml');
+  const secrets = parseAllDocuments(rendered.output)
+    .map((document) => document.toJS() as { kind?: string; metadata: { name: string }; data: Record<string, string> })
+    .filter((document) => document?.kind === 'Secret');
+  const decoded = (secret: { data: Record<string, string> } | undefined, key: string) =>
+    Buffer.from(secret?.data[key] ?? '', 'base64').toString('utf8');
+  const generated = secrets.find((secret) => secret.metadata.name === 'portal-customer-portal-generated');
+  for (const role of ['gateway', 'identity', 'directory', 'documents', 'submittals', 'notifications']) {
+    const own = secrets.find((secret) => secret.metadata.name === `portal-customer-portal-postgresql-${role}`);
+    const url = new URL(decoded(generated, `database-${role}`));
+    expect(url.username).toBe(role);
+    expect(decoded(own, 'password')).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect(url.password).toBe(decoded(own, 'password'));
+  }
 });
 
 describe('values.schema.json', () => {

@@ -26,6 +26,34 @@
 {{- printf "%s-generated" (include "customer-portal.fullname" .) -}}
 {{- end -}}
 
+{{/* The bundled dependencies' names: the CloudNativePG Cluster (its Services add `-rw`, `-ro`) and Keycloak. */}}
+{{- define "customer-portal.postgresqlClusterName" -}}
+{{- printf "%s-postgresql" (include "customer-portal.fullname" .) | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "customer-portal.keycloakName" -}}
+{{- printf "%s-keycloak" (include "customer-portal.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Where the services reach Keycloak: the bundled one's Service, or `keycloak.url`. */}}
+{{- define "customer-portal.keycloakUrl" -}}
+{{- if .Values.keycloak.bundled.enabled -}}
+{{- printf "http://%s:8080" (include "customer-portal.keycloakName" .) -}}
+{{- else -}}
+{{- .Values.keycloak.url -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The database roles of the bundled PostgreSQL cluster, as JSON: one per service (whichever mode
+runs, so switching modes keeps the data), and Keycloak's when it is bundled too.
+*/}}
+{{- define "customer-portal.databaseRoles" -}}
+{{- $roles := list "gateway" "identity" "directory" "documents" "submittals" "notifications" -}}
+{{- if .Values.keycloak.bundled.enabled -}}{{- $roles = append $roles "keycloak" -}}{{- end -}}
+{{- toJson $roles -}}
+{{- end -}}
+
 {{- define "customer-portal.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "customer-portal.fullname" .) .Values.serviceAccount.name -}}
@@ -203,6 +231,31 @@ service holds no other service's database role or keys (all-in-one gets the unio
 {{- toJson (uniq $all) -}}
 {{- end -}}
 
+{{/*
+The peers a process may reach a dependency at, as JSON: the operator's `networkPolicy.egress`
+list, else the bundled dependency's own pods, else none (any address on the dependency's ports).
+*/}}
+{{- define "customer-portal.egressPeers" -}}
+{{- $v := .root.Values -}}
+{{- $given := index $v.networkPolicy.egress .dependency | default list -}}
+{{- $bundled := dict "postgresql" $v.postgresql.cluster.enabled "keycloak" $v.keycloak.bundled.enabled -}}
+{{- if $given -}}
+{{- toJson $given -}}
+{{- else if index $bundled .dependency -}}
+{{- $labels := dict -}}
+{{- if eq .dependency "postgresql" -}}
+{{- /* CloudNativePG labels its instances with their cluster. */ -}}
+{{- $labels = dict "cnpg.io/cluster" (include "customer-portal.postgresqlClusterName" .root) -}}
+{{- else -}}
+{{- $labels = include "customer-portal.selectorLabels" .root | fromYaml -}}
+{{- $_ := set $labels "app.kubernetes.io/component" .dependency -}}
+{{- end -}}
+{{- toJson (list (dict "podSelector" (dict "matchLabels" $labels))) -}}
+{{- else -}}
+{{- toJson list -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Config and secrets -------------------------------------------------------------------- */}}
 
 {{/* The ConfigMap's data (also hashed into each pod's checksum/config annotation). */}}
@@ -216,8 +269,8 @@ PORTAL_PRIMARY_COLOR: {{ .Values.branding.primaryColor | quote }}
 {{- with .Values.branding.logoUrl }}
 PORTAL_LOGO_URL: {{ . | quote }}
 {{- end }}
-KEYCLOAK_URL: {{ .Values.keycloak.url | quote }}
-KEYCLOAK_PUBLIC_URL: {{ default .Values.keycloak.url .Values.keycloak.publicUrl | quote }}
+KEYCLOAK_URL: {{ include "customer-portal.keycloakUrl" . | quote }}
+KEYCLOAK_PUBLIC_URL: {{ default (include "customer-portal.keycloakUrl" .) .Values.keycloak.publicUrl | quote }}
 GATEWAY_PORT: "8080"
 GATEWAY_TRUSTED_PROXIES: {{ .Values.gateway.trustedProxies | quote }}
 S3_ENDPOINT: {{ .Values.s3.endpoint | quote }}
@@ -245,7 +298,20 @@ The generated Secret's data as JSON (key → plain value): what the operator did
 {{- $services = concat $services (include "customer-portal.servicesOf" (dict "root" $ "process" $process) | fromJsonArray) -}}
 {{- end -}}
 {{- $data := dict -}}
-{{- if not $v.postgresql.existingSecret -}}
+{{- if $v.postgresql.cluster.enabled -}}
+{{- if $v.postgresql.existingSecret -}}
+{{- fail "postgresql.cluster.enabled makes each service's role and URL itself: leave postgresql.existingSecret empty" -}}
+{{- end -}}
+{{- /* One password per role, kept across upgrades; the URLs point at the cluster's read-write Service. */ -}}
+{{- $host := printf "%s-rw" (include "customer-portal.postgresqlClusterName" .) -}}
+{{- range $role := include "customer-portal.databaseRoles" . | fromJsonArray -}}
+{{- $password := include "customer-portal.keptRandom" (dict "previous" $previous "key" (printf "postgresql-password-%s" $role)) -}}
+{{- $_ := set $data (printf "postgresql-password-%s" $role) $password -}}
+{{- if has $role $services -}}
+{{- $_ := set $data (printf "database-%s" $role) (printf "postgres://%s:%s@%s:%d/portal" $role $password $host (int $v.postgresql.port)) -}}
+{{- end -}}
+{{- end -}}
+{{- else if not $v.postgresql.existingSecret -}}
 {{- range $service := $services -}}
 {{- $url := index $v.postgresql.urls $service | default "" -}}
 {{- $_ := set $data (printf "database-%s" $service) (required (printf "postgresql.urls.%s is required when postgresql.existingSecret is empty" $service) $url) -}}
@@ -258,7 +324,11 @@ The generated Secret's data as JSON (key → plain value): what the operator did
 {{- $_ := set $data "keycloak-gateway-client-secret" (include "customer-portal.keptRandom" (dict "previous" $previous "key" "keycloak-gateway-client-secret")) -}}
 {{- $_ := set $data "keycloak-identity-client-secret" (include "customer-portal.keptRandom" (dict "previous" $previous "key" "keycloak-identity-client-secret")) -}}
 {{- end -}}
-{{- if and (has "identity" $services) (not $v.keycloak.admin.existingSecret) -}}
+{{- if and $v.keycloak.bundled.enabled (not $v.keycloak.admin.existingSecret) -}}
+{{- /* The bundled Keycloak's bootstrap administrator is the one identity reconciles the realms with. */ -}}
+{{- $_ := set $data "keycloak-admin-username" (default "admin" $v.keycloak.admin.username) -}}
+{{- $_ := set $data "keycloak-admin-password" (default (include "customer-portal.keptRandom" (dict "previous" $previous "key" "keycloak-admin-password")) $v.keycloak.admin.password) -}}
+{{- else if and (has "identity" $services) (not $v.keycloak.admin.existingSecret) -}}
 {{- $_ := set $data "keycloak-admin-username" (required "keycloak.admin.username is required when keycloak.admin.existingSecret is empty" $v.keycloak.admin.username) -}}
 {{- $_ := set $data "keycloak-admin-password" (required "keycloak.admin.password is required when keycloak.admin.existingSecret is empty" $v.keycloak.admin.password) -}}
 {{- end -}}
