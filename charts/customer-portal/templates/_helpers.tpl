@@ -209,6 +209,10 @@ service holds no other service's database role or keys (all-in-one gets the unio
 {{- define "customer-portal.configData" -}}
 NATS_URL: {{ .Values.nats.url | quote }}
 LOG_LEVEL: {{ .Values.logLevel | quote }}
+{{- with .Values.tracing.otlpEndpoint }}
+OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
+OTEL_TRACES_SAMPLER_ARG: {{ $.Values.tracing.samplerRatio | toString | quote }}
+{{- end }}
 HEALTH_PORT: {{ .Values.healthPort | quote }}
 PORTAL_PUBLIC_URL: {{ .Values.publicUrl | quote }}
 PORTAL_PRODUCT_NAME: {{ .Values.branding.productName | quote }}

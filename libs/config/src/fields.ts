@@ -25,9 +25,11 @@ export const defaultEventInboxRetentionDays = 30;
  * exporter reads them itself; they are validated here so a typo fails the start, not every export.
  */
 function tracingEnvShape() {
+  // Empty counts as unset: docker compose passes `${OTEL_EXPORTER_OTLP_ENDPOINT:-}` through as ''.
+  const collectorUrl = z.preprocess((value) => (value === '' ? undefined : value), url(['http', 'https']).optional());
   return {
-    OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']).optional(),
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http', 'https']).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collectorUrl,
     /** Share of new traces kept (a trace started elsewhere follows its caller's decision). */
     OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
     /** How long finished spans wait before a batch is sent, in milliseconds. */

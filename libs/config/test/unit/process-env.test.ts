@@ -41,6 +41,10 @@ describe('trace export settings', () => {
     expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
     expect(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).toBeUndefined();
     expect(env).toMatchObject({ OTEL_TRACES_SAMPLER_ARG: 1, OTEL_BSP_SCHEDULE_DELAY: 5_000 });
+    // docker compose hands an unset variable over as empty.
+    expect(
+      loadConfig(schema, { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: '' }).OTEL_EXPORTER_OTLP_ENDPOINT,
+    ).toBeUndefined();
   });
 
   it('take a collector URL over HTTP(S), a ratio between 0 and 1 and a delay in milliseconds', () => {
