@@ -6,8 +6,12 @@ import { isTracingEnabled } from './tracing.ts';
 
 const rpcSystem = 'rpc.system';
 
-/** Moleculer's own `$node.*` actions (discovery, health polling) would only add noise to traces. */
-const isTraced = (actionName: string) => !actionName.startsWith('$');
+/**
+ * Moleculer's own `$node.*` actions (discovery, health polling) and private actions (moleculer-web's
+ * `rest`, which only carries the HTTP request already spanned by the gateway) would be noise.
+ */
+const isTraced = (action: moleculer.ActionSchema) =>
+  !String(action.name).startsWith('$') && action.visibility !== 'private';
 
 /**
  * Ends `span` when the call settles. A failure marks the span as an error only when it is the
@@ -50,7 +54,7 @@ export function tracingMiddleware(): moleculer.Middleware {
     name: 'OpenTelemetryTracing',
     remoteAction(next: (ctx: moleculer.Context) => Promise<unknown>, action: moleculer.ActionSchema) {
       const name = String(action.name);
-      if (!isTraced(name)) return next;
+      if (!isTraced(action)) return next;
       return (ctx: moleculer.Context) => {
         const span = portalTracer().startSpan(name, {
           kind: SpanKind.CLIENT,
@@ -63,7 +67,7 @@ export function tracingMiddleware(): moleculer.Middleware {
     },
     localAction(next: (ctx: moleculer.Context) => Promise<unknown>, action: moleculer.ActionSchema) {
       const name = String(action.name);
-      if (!isTraced(name)) return next;
+      if (!isTraced(action)) return next;
       return (ctx: moleculer.Context) => {
         // A call from another node carries its caller's span in meta; a call within this process
         // has it current already (its meta may still hold an older span inherited from a parent).

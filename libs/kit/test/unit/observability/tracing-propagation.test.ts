@@ -175,10 +175,11 @@ describe('the broker middleware', () => {
     expect(JSON.stringify(fault?.status)).not.toContain('connection reset');
   });
 
-  it('leaves Moleculer’s own $node actions untraced', () => {
+  it('leaves Moleculer’s own $node actions and private ones (moleculer-web’s rest) untraced', () => {
     const next = async () => 'nodes';
     expect(middleware.localAction(next, { name: '$node.list' })).toBe(next);
     expect(middleware.remoteAction(next, { name: '$node.list' })).toBe(next);
+    expect(middleware.localAction(next, { name: 'gateway.rest', visibility: 'private' })).toBe(next);
   });
 });
 
