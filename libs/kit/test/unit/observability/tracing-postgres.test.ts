@@ -1,9 +1,10 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTracing, type Tracing } from '../../../src/observability/tracing.ts';
+import type { Tracing } from '../../../src/observability/tracing.ts';
 import { portalTracer } from '../../../src/observability/tracing-context.ts';
 import { instrumentPostgres, sqlOperationOf, sqlWithoutValues } from '../../../src/observability/tracing-postgres.ts';
+import { startTracingInto } from './in-memory-tracing.ts';
 
 describe('sqlWithoutValues', () => {
   it.each([
@@ -58,16 +59,7 @@ describe('instrumentPostgres', () => {
   const client = new FakeClient();
 
   beforeAll(() => {
-    tracing = startTracing(
-      'unit',
-      'unit-1',
-      {
-        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.invalid:4318',
-        OTEL_TRACES_SAMPLER_ARG: 1,
-        OTEL_BSP_SCHEDULE_DELAY: 60_000,
-      },
-      () => exporter,
-    );
+    tracing = startTracingInto(exporter);
     instrumentPostgres(FakeClient);
     instrumentPostgres(FakeClient); // a second call must not wrap twice
   });

@@ -17,6 +17,7 @@ import {
 } from '../../../src/observability/tracing-context.ts';
 import { traceEventHandling } from '../../../src/observability/tracing-events.ts';
 import { traceHttpRequest } from '../../../src/observability/tracing-http.ts';
+import { startTracingInto } from './in-memory-tracing.ts';
 import { tracingMiddleware } from '../../../src/observability/tracing-moleculer.ts';
 
 // Small: tracing turned on with an in-memory exporter in place of the collector; fake contexts,
@@ -25,16 +26,7 @@ let exporter = new InMemorySpanExporter();
 let tracing: Tracing;
 
 beforeAll(() => {
-  tracing = startTracing(
-    'unit',
-    'unit-1',
-    {
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.invalid:4318',
-      OTEL_TRACES_SAMPLER_ARG: 1,
-      OTEL_BSP_SCHEDULE_DELAY: 60_000,
-    },
-    () => exporter,
-  );
+  tracing = startTracingInto(exporter);
 });
 afterAll(() => tracing.shutdown());
 beforeEach(() => exporter.reset());
@@ -72,16 +64,7 @@ describe('startTracing', () => {
     );
     await on.shutdown();
     exporter = new InMemorySpanExporter();
-    tracing = startTracing(
-      'unit',
-      'unit-1',
-      {
-        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.invalid:4318',
-        OTEL_TRACES_SAMPLER_ARG: 1,
-        OTEL_BSP_SCHEDULE_DELAY: 60_000,
-      },
-      () => exporter,
-    );
+    tracing = startTracingInto(exporter);
   });
 });
 
