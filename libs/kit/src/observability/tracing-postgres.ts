@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { ATTR_DB_OPERATION_NAME, ATTR_DB_QUERY_TEXT, ATTR_DB_SYSTEM_NAME } from '@opentelemetry/semantic-conventions';
 import pg from 'pg';
@@ -5,7 +6,7 @@ import { portalTracer } from './tracing-context.ts';
 
 /**
  * Spans around SQL statements, by wrapping `pg.Client.prototype.query` (every pool connection is a
- * `pg.Client`, MikroORM's included). OpenTelemetry's instrumentation-pg patches `pg` through
+ * `pg.Client`, MikroORM's included, whichever copy of `pg` it loaded). OpenTelemetry's instrumentation-pg patches `pg` through
  * require hooks, which do not see the ESM imports our processes run on under Node 24's type
  * stripping; patching the one prototype works whichever way `pg` was loaded, since the ESM entry
  * re-exports the CommonJS classes.
@@ -50,8 +51,28 @@ function endSpan(span: Span, error?: unknown): void {
   span.end();
 }
 
-/** Wraps `pg.Client.prototype.query` once per process. */
-export function instrumentPostgres(client: { prototype: unknown } = pg.Client): void {
+/**
+ * Every `pg.Client` class the process's SQL goes through: the kit's `pg`, and the one MikroORM
+ * resolves, which is a second copy whenever npm cannot dedupe them (MikroORM pins an exact `pg`
+ * version). Requiring it from MikroORM's folder gives the very module its ESM import uses.
+ */
+function pgClientClasses(): { prototype: unknown }[] {
+  const classes = new Set<{ prototype: unknown }>([pg.Client]);
+  try {
+    const mikroOrmPostgres = createRequire(import.meta.url).resolve('@mikro-orm/postgresql/package.json');
+    classes.add((createRequire(mikroOrmPostgres)('pg') as typeof pg).Client);
+  } catch {
+    // No MikroORM beside the kit: the kit's own `pg` is all there is.
+  }
+  return [...classes];
+}
+
+/** Wraps `query` of every `pg.Client` class in use (or of `client`), once per class. */
+export function instrumentPostgres(client?: { prototype: unknown }): void {
+  for (const clientClass of client ? [client] : pgClientClasses()) wrapQuery(clientClass);
+}
+
+function wrapQuery(client: { prototype: unknown }): void {
   const prototype = client.prototype as { query: Query; [patched]?: true };
   if (prototype[patched]) return;
   const original = prototype.query;
