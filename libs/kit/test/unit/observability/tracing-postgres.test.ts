@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Tracing } from '../../../src/observability/tracing.ts';
 import { portalTracer } from '../../../src/observability/tracing-context.ts';
@@ -96,6 +98,13 @@ describe('instrumentPostgres', () => {
     await tracing.flush();
     const failed = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.CLIENT);
     expect(failed?.status).toEqual({ code: SpanStatusCode.ERROR, message: '42P01' });
+  });
+
+  it('wraps the kit’s pg and the copy MikroORM loads (it pins its own version, so npm may install two)', () => {
+    const mikroOrmPostgres = createRequire(import.meta.url).resolve('@mikro-orm/postgresql/package.json');
+    const mikroOrmPg = createRequire(mikroOrmPostgres)('pg') as typeof pg;
+    expect(mikroOrmPg.Client.prototype.query.name).toBe('tracedQuery');
+    expect(pg.Client.prototype.query.name).toBe('tracedQuery');
   });
 
   it('starts no trace of its own for statements outside a traced operation', async () => {
