@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '@portal/contracts';
 import { stackEnv } from '@portal/testing';
 import { spanKind, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.ts';
+import { startServiceSystem, type ServiceSystem } from '../support/service-system.ts';
 import { startServices, tokenFor, type SystemUnderTest } from './support/system-under-test.ts';
 
 async function eventually<T>(
@@ -43,6 +44,16 @@ const describeSpans = (spans: readonly ReceivedSpan[]) =>
     .map((span) => `${span.service} ${span.kind} ${span.name} ${span.spanId}←${span.parentSpanId ?? '-'}`)
     .join('\n');
 
+/** The first span `receiver` got that matches, waited for (spans arrive in batches every 200 ms). */
+const firstSpanWhere = (receiver: OtlpReceiver, matches: (span: ReceivedSpan) => boolean, what: () => string) =>
+  eventually(() => receiver.spans().find(matches), 20_000, what);
+
+/** Each process sends its spans to `receiver`, in batches every 200 ms. */
+const exportingTo = (receiver: OtlpReceiver) => ({
+  OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+  OTEL_BSP_SCHEDULE_DELAY: '200',
+});
+
 describe('one trace follows a staff request through the gateway, NATS, the directory and PostgreSQL', () => {
   let receiver: OtlpReceiver;
   let system: SystemUnderTest;
@@ -50,9 +61,8 @@ describe('one trace follows a staff request through the gateway, NATS, the direc
   let directoryDb: pg.Client;
   const runId = randomUUID().slice(0, 8).toUpperCase();
 
-  /** The first exported span that matches, waited for (spans arrive in batches every 200 ms). */
   const spanWhere = (matches: (span: ReceivedSpan) => boolean, what: () => string) =>
-    eventually(() => receiver.spans().find(matches), 20_000, what);
+    firstSpanWhere(receiver, matches, what);
 
   const api = (method: string, path: string, body: unknown) =>
     fetch(`${system.gatewayUrl}/api/v1${path}`, {
@@ -65,8 +75,7 @@ describe('one trace follows a staff request through the gateway, NATS, the direc
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     system = await startServices(['gateway', 'directory', 'identity'], {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_BSP_SCHEDULE_DELAY: '200',
+      ...exportingTo(receiver),
       // The request's own log lines (moleculer-web's `=> POST …`) are at info.
       LOG_LEVEL: 'info',
     });
@@ -202,5 +211,52 @@ describe('one trace follows a staff request through the gateway, NATS, the direc
             String(span.attributes['db.query.text']).startsWith('insert into inbox'),
         ),
     ).toBe(true);
+  });
+});
+
+describe('in the all-in-one process a staff request is one trace without the NATS hop', () => {
+  let receiver: OtlpReceiver;
+  let system: ServiceSystem;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    system = await startServiceSystem({
+      stack: stackEnv(),
+      entries: ['all-in-one'],
+      namespacePrefix: 'e2e',
+      env: exportingTo(receiver),
+    });
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await receiver?.close();
+  });
+
+  it('parents the handler on the HTTP span and the SQL on the handler, all under service all-in-one', async () => {
+    const listed = await fetch(`${system.gatewayUrl}/api/v1/admin/accounts?limit=5`, {
+      headers: { authorization: `Bearer ${await tokenFor('staffViewer')}` },
+    });
+    expect(listed.status).toBe(200);
+    const request = await firstSpanWhere(
+      receiver,
+      (span) => span.kind === spanKind.server && span.name === 'GET /api/v1/admin/accounts',
+      () => `the span of GET /api/v1/admin/accounts among\n${describeSpans(receiver.spans())}`,
+    );
+    const traceSpans = () => receiver.spans().filter((span) => span.traceId === request.traceId);
+    const handler = await firstSpanWhere(
+      receiver,
+      (span) => span.traceId === request.traceId && span.name === 'directory.listAccounts',
+      () => `the handler's span in\n${describeSpans(traceSpans())}`,
+    );
+    // A call inside the process has no client span: the handler's parent is the request itself.
+    expect(handler).toMatchObject({ kind: spanKind.server, parentSpanId: request.spanId });
+    const select = await firstSpanWhere(
+      receiver,
+      (span) => span.traceId === request.traceId && span.attributes['db.system'] === 'postgresql',
+      () => `SQL in\n${describeSpans(traceSpans())}`,
+    );
+    expect(select.parentSpanId).toBe(handler.spanId);
+    expect(new Set(traceSpans().map((span) => span.service))).toEqual(new Set(['all-in-one']));
   });
 });
