@@ -70,6 +70,22 @@ describe('docker-compose.yml', () => {
     for (const hidden of ['nats', 'postgres', 'clamd']) expect(model.services[hidden]?.ports ?? []).toEqual([]);
   });
 
+  it('leaves tracing off unless .env names a collector, then every service sends its spans there', async () => {
+    const envFile = join(scratch, 'tracing.env');
+    const { content } = withComposeSecrets('');
+    writeFileSync(envFile, content);
+    const off = JSON.parse((await composeConfig(envFile)).output) as ComposeModel;
+    writeFileSync(envFile, `${content}\nOTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318\n`);
+    const on = JSON.parse((await composeConfig(envFile)).output) as ComposeModel;
+    for (const name of applicationServices) {
+      expect(off.services[name]?.environment?.['OTEL_EXPORTER_OTLP_ENDPOINT'], name).toBe('');
+      expect(on.services[name]?.environment, name).toMatchObject({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+        OTEL_TRACES_SAMPLER_ARG: '1',
+      });
+    }
+  });
+
   it('runs Keycloak at the version of the native stack', async () => {
     const envFile = join(scratch, 'generated.env');
     writeFileSync(envFile, withComposeSecrets('').content);

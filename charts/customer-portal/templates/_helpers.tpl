@@ -262,6 +262,10 @@ list, else the bundled dependency's own pods, else none (any address on the depe
 {{- define "customer-portal.configData" -}}
 NATS_URL: {{ .Values.nats.url | quote }}
 LOG_LEVEL: {{ .Values.logLevel | quote }}
+{{- with .Values.tracing.otlpEndpoint }}
+OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
+OTEL_TRACES_SAMPLER_ARG: {{ $.Values.tracing.samplerRatio | toString | quote }}
+{{- end }}
 HEALTH_PORT: {{ .Values.healthPort | quote }}
 PORTAL_PUBLIC_URL: {{ .Values.publicUrl | quote }}
 PORTAL_PRODUCT_NAME: {{ .Values.branding.productName | quote }}

@@ -18,6 +18,25 @@ const days = z.coerce.number().int().min(1);
 export const defaultEventStreamMaxAgeDays = 14;
 export const defaultEventInboxRetentionDays = 30;
 
+/**
+ * OpenTelemetry's standard variables for trace export (OTLP over HTTP, JSON). Tracing is off unless
+ * one of the two endpoints is set: `OTEL_EXPORTER_OTLP_ENDPOINT` is the collector's base URL (the
+ * exporter appends `/v1/traces`), `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` the full traces URL. The
+ * exporter reads them itself; they are validated here so a typo fails the start, not every export.
+ */
+function tracingEnvShape() {
+  // Empty counts as unset: docker compose passes `${OTEL_EXPORTER_OTLP_ENDPOINT:-}` through as ''.
+  const collectorUrl = z.preprocess((value) => (value === '' ? undefined : value), url(['http', 'https']).optional());
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collectorUrl,
+    /** Share of new traces kept (a trace started elsewhere follows its caller's decision). */
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+    /** How long finished spans wait before a batch is sent, in milliseconds. */
+    OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(60_000).default(5_000),
+  };
+}
+
 /** Settings every service process shares: transport, logging, health endpoint, durable-event retention. */
 export const processEnvSchema = z.object({
   NATS_URL: url(['nats']),
@@ -34,6 +53,7 @@ export const processEnvSchema = z.object({
   EVENT_STREAM_MAX_AGE_DAYS: days.default(defaultEventStreamMaxAgeDays),
   /** How long a consumer remembers an applied event id; must exceed the stream's max age. */
   EVENT_INBOX_RETENTION_DAYS: days.default(defaultEventInboxRetentionDays),
+  ...tracingEnvShape(),
 });
 
 /**

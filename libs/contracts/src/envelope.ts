@@ -29,6 +29,16 @@ export const eventEnvelopeSchema = z.object({
   requestId: z.string().min(1).optional(),
   /** The client address the request came from, when one did. */
   sourceAddress: z.string().min(1).optional(),
+  /**
+   * The W3C trace context of the span that wrote the event (when tracing was on), which the
+   * consumer's span continues: `00-<trace id>-<span id>-<flags>`.
+   */
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+    .optional(),
+  /** Vendor trace state travelling with `traceparent`. */
+  tracestate: z.string().max(512).optional(),
   data: z.unknown(),
 });
 

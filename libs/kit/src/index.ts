@@ -127,6 +127,20 @@ export {
 export { runServiceProcess, type RunningProcess } from './runtime/run-service-process.ts';
 export { statusActionOf } from './runtime/status-action.ts';
 
+// ---- observability
+export { isTracingEnabled, startTracing, type Tracing, type TracingEnv } from './observability/tracing.ts';
+export {
+  activeTraceIds,
+  contextFromCarrier,
+  portalTracer,
+  traceCarrierOf,
+  type TraceCarrier,
+} from './observability/tracing-context.ts';
+export { traceHttpRequest } from './observability/tracing-http.ts';
+export { instrumentPostgres, sqlOperationOf, sqlWithoutValues } from './observability/tracing-postgres.ts';
+export { brokerTracingMiddlewares, tracingMiddleware } from './observability/tracing-moleculer.ts';
+export { envelopeTraceOf, traceEventHandling } from './observability/tracing-events.ts';
+
 // ---- revocation
 export {
   REVOCATION_BUCKET,

@@ -12,7 +12,7 @@ import {
   type DirectoryErrorCode,
   type HttpBinding,
 } from '@portal/contracts';
-import { call, DomainError, statusActionOf, type CallerMeta, type ReadinessCheck } from '@portal/kit';
+import { call, DomainError, statusActionOf, traceHttpRequest, type CallerMeta, type ReadinessCheck } from '@portal/kit';
 import type { TokenVerifier } from './adapters/realm-token.verifier.ts';
 import { buildAsyncApiDocument } from './asyncapi/asyncapi.builder.ts';
 import { bellStreamAlias } from './bell/bell-stream.route.ts';
@@ -78,6 +78,11 @@ function sendJsonText(response: ServerResponse, status: number, json: string): v
   response.statusCode = status;
   response.setHeader('content-type', 'application/json; charset=utf-8');
   response.end(json);
+}
+
+/** The alias a request matched (`/api/v1/admin/accounts/:accountId`), once moleculer-web has routed it. */
+function routeTemplateOf(request: IncomingMessage): string | undefined {
+  return (request as { $alias?: { fullPath?: string } }).$alias?.fullPath;
 }
 
 /** The staff caller of an admin route, checked against the permission the contract names. */
@@ -327,6 +332,17 @@ export function gatewayService(
       dependencies.bell.closeAll();
     },
     methods: {
+      // The request's server span wraps moleculer-web's whole handling, its `=> GET …` log line included.
+      httpHandler(request: IncomingMessage, response: ServerResponse, next?: unknown) {
+        return traceHttpRequest(request, response, routeTemplateOf, () =>
+          (ApiGateway.methods as { httpHandler: (...args: unknown[]) => unknown }).httpHandler.call(
+            this,
+            request,
+            response,
+            next,
+          ),
+        );
+      },
       // Every error goes to `onError` (and its one log line); moleculer-web would log 5xx twice.
       errorHandler(request: IncomingMessage, response: ServerResponse, error: Error) {
         (this as unknown as { sendError(q: IncomingMessage, s: ServerResponse, e: Error): void }).sendError(

@@ -34,3 +34,54 @@ describe('durable-event retention settings', () => {
     }
   });
 });
+
+describe('trace export settings', () => {
+  it('leave tracing off by default, keeping every new trace and a 5 s batch delay', () => {
+    const env = loadConfig(schema, base);
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).toBeUndefined();
+    expect(env).toMatchObject({ OTEL_TRACES_SAMPLER_ARG: 1, OTEL_BSP_SCHEDULE_DELAY: 5_000 });
+    // docker compose hands an unset variable over as empty.
+    expect(
+      loadConfig(schema, { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: '' }).OTEL_EXPORTER_OTLP_ENDPOINT,
+    ).toBeUndefined();
+  });
+
+  it('take a collector URL over HTTP(S), a ratio between 0 and 1 and a delay in milliseconds', () => {
+    expect(
+      loadConfig(schema, {
+        ...base,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+        OTEL_TRACES_SAMPLER_ARG: '0.25',
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+      }),
+    ).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+      OTEL_TRACES_SAMPLER_ARG: 0.25,
+      OTEL_BSP_SCHEDULE_DELAY: 200,
+    });
+  });
+
+  it('refuse a gRPC-style or schemeless endpoint, a ratio above 1 and a zero delay, all at once', () => {
+    const failure = (() => {
+      try {
+        loadConfig(schema, {
+          ...base,
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4317',
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://otel-collector:4317',
+          OTEL_TRACES_SAMPLER_ARG: '1.5',
+          OTEL_BSP_SCHEDULE_DELAY: '0',
+        });
+      } catch (error) {
+        return error as ConfigError;
+      }
+    })();
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect(failure?.problems.map((problem) => problem.split(':')[0])).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'OTEL_TRACES_SAMPLER_ARG',
+      'OTEL_BSP_SCHEDULE_DELAY',
+    ]);
+  });
+});

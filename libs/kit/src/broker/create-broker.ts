@@ -1,6 +1,7 @@
 import moleculer from 'moleculer';
 import { DomainErrorRegenerator } from '../errors/regenerator.ts';
 import { pinoOptions } from './logger.ts';
+import { brokerTracingMiddlewares } from '../observability/tracing-moleculer.ts';
 
 export interface BrokerSettings {
   nodeID: string;
@@ -30,5 +31,6 @@ export function createBroker(settings: BrokerSettings): moleculer.ServiceBroker 
     skipProcessEventRegistration: true,
     metrics: { enabled: false },
     tracing: { enabled: false },
+    middlewares: [...brokerTracingMiddlewares()],
   });
 }

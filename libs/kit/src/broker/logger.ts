@@ -1,4 +1,5 @@
 import type { LoggerOptions } from 'pino';
+import { activeTraceIds } from '../observability/tracing-context.ts';
 
 /**
  * Values that must never reach a log line: credentials, tokens, cookies, presigned URLs and
@@ -41,5 +42,7 @@ export function pinoOptions(level: string): LoggerOptions {
     redact: { paths: redactedPaths, censor: '[redacted]' },
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label) => ({ level: label }) },
+    // The current span's ids on every line logged inside a traced request, action or event.
+    mixin: () => activeTraceIds() ?? {},
   };
 }

@@ -14,6 +14,7 @@ import { eventEnvelopeSchema, type ConsumerStatus, type EventEnvelope } from '@p
 import { exponentialDelayMs, redeliveryDelayMs } from './backoff.ts';
 import { errorText, type DurableLogger } from './durable-logger.ts';
 import { DEAD_LETTER_STREAM, deadLetterHeaders, deadLetterSubjectOf, ensureDeadLetterStream } from './streams.ts';
+import { traceEventHandling } from '../observability/tracing-events.ts';
 
 /**
  * Applies one event inside the transaction that also records it in the inbox. `signal` aborts when
@@ -232,7 +233,7 @@ export async function startDurableConsumer(options: DurableConsumerOptions): Pro
     }
     const committed: (() => void | Promise<void>)[] = [];
     try {
-      const outcome = await apply(msg, envelope, committed);
+      const outcome = await traceEventHandling(durableName, envelope, () => apply(msg, envelope, committed));
       msg.ack();
       if (outcome === 'applied') runAfterCommit(envelope.id, committed);
       return outcome;

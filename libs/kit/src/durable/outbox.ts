@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { eventEnvelopeSchema, type Actor, type EventEnvelope } from '@portal/contracts';
+import { envelopeTraceOf } from '../observability/tracing-events.ts';
 
 export interface NewEnvelope<TData> {
   type: string;
@@ -8,7 +9,10 @@ export interface NewEnvelope<TData> {
   data: TData;
   actor: Actor;
   accountId?: string;
-  /** Defaults to a fresh id, so every event can be traced even when no request started it. */
+  /**
+   * The current OpenTelemetry trace's id wins when tracing is on; otherwise this, or a fresh id, so
+   * every event can be traced even when no request started it.
+   */
   traceId?: string;
   /** The request that caused the change, when one did. */
   requestId?: string;
@@ -25,7 +29,7 @@ export function createEnvelope<TData>(input: NewEnvelope<TData>): EventEnvelope<
     occurredAt: new Date().toISOString(),
     actor: input.actor,
     ...(input.accountId === undefined ? {} : { accountId: input.accountId }),
-    traceId: input.traceId ?? randomUUID(),
+    ...envelopeTraceOf(() => input.traceId ?? randomUUID()),
     ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
     ...(input.sourceAddress === undefined ? {} : { sourceAddress: input.sourceAddress }),
     data: input.data,

@@ -11,6 +11,7 @@ import {
 } from '@portal/config';
 import { createBroker } from '../broker/create-broker.ts';
 import { startHealthServer, type ReadinessCheck } from '../health/health-server.ts';
+import { startTracing } from '../observability/tracing.ts';
 import { createServiceOrm, migrateToLatest } from '../orm/service-orm.ts';
 import type { ServiceInstance, ServiceModule } from './service-module.ts';
 import { durableSettingsOf } from './service-store.ts';
@@ -37,6 +38,8 @@ export async function runServiceProcess(
     .superRefine(processEnvRules);
   const env = loadConfigOrExit(envSchema) as z.output<typeof processEnvSchema> & Record<string, unknown>;
   const nodeID = env.NODE_ID ?? `${processName}-${hostname()}-${process.pid}`;
+  // Before the broker: its middleware and the ORM's SQL spans depend on whether tracing is on.
+  const tracing = startTracing(processName, nodeID, env);
 
   const broker = createBroker({
     nodeID,
@@ -45,6 +48,7 @@ export async function runServiceProcess(
     logLevel: env.LOG_LEVEL,
   });
   const logger = broker.getLogger('process', { name: processName });
+  logger.info(tracing.description);
 
   let nats: NatsConnection;
   try {
@@ -89,6 +93,7 @@ export async function runServiceProcess(
       await broker.stop();
       for (const instance of instances.reverse()) await instance.stop();
       await nats.drain().catch(() => nats.close());
+      await tracing.shutdown();
     })();
     return stopping;
   };
