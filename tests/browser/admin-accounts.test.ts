@@ -8,7 +8,7 @@ import type { ServiceSystem } from '../support/service-system.ts';
 import { newPerson, reviewScreen, signInAsStaff, startWebSystem } from './support/web-ui.ts';
 
 // A staff admin looks after a customer in the admin UI, step by step, against the real gateway,
-// identity and directory processes; then a viewer opens the same account and finds nothing to change.
+// identity and directory services (one all-in-one process); then a viewer opens the same account and finds nothing to change.
 describe('staff manage accounts, sites, projects and classes in the admin UI', () => {
   const stack = stackEnv();
   let system: ServiceSystem;

@@ -38,7 +38,7 @@ const recordProgressValues = `(() => {
 })()`;
 
 // Staff import contacts and invoice references in the admin UI, against the real gateway (serving
-// the build, signing in through Keycloak), identity and directory processes.
+// the build, signing in through Keycloak), identity and directory services (one all-in-one process).
 describe('imports in the admin UI', () => {
   const stack = stackEnv();
   const run = randomUUID().slice(0, 6).toUpperCase();

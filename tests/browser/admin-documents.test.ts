@@ -29,7 +29,7 @@ const recordProgress = `(() => {
 })()`;
 
 // A staff admin files documents for a customer on the admin screens, against the real gateway,
-// identity, directory and documents processes (the object store and clamd of the local stack):
+// identity, directory and documents services (one all-in-one process) (the object store and clamd of the local stack):
 // a file type, an upload with its progress and malware scan, a second version, its download and the
 // download log, a file that is not what its name says, a document request; then a viewer looks.
 describe('staff manage documents in the admin UI', () => {
@@ -65,7 +65,6 @@ describe('staff manage documents in the admin UI', () => {
       startWebSystem({
         stack,
         namespacePrefix: 'browser-admin-documents',
-        entries: ['gateway', 'identity', 'directory', 'documents'],
         env: {
           // A bucket of its own: the service sets the bucket's CORS rule to this gateway's origin,
           // and another suite running at the same time would set it to its own.

@@ -23,7 +23,7 @@ interface StyleReader {
 const subjectOf = (page: Page) => page.locator('dt', { hasText: 'Subject' }).locator('xpath=following-sibling::dd[1]');
 
 // The e-mail screens of the admin UI as a staff admin uses them, against the real gateway (serving
-// the build), identity, directory, documents and notifications processes with the stack's SMTP
+// the build), identity, directory, documents and notifications services (one all-in-one process) with the stack's SMTP
 // capture: the templates rendered by the service with sample values and with the admin's own, the
 // HTML in a sandboxed frame under the app's own CSP; an e-mail caused here (a document request to a
 // contact with portal access, through the staff API) in the E-mail log; a viewer sees neither screen.
@@ -56,7 +56,6 @@ describe('the e-mail templates and the e-mail log in the admin UI', () => {
       startWebSystem({
         stack,
         namespacePrefix: 'browser-admin-email',
-        entries: ['gateway', 'identity', 'directory', 'documents', 'notifications'],
         // A bucket of its own: the documents service sets its CORS rule to this gateway's origin.
         env: { S3_BUCKET: `browser-email-${run}`, NOTIFICATIONS_TEMPLATE_DIR: templateDir },
       }),

@@ -29,7 +29,7 @@ interface Contact {
 }
 
 // Staff give and take portal access on the admin screens of the real gateway (serving the build,
-// signing people in), identity and directory processes; contacts meet the result on Keycloak's
+// signing people in), identity and directory services (one all-in-one process); contacts meet the result on Keycloak's
 // pages and in the portal app, each person in a browser context of their own. Accounts and some
 // contacts are arranged through the staff API; what is under test goes through the screens.
 describe('portal access on the staff screens', () => {

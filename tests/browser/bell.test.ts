@@ -14,7 +14,7 @@ interface Created {
 }
 
 // The bell, live, as the two people meet it: the real gateway (serving the build, holding the SSE
-// streams), identity, directory, documents and notifications processes with the stack's object
+// streams), identity, directory, documents and notifications services (one all-in-one process) with the stack's object
 // store, clamd and SMTP relay. Staff arrange the customer and ask for documents through the staff
 // API; a contact and a staff manager watch their bells in browser contexts of their own.
 describe('the bell in both apps', () => {
@@ -46,7 +46,6 @@ describe('the bell in both apps', () => {
       startWebSystem({
         stack,
         namespacePrefix: 'browser-bell',
-        entries: ['gateway', 'identity', 'directory', 'documents', 'notifications'],
         // A bucket of its own: the documents service sets its CORS rule to this gateway's origin.
         env: { S3_BUCKET: `browser-bell-${run}` },
       }),

@@ -9,7 +9,7 @@ import { newPerson, signInAsContact, signInAsStaff, startWebSystem } from './sup
 // The whole first journey, on screens only: a staff member sets up a customer from nothing and gives
 // one contact a login; the contact signs in with the password staff copied and sees exactly the
 // projects the visibility rule allows. Real gateway (serving the build, signing both in), identity
-// and directory processes, Keycloak's real pages; staff and contact in browser contexts of their own.
+// and directory services (one all-in-one process), Keycloak's real pages; staff and contact in browser contexts of their own.
 describe('the first customer, from an empty account to a contact who sees its projects', () => {
   const stack = stackEnv();
   const contexts: BrowserContext[] = [];

@@ -22,7 +22,7 @@ const chosen = (page: Page, kind: string, choice: string) =>
   choicesOf(page, kind).getByRole('radio', { name: choice, exact: true }).isChecked();
 
 // E-mail preferences as the two people set them, and the digest and unsubscribe link that follow:
-// the real gateway (serving the build), identity, directory, documents and notifications processes
+// the real gateway (serving the build), identity, directory, documents and notifications services (one all-in-one process)
 // with the stack's SMTP capture. Staff ask for documents through the staff API; the digest sweep is
 // the internal `notifications.sendDigests`, called on the bus as the service's own timer does.
 describe('e-mail notification settings, the digest and the unsubscribe page', () => {
@@ -79,7 +79,6 @@ describe('e-mail notification settings, the digest and the unsubscribe page', ()
       startWebSystem({
         stack,
         namespacePrefix: 'browser-prefs',
-        entries: ['gateway', 'identity', 'directory', 'documents', 'notifications'],
         // The bus below joins this namespace to call the digest sweep; a bucket of the run's own.
         env: { MOLECULER_NAMESPACE: namespace, S3_BUCKET: `browser-prefs-${run}` },
       }),

@@ -23,7 +23,7 @@ interface Contact {
 }
 
 // Staff give, change and take away a contact's portal login through the staff API of the real
-// gateway, identity and directory processes; the contact meets the result on Keycloak's real pages
+// gateway, identity and directory services (one all-in-one process); the contact meets the result on Keycloak's real pages
 // in headless Chromium, signing in with the code flow (PKCE) of the dev client portal-cli.
 describe('portal access given by staff, as the contact meets it', () => {
   const stack = stackEnv();
@@ -42,8 +42,9 @@ describe('portal access given by staff, as the contact meets it', () => {
     [system, browser] = await Promise.all([
       startServiceSystem({
         stack,
-        entries: ['gateway', 'identity', 'directory'],
         namespacePrefix: 'browser-access',
+        // Every service in one process, as startWebSystem does (the screens do not depend on the spread).
+        entries: ['all-in-one'],
         gatewayPort,
         env: {
           PORTAL_PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,

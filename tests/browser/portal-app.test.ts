@@ -16,7 +16,7 @@ interface Created {
 const branding = { productName: 'Acme Site Connect', primaryColor: '#7a2e8c' } as const;
 
 // Contacts in the portal web app, against the real gateway (serving the build, signing people in
-// as the backend-for-frontend), identity and directory processes and Keycloak's themed login page.
+// as the backend-for-frontend), identity and directory services (one all-in-one process) and Keycloak's themed login page.
 // Staff arrange accounts, sites, projects, scopes and access through the staff API.
 describe('the portal web app, as a contact uses it', () => {
   const stack = stackEnv();

@@ -49,7 +49,7 @@ const recordProgressValues = `(() => {
 })()`;
 
 // Contacts find the documents shared with them and answer document requests in the portal, against
-// the real gateway (serving the build), identity, directory and documents processes, the S3 server
+// the real gateway (serving the build), identity, directory and documents services (one all-in-one process), the S3 server
 // and the malware scanner. Staff arrange accounts, documents, files and requests through the staff API.
 describe('portal documents and requests, as a contact uses them', () => {
   const stack = stackEnv();
@@ -95,7 +95,6 @@ describe('portal documents and requests, as a contact uses them', () => {
       startWebSystem({
         stack,
         namespacePrefix: 'browser-portal-documents',
-        entries: ['gateway', 'identity', 'directory', 'documents'],
       }),
       launchBrowser(),
     ]);

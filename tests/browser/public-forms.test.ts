@@ -9,7 +9,7 @@ import { newPerson, reviewScreen, startWebSystem } from './support/web-ui.ts';
 
 // A visitor without a login on the portal app's two public pages the login page links to
 // (`/portal/request-access`, `/portal/register`), against the real gateway, identity and directory
-// processes. The pages are the React app's, rendered without the session gate: no sign-in happens.
+// services (one all-in-one process). The pages are the React app's, rendered without the session gate: no sign-in happens.
 describe('the public pages of the portal app', () => {
   const stack = stackEnv();
   let system: ServiceSystem;

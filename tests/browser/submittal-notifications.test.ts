@@ -42,7 +42,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 // Submittals with the bell and e-mail, as the people meet them: the real gateway (serving the
 // build, holding the SSE streams), identity, directory, documents, submittals and notifications
-// processes with the stack's object store, clamd and SMTP capture. Staff send submittals on the
+// services (one all-in-one process) with the stack's object store, clamd and SMTP capture. Staff send submittals on the
 // admin screens while contacts have the portal open; the contacts answer in the portal while a
 // staff manager has the admin app open; e-mails are read from the capture as each person's inbox.
 describe('submittals ring the bell and send e-mail', () => {
@@ -168,7 +168,6 @@ describe('submittals ring the bell and send e-mail', () => {
       startWebSystem({
         stack,
         namespacePrefix: 'browser-submittal-bell',
-        entries: ['gateway', 'identity', 'directory', 'documents', 'submittals', 'notifications'],
         // A bucket of its own: the documents service sets its CORS rule to this gateway's origin.
         env: { S3_BUCKET: `browser-submittal-bell-${run}` },
       }),

@@ -13,7 +13,7 @@ interface Created {
 }
 
 // An account's return codes and a draft's details, changed on the admin screens: against the real
-// gateway (serving the build), identity, directory, documents and submittals processes. Staff
+// gateway (serving the build), identity, directory, documents and submittals services (one all-in-one process). Staff
 // arrange the account, project, contact, a document and two submittals through the staff API; a
 // code added on screen reaches the contact's answer form and the account's audit trail; a draft is
 // edited in its dialog; a viewer sees both with nothing to change.
@@ -38,7 +38,6 @@ describe('return codes and draft editing on the admin screens', () => {
       startWebSystem({
         stack,
         namespacePrefix: 'browser-submittal-settings',
-        entries: ['gateway', 'identity', 'directory', 'documents', 'submittals'],
       }),
       launchBrowser(),
     ]);

@@ -26,7 +26,7 @@ interface StaffIncoming {
 }
 
 // Submittals on both screens, against the real gateway (serving the build), identity, directory,
-// documents and submittals processes, the S3 server and the malware scanner. Staff arrange the
+// documents and submittals services (one all-in-one process), the S3 server and the malware scanner. Staff arrange the
 // account, project, contact and documents through the staff API; then staff send a submittal on
 // the admin screens, the contact downloads and answers it in the portal, staff issue a next
 // revision of one sent back, and the contact's own submittal goes through the staff queue.
@@ -59,7 +59,6 @@ describe('submittals, staff and contact on their screens', () => {
       startWebSystem({
         stack,
         namespacePrefix: 'browser-submittals',
-        entries: ['gateway', 'identity', 'directory', 'documents', 'submittals'],
       }),
       launchBrowser(),
     ]);

@@ -19,7 +19,7 @@ const jwtShaped = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
 
 // The gateway as the web UIs' backend-for-frontend: a person signs in on Keycloak's real page through
 // /auth/{app}/login, the browser holds only an HttpOnly cookie, and the page's own fetch calls reach
-// the API with it. Real gateway, identity and directory processes, real Keycloak and PostgreSQL.
+// the API with it. Real gateway, identity and directory services (one all-in-one process), real Keycloak and PostgreSQL.
 describe('web sign-in through the gateway (BFF)', () => {
   const stack = stackEnv();
   const keycloakUrl = stack['KEYCLOAK_URL'] ?? '';
@@ -37,8 +37,9 @@ describe('web sign-in through the gateway (BFF)', () => {
     [system, browser] = await Promise.all([
       startServiceSystem({
         stack,
-        entries: ['gateway', 'identity', 'directory'],
         namespacePrefix: 'browser-bff',
+        // Every service in one process, as startWebSystem does (the screens do not depend on the spread).
+        entries: ['all-in-one'],
         gatewayPort,
         // Identity reconciles portal-gateway's redirect and back-channel logout URLs to this gateway.
         env: { PORTAL_PUBLIC_URL: gateway, GATEWAY_ALLOWED_CLIENTS: 'portal-gateway,portal-cli' },
