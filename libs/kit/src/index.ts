@@ -127,6 +127,23 @@ export {
 export { runServiceProcess, type RunningProcess } from './runtime/run-service-process.ts';
 export { statusActionOf } from './runtime/status-action.ts';
 
+// ---- metrics
+export {
+  createProcessMetrics,
+  errorLabelsOf,
+  type DurableFigures,
+  type DurableMetricsSink,
+  type HttpMetricsSink,
+  type ProcessMetrics,
+  type ProcessMetricsOptions,
+} from './observability/process-metrics.ts';
+export {
+  durationBuckets,
+  exportedSeriesNames,
+  portalMetrics,
+  type MetricSpec,
+} from './observability/metric-catalog.ts';
+
 // ---- revocation
 export {
   REVOCATION_BUCKET,

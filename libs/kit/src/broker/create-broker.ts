@@ -9,6 +9,8 @@ export interface BrokerSettings {
   /** Separates installations sharing one NATS; tests use a random one to stay isolated. */
   namespace?: string;
   requestTimeoutMs?: number;
+  /** Broker middlewares of the process (its metrics, say), outermost first. */
+  middlewares?: moleculer.Middleware[];
 }
 
 /**
@@ -30,5 +32,6 @@ export function createBroker(settings: BrokerSettings): moleculer.ServiceBroker 
     skipProcessEventRegistration: true,
     metrics: { enabled: false },
     tracing: { enabled: false },
+    middlewares: settings.middlewares ?? [],
   });
 }

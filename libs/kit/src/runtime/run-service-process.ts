@@ -11,6 +11,7 @@ import {
 } from '@portal/config';
 import { createBroker } from '../broker/create-broker.ts';
 import { startHealthServer, type ReadinessCheck } from '../health/health-server.ts';
+import { createProcessMetrics } from '../observability/process-metrics.ts';
 import { createServiceOrm, migrateToLatest } from '../orm/service-orm.ts';
 import type { ServiceInstance, ServiceModule } from './service-module.ts';
 import { durableSettingsOf } from './service-store.ts';
@@ -38,11 +39,13 @@ export async function runServiceProcess(
   const env = loadConfigOrExit(envSchema) as z.output<typeof processEnvSchema> & Record<string, unknown>;
   const nodeID = env.NODE_ID ?? `${processName}-${hostname()}-${process.pid}`;
 
+  const metrics = createProcessMetrics();
   const broker = createBroker({
     nodeID,
     natsUrl: env.NATS_URL,
     namespace: env.MOLECULER_NAMESPACE,
     logLevel: env.LOG_LEVEL,
+    middlewares: [metrics.actionMiddleware],
   });
   const logger = broker.getLogger('process', { name: processName });
 
@@ -54,7 +57,7 @@ export async function runServiceProcess(
     process.exit(69);
   }
 
-  const durable = durableSettingsOf(env);
+  const durable = { ...durableSettingsOf(env), metrics };
   const instances: ServiceInstance[] = [];
   const readiness: Record<string, ReadinessCheck> = {
     nats: async () => {
@@ -71,6 +74,7 @@ export async function runServiceProcess(
       durable,
       nats,
       logger: broker.getLogger(module.name),
+      metrics,
     });
     instances.push(instance);
     for (const [name, check] of Object.entries(instance.readiness)) readiness[`${module.name}.${name}`] = check;
@@ -78,7 +82,12 @@ export async function runServiceProcess(
   }
 
   await broker.start();
-  const health = await startHealthServer({ host: env.HEALTH_HOST, port: env.HEALTH_PORT, checks: readiness });
+  const health = await startHealthServer({
+    host: env.HEALTH_HOST,
+    port: env.HEALTH_PORT,
+    checks: readiness,
+    metrics: metrics.exposition,
+  });
   logger.info(`${processName} started (${modules.map((module) => module.name).join(', ')}); health at ${health.url}`);
 
   let stopping: Promise<void> | undefined;
