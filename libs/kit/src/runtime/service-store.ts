@@ -70,9 +70,10 @@ export async function openServiceStore(options: {
   });
   const consumers: DurableConsumer[] = [];
   let relay: Awaited<ReturnType<typeof startOutboxRelay>> | undefined;
-  let stopReporting: (() => void) | undefined;
+  // Set once the store is up: the metrics read its figures from then until it stops.
+  const reporting: { stop?: () => void } = {};
   const stop = async () => {
-    stopReporting?.();
+    reporting.stop?.();
     // Consumers first: their handlers write through the ORM that closes last.
     for (const consumer of consumers.splice(0).reverse()) await consumer.stop();
     await relay?.stop();
@@ -132,7 +133,7 @@ export async function openServiceStore(options: {
     ]);
     return { outbox, consumers: consumerStatus };
   };
-  stopReporting = options.durable.metrics?.reportDurableStatus(options.service, durableStatus);
+  reporting.stop = options.durable.metrics?.reportDurableStatus(options.service, durableStatus);
   return { orm, readiness, durableStatus, stop };
 }
 

@@ -7,6 +7,7 @@ import {
   portalMetrics,
   type DurableFigures,
   type ProcessMetrics,
+  startHealthServer,
 } from '@portal/kit';
 
 /** The samples of one series in the registry, as prom-client reports them. */
@@ -187,5 +188,24 @@ describe('default process metrics', () => {
     const { body } = await createProcessMetrics().exposition();
     expect(body).toContain('process_cpu_seconds_total');
     expect(body).toContain('nodejs_eventloop_lag_seconds');
+  });
+});
+
+describe('GET /metrics on the health server', () => {
+  it('serves the text exposition beside the probes', async () => {
+    const metrics = createProcessMetrics({ defaultMetrics: false });
+    metrics.observeRequest('/api/v1/status', 'GET', 200, 0.001);
+    const health = await startHealthServer({ host: '127.0.0.1', port: 0, checks: {}, metrics: metrics.exposition });
+    try {
+      const response = await fetch(`${health.url}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(await response.text()).toContain(
+        'portal_http_requests_total{route="/api/v1/status",method="GET",status="200"} 1',
+      );
+      expect((await fetch(`${health.url}/healthz`)).status).toBe(200);
+    } finally {
+      await health.close();
+    }
   });
 });
