@@ -27,8 +27,8 @@ async function seriesAProcessExports(): Promise<Set<string>> {
   const metrics = createProcessMetrics();
   metrics.observeRequest('/', 'GET', 200, 0.001);
   const names = new Set(exportedSeriesNames());
-  for (const metric of metrics.registry.getMetricsAsArray()) {
-    for (const sample of (await metric.get()).values) names.add(sample.metricName ?? metric.name);
+  for (const metric of await metrics.registry.getMetricsAsJSON()) {
+    for (const sample of metric.values as { metricName?: string }[]) names.add(sample.metricName ?? metric.name);
   }
   return names;
 }
