@@ -36,7 +36,7 @@ export const portalMetrics = {
   httpRequests: {
     name: 'portal_http_requests_total',
     type: 'counter',
-    help: "Gateway HTTP requests by route template (the contract's path, or the route's prefix with /* when no alias matched), method and status code.",
+    help: "Gateway HTTP requests by route template (the contract's path, or the route's prefix with /* for a path that names no alias), method and status code.",
     labels: ['route', 'method', 'status'],
   },
   httpDuration: {

@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpMetricsSink } from '@portal/kit';
 
-/** What moleculer-web leaves on a request: the matched alias (after the route's middlewares) and route. */
+/** What moleculer-web leaves on a request: the matched alias (after the route's middlewares), route and service. */
 interface RoutedRequest extends IncomingMessage {
   $alias?: { fullPath?: string };
   $route?: { path?: string };
+  /** The path moleculer-web matched aliases against (query and trailing slash removed). */
+  parsedUrl?: string;
+  $service?: { resolveAlias?(url: string, method?: string): { alias?: { fullPath?: string } } | false | undefined };
 }
 
 /** The methods the gateway serves; anything else is one label, so a scanner cannot grow the series. */
@@ -15,14 +18,21 @@ export const clientClosedStatus = 499;
 
 /**
  * The route label: the alias's template (`/api/v1/admin/accounts/:accountId`), never the raw path
- * with its ids. A request refused before its alias was matched (401, 429) is labelled with the
- * route's prefix and `/*`; the web apps' pages are all `/*`.
+ * with its ids. A request refused before moleculer-web recorded its alias (401, 429, 405) is looked
+ * up again the way moleculer-web matched it; one that names no alias gets the route's prefix and
+ * `/*` (the web apps' pages are all `/*`).
  */
 export function routeTemplateOf(request: IncomingMessage): string {
   const routed = request as RoutedRequest;
   if (routed.$alias?.fullPath) return routed.$alias.fullPath;
   const prefix = routed.$route?.path;
   if (prefix === undefined) return 'unmatched';
+  if (routed.parsedUrl !== undefined) {
+    // moleculer-web's own matcher; it answers false when nothing matches.
+    const found = routed.$service?.resolveAlias?.(routed.parsedUrl, request.method);
+    const template = found ? found.alias?.fullPath : undefined;
+    if (template) return template;
+  }
   return `${prefix.replace(/\/+$/, '')}/*`;
 }
 

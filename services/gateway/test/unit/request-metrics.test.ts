@@ -88,9 +88,19 @@ describe('request metrics on moleculer-web', () => {
     expect(first?.seconds).toBeGreaterThan(0);
   });
 
-  it('counts a refusal before the alias under the route prefix, and an unknown method as OTHER', async () => {
+  it("counts a refusal before moleculer-web records the alias under the alias's template all the same", async () => {
     recorder.observations.length = 0;
-    await (await fetch(`${baseUrl}/api/v1/admin/accounts/a-1`)).text();
+    await (await fetch(`${baseUrl}/api/v1/admin/accounts/a-1/`)).text();
+    expect((await recorder.next(1))[0]).toMatchObject({
+      route: '/api/v1/admin/accounts/:accountId',
+      method: 'GET',
+      status: 401,
+    });
+  });
+
+  it('counts a path under a route that names no alias under the prefix, and an unknown method as OTHER', async () => {
+    recorder.observations.length = 0;
+    await (await fetch(`${baseUrl}/api/v1/admin/no/such/thing/123`)).text();
     await (await fetch(`${baseUrl}/api/v1/admin/accounts/a-1`, { method: 'PROPFIND' })).text();
     const observed = await recorder.next(2);
     expect(observed[0]).toMatchObject({ route: '/api/v1/admin/*', method: 'GET', status: 401 });
