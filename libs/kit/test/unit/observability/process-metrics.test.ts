@@ -4,6 +4,7 @@ import { directoryErrors } from '@portal/contracts';
 import {
   createProcessMetrics,
   errorFactoryOf,
+  errorLabelsOf,
   portalMetrics,
   type DurableFigures,
   type ProcessMetrics,
@@ -91,6 +92,19 @@ describe('the action middleware', () => {
     ]);
     // A failed call is still a call, and still timed.
     expect(await samplesOf(metrics, portalMetrics.actionCalls.name)).toHaveLength(2);
+  });
+});
+
+describe('errorLabelsOf', () => {
+  it('names a Moleculer error by its constant type and never turns free text into a label', () => {
+    expect(errorLabelsOf(new moleculer.Errors.RequestTimeoutError('directory.accounts.get', 'node-1'))).toEqual({
+      code: 'REQUEST_TIMEOUT',
+      kind: 'moleculer',
+    });
+    expect(
+      errorLabelsOf(Object.assign(new Error('x'), { type: 'duplicate key value violates "accounts_pkey"' })),
+    ).toEqual({ code: 'INTERNAL', kind: 'internal' });
+    expect(errorLabelsOf('a thrown string')).toEqual({ code: 'INTERNAL', kind: 'internal' });
   });
 });
 
