@@ -97,7 +97,9 @@ describe('the action middleware', () => {
 
 describe('errorLabelsOf', () => {
   it('names a Moleculer error by its constant type and never turns free text into a label', () => {
-    expect(errorLabelsOf(new moleculer.Errors.RequestTimeoutError('directory.accounts.get', 'node-1'))).toEqual({
+    expect(
+      errorLabelsOf(new moleculer.Errors.RequestTimeoutError({ action: 'directory.accounts.get', nodeID: 'node-1' })),
+    ).toEqual({
       code: 'REQUEST_TIMEOUT',
       kind: 'moleculer',
     });
