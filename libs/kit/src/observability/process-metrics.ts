@@ -2,6 +2,7 @@ import type moleculer from 'moleculer';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ConsumerStatus, OutboxStatus } from '@portal/contracts';
 import { DomainError } from '../errors/domain-error.ts';
+import { registerActionSeries } from './action-series.ts';
 import { durationBuckets, portalMetrics, type MetricSpec } from './metric-catalog.ts';
 
 /** What a service's store reports at scrape time (the same figures as its status action). */
@@ -80,12 +81,13 @@ export function createProcessMetrics(options: ProcessMetricsOptions = {}): Proce
   const durableCacheMs = options.durableCacheMs ?? defaultDurableCacheMs;
   const durableTimeoutMs = options.durableTimeoutMs ?? defaultDurableTimeoutMs;
 
-  const actionCalls = new Counter(optionsOf(portalMetrics.actionCalls, registry));
+  const actionFiguresOf = registerActionSeries(
+    registry,
+    { calls: portalMetrics.actionCalls, duration: portalMetrics.actionDuration },
+    durationBuckets,
+  );
+  // Errors are rare: prom-client's own counter, labelled per call.
   const actionErrors = new Counter(optionsOf(portalMetrics.actionErrors, registry));
-  const actionDuration = new Histogram({
-    ...optionsOf(portalMetrics.actionDuration, registry),
-    buckets: durationBuckets,
-  });
   const httpRequests = new Counter(optionsOf(portalMetrics.httpRequests, registry));
   const httpDuration = new Histogram({ ...optionsOf(portalMetrics.httpDuration, registry), buckets: durationBuckets });
   const durableStatusFailures = new Counter({
@@ -166,12 +168,11 @@ export function createProcessMetrics(options: ProcessMetricsOptions = {}): Proce
       if (action.name?.startsWith('$') || action.visibility === 'private') return next;
       const actionName = action.name ?? 'unknown';
       const service = (action.service as { name?: string } | undefined)?.name ?? actionName.split('.')[0] ?? 'unknown';
-      // Children bound once per action: a call then costs two increments and one observation.
-      const calls = actionCalls.labels(service, actionName);
-      const duration = actionDuration.labels(service, actionName);
+      // Bound once per action: a call then costs a few additions (see ActionFigures).
+      const figures = actionFiguresOf({ service, action: actionName });
       return async function countedAction(this: moleculer.Service, ctx: moleculer.Context) {
         const startedAt = performance.now();
-        calls.inc();
+        figures.calls += 1;
         try {
           return await next.call(this, ctx);
         } catch (error) {
@@ -179,7 +180,7 @@ export function createProcessMetrics(options: ProcessMetricsOptions = {}): Proce
           actionErrors.inc({ service, action: actionName, code, kind });
           throw error;
         } finally {
-          duration.observe((performance.now() - startedAt) / 1000);
+          figures.observe((performance.now() - startedAt) / 1000);
         }
       };
     },

@@ -69,6 +69,35 @@ describe('the action middleware', () => {
     ]);
   });
 
+  it('writes the duration histogram as Prometheus expects: cumulative buckets up to +Inf, sum and count', async () => {
+    const metrics = createProcessMetrics({ defaultMetrics: false });
+    broker = new moleculer.ServiceBroker({ logger: false, middlewares: [metrics.actionMiddleware] });
+    broker.createService({
+      name: 'documents',
+      actions: {
+        'versions.scan': () => new Promise((resolve) => setTimeout(resolve, 30)),
+        'versions.other': () => 1,
+      },
+    });
+    await broker.start();
+    await broker.call('documents.versions.scan');
+    const { body } = await metrics.exposition();
+    const series = 'service="documents",action="documents.versions.scan"';
+
+    expect(body).toContain(`portal_action_duration_seconds_bucket{${series},le="0.025"} 0`);
+    expect(body).toContain(`portal_action_duration_seconds_bucket{${series},le="1"} 1`);
+    expect(body).toContain(`portal_action_duration_seconds_bucket{${series},le="30"} 1`);
+    expect(body).toContain(`portal_action_duration_seconds_bucket{${series},le="+Inf"} 1`);
+    expect(body).toContain(`portal_action_duration_seconds_count{${series}} 1`);
+    expect(body).toContain('# TYPE portal_action_duration_seconds histogram');
+    expect(body).toContain(`portal_action_calls_total{${series}} 1`);
+    const sum = Number(/portal_action_duration_seconds_sum\{[^}]*\} (\S+)/.exec(body)?.[1]);
+    expect(sum).toBeGreaterThanOrEqual(0.025);
+    expect(sum).toBeLessThan(1);
+    // An action never called is not in the scrape.
+    expect(body).not.toContain('documents.versions.other');
+  });
+
   it('labels a DomainError with its code and kind, and any other error as INTERNAL without its message', async () => {
     const metrics = createProcessMetrics({ defaultMetrics: false });
     const local = await brokerWith(metrics);
