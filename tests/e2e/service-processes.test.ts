@@ -162,6 +162,16 @@ describe('all six services in one process', () => {
   it('serves the same API from one broker and stops cleanly', async () => {
     await waitForHttp(`http://127.0.0.1:${healthPort}/readyz`, 200, 60_000, () => allInOne.output());
     await expectSystemUp(gatewayPort, () => allInOne.output());
+    // One registry for the process: every service's series on one endpoint, told apart by `service`.
+    const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+    for (const service of serviceNames) {
+      expect(metrics).toMatch(
+        new RegExp(`^portal_action_calls_total\\{service="${service}",action="${service}\\.status"\\} [1-9]`, 'm'),
+      );
+    }
+    for (const service of serviceNames.filter((name) => name !== 'gateway')) {
+      expect(metrics).toContain(`portal_outbox_unpublished_events{service="${service}"}`);
+    }
     expect(await allInOne.stop()).toBe(0);
   });
 });

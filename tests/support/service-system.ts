@@ -11,6 +11,8 @@ export type ServiceEntry = ServiceName | 'all-in-one';
 export interface ServiceSystem {
   gatewayUrl: string;
   processes: NodeProcess[];
+  /** Each started entry's health server (`/healthz`, `/readyz`, `/metrics`), by entry. */
+  healthUrls: Partial<Record<ServiceEntry, string>>;
   /** The last lines each process printed, for failure messages. */
   outputs(): string;
   stop(): Promise<void>;
@@ -83,6 +85,9 @@ export async function startServiceSystem(options: ServiceSystemOptions): Promise
   const system: ServiceSystem = {
     gatewayUrl: `http://${loopback}:${gatewayPort}`,
     processes,
+    healthUrls: Object.fromEntries(
+      options.entries.map((entry, index) => [entry, `http://${loopback}:${healthPorts[index]}`]),
+    ),
     outputs,
     async stop() {
       await Promise.all(processes.map((p) => p.stop(10_000)));

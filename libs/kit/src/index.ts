@@ -141,6 +141,23 @@ export { instrumentPostgres, sqlOperationOf, sqlWithoutValues } from './observab
 export { brokerTracingMiddlewares, tracingMiddleware } from './observability/tracing-moleculer.ts';
 export { envelopeTraceOf, traceEventHandling } from './observability/tracing-events.ts';
 
+// ---- metrics
+export {
+  createProcessMetrics,
+  errorLabelsOf,
+  type DurableFigures,
+  type DurableMetricsSink,
+  type HttpMetricsSink,
+  type ProcessMetrics,
+  type ProcessMetricsOptions,
+} from './observability/process-metrics.ts';
+export {
+  durationBuckets,
+  exportedSeriesNames,
+  portalMetrics,
+  type MetricSpec,
+} from './observability/metric-catalog.ts';
+
 // ---- revocation
 export {
   REVOCATION_BUCKET,

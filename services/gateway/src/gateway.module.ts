@@ -94,7 +94,7 @@ export const gatewayModule = defineServiceModule({
     ...brandingEnvSchema.shape,
   }),
   migrations: gatewayMigrations,
-  async create({ env, nats, logger }) {
+  async create({ env, nats, logger, metrics }) {
     const orm = await createServiceOrm({
       schema: 'gateway',
       databaseUrl: env.GATEWAY_DATABASE_URL,
@@ -159,6 +159,7 @@ export const gatewayModule = defineServiceModule({
       revocations,
     });
     const bell = bellStreams();
+    const stopReportingStreams = metrics?.reportSseConnections(() => bell.count());
     // A revoked login's web sessions and bell streams end at once on every replica (the next request is 401 anyway).
     const unsubscribe = revocations.subscribe((realm, subject, revokedAt) => {
       const ended = bell.revoked(realm, subject, revokedAt);
@@ -208,6 +209,7 @@ export const gatewayModule = defineServiceModule({
           logoutTokens: { admin: logoutTokensOf('staff'), portal: logoutTokensOf('portal') },
         },
         bell,
+        ...(metrics ? { metrics } : {}),
       },
     );
     return {
@@ -215,6 +217,7 @@ export const gatewayModule = defineServiceModule({
       readiness,
       async stop() {
         bell.closeAll();
+        stopReportingStreams?.();
         clearInterval(purge);
         unsubscribe();
         await revocations.stop();

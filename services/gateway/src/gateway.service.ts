@@ -12,7 +12,15 @@ import {
   type DirectoryErrorCode,
   type HttpBinding,
 } from '@portal/contracts';
-import { call, DomainError, statusActionOf, traceHttpRequest, type CallerMeta, type ReadinessCheck } from '@portal/kit';
+import {
+  call,
+  DomainError,
+  statusActionOf,
+  traceHttpRequest,
+  type CallerMeta,
+  type HttpMetricsSink,
+  type ReadinessCheck,
+} from '@portal/kit';
 import type { TokenVerifier } from './adapters/realm-token.verifier.ts';
 import { buildAsyncApiDocument } from './asyncapi/asyncapi.builder.ts';
 import { bellStreamAlias } from './bell/bell-stream.route.ts';
@@ -32,6 +40,7 @@ import { anonymousRateLimit } from './http/rate-limit.middleware.ts';
 import { tokenBucketLimiter } from './http/rate-limiter.ts';
 import { apiPrefix } from './http/request-params.ts';
 import { assignRequestId, requestIdOf } from './http/request-id.ts';
+import { requestMetrics } from './http/request-metrics.ts';
 import { setSecurityHeaders } from './http/security-headers.ts';
 import { webAppMiddleware, type WebAppOptions } from './http/web-app.ts';
 import { buildOpenApiDocument } from './openapi/openapi.builder.ts';
@@ -66,6 +75,8 @@ export interface GatewayDependencies {
   web: Omit<WebAuthDependencies, 'anonymousLimiter' | 'principalLimiter'>;
   /** This replica's open bell streams (Server-Sent Events). */
   bell: BellStreams;
+  /** The process's metrics: every response counted by route template (absent in hand-built tests). */
+  metrics?: HttpMetricsSink;
 }
 
 const csvCallTimeoutMs = 10 * 60_000;
@@ -270,7 +281,12 @@ export function gatewayService(
   const apiSettings: ApiSettingsSchema = {
     port: settings.port,
     ip: settings.host,
-    use: [assignRequestId, setSecurityHeaders, assignClientAddress(settings.trustedProxies)],
+    use: [
+      ...(dependencies.metrics ? [requestMetrics(dependencies.metrics)] : []),
+      assignRequestId,
+      setSecurityHeaders,
+      assignClientAddress(settings.trustedProxies),
+    ],
     routes: [publicRoute, staffRoute, portalRoute, publicFormsRoute, web.route, pagesRoute],
     onError(request: IncomingMessage, response: ServerResponse, error: Error) {
       const { status, body, headers } = toErrorResponse(error, requestIdOf(request));

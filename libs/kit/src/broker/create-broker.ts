@@ -10,6 +10,8 @@ export interface BrokerSettings {
   /** Separates installations sharing one NATS; tests use a random one to stay isolated. */
   namespace?: string;
   requestTimeoutMs?: number;
+  /** Broker middlewares of the process (its metrics, say), outermost first. */
+  middlewares?: moleculer.Middleware[];
 }
 
 /**
@@ -31,6 +33,6 @@ export function createBroker(settings: BrokerSettings): moleculer.ServiceBroker 
     skipProcessEventRegistration: true,
     metrics: { enabled: false },
     tracing: { enabled: false },
-    middlewares: [...brokerTracingMiddlewares()],
+    middlewares: [...(settings.middlewares ?? []), ...brokerTracingMiddlewares()],
   });
 }

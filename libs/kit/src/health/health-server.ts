@@ -36,13 +36,15 @@ export async function evaluateReadiness(
 
 /**
  * Kubernetes probes for one process: `/healthz` (liveness: the event loop answers) and `/readyz`
- * (readiness: every dependency check passes, else 503 with which one failed). Kept off the
- * gateway's public port on purpose.
+ * (readiness: every dependency check passes, else 503 with which one failed), and `/metrics` for
+ * Prometheus when given. Kept off the gateway's public port on purpose.
  */
 export async function startHealthServer(options: {
   host: string;
   port: number;
   checks: Readonly<Record<string, ReadinessCheck>>;
+  /** `GET /metrics`: the process's Prometheus text exposition, on the probes' port. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
     const send = (status: number, body: unknown) => {
@@ -54,6 +56,16 @@ export async function startHealthServer(options: {
     if (request.url === '/readyz') {
       void evaluateReadiness(options.checks).then((result) =>
         send(result.ready ? 200 : 503, { status: result.ready ? 'ready' : 'not ready', checks: result.checks }),
+      );
+      return;
+    }
+    if (request.url === '/metrics' && options.metrics) {
+      options.metrics().then(
+        ({ contentType, body }) => {
+          response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+          response.end(body);
+        },
+        () => send(500, { status: 'metrics unavailable' }),
       );
       return;
     }

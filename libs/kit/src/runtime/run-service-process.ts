@@ -11,6 +11,7 @@ import {
 } from '@portal/config';
 import { createBroker } from '../broker/create-broker.ts';
 import { startHealthServer, type ReadinessCheck } from '../health/health-server.ts';
+import { createProcessMetrics } from '../observability/process-metrics.ts';
 import { startTracing } from '../observability/tracing.ts';
 import { createServiceOrm, migrateToLatest } from '../orm/service-orm.ts';
 import type { ServiceInstance, ServiceModule } from './service-module.ts';
@@ -41,11 +42,13 @@ export async function runServiceProcess(
   // Before the broker: its middleware and the ORM's SQL spans depend on whether tracing is on.
   const tracing = startTracing(processName, nodeID, env);
 
+  const metrics = createProcessMetrics();
   const broker = createBroker({
     nodeID,
     natsUrl: env.NATS_URL,
     namespace: env.MOLECULER_NAMESPACE,
     logLevel: env.LOG_LEVEL,
+    middlewares: [metrics.actionMiddleware],
   });
   const logger = broker.getLogger('process', { name: processName });
   logger.info(tracing.description);
@@ -58,7 +61,7 @@ export async function runServiceProcess(
     process.exit(69);
   }
 
-  const durable = durableSettingsOf(env);
+  const durable = { ...durableSettingsOf(env), metrics };
   const instances: ServiceInstance[] = [];
   const readiness: Record<string, ReadinessCheck> = {
     nats: async () => {
@@ -75,6 +78,7 @@ export async function runServiceProcess(
       durable,
       nats,
       logger: broker.getLogger(module.name),
+      metrics,
     });
     instances.push(instance);
     for (const [name, check] of Object.entries(instance.readiness)) readiness[`${module.name}.${name}`] = check;
@@ -82,7 +86,12 @@ export async function runServiceProcess(
   }
 
   await broker.start();
-  const health = await startHealthServer({ host: env.HEALTH_HOST, port: env.HEALTH_PORT, checks: readiness });
+  const health = await startHealthServer({
+    host: env.HEALTH_HOST,
+    port: env.HEALTH_PORT,
+    checks: readiness,
+    metrics: metrics.exposition,
+  });
   logger.info(`${processName} started (${modules.map((module) => module.name).join(', ')}); health at ${health.url}`);
 
   let stopping: Promise<void> | undefined;

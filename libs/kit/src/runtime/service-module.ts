@@ -3,6 +3,7 @@ import type { NatsConnection } from 'nats';
 import type { z } from 'zod';
 import type { ServiceName } from '@portal/contracts';
 import type { ReadinessCheck } from '../health/health-server.ts';
+import type { DurableMetricsSink, ProcessMetrics } from '../observability/process-metrics.ts';
 import type { MigrationClass } from '../orm/service-orm.ts';
 
 /** The process's durable-event settings, for `openServiceStore`. */
@@ -11,6 +12,8 @@ export interface DurableSettings {
   streamMaxAgeMs: number;
   /** How long consumers keep inbox rows (`EVENT_INBOX_RETENTION_DAYS`); longer than the max age. */
   inboxRetentionMs: number;
+  /** The process's metrics: the store reports its outbox backlog and consumer lag there at scrape time. */
+  metrics?: DurableMetricsSink;
 }
 
 export interface ServiceModuleContext<Env> {
@@ -20,6 +23,8 @@ export interface ServiceModuleContext<Env> {
   /** The process's own NATS connection for JetStream (the transporter keeps its own). */
   nats: NatsConnection;
   logger: moleculer.Logger;
+  /** The process's one metrics registry (`GET /metrics` on the health port); absent in hand-built tests. */
+  metrics?: ProcessMetrics;
 }
 
 export interface ServiceInstance {

@@ -70,7 +70,10 @@ export async function openServiceStore(options: {
   });
   const consumers: DurableConsumer[] = [];
   let relay: Awaited<ReturnType<typeof startOutboxRelay>> | undefined;
+  // Set once the store is up: the metrics read its figures from then until it stops.
+  const reporting: { stop?: () => void } = {};
   const stop = async () => {
+    reporting.stop?.();
     // Consumers first: their handlers write through the ORM that closes last.
     for (const consumer of consumers.splice(0).reverse()) await consumer.stop();
     await relay?.stop();
@@ -123,18 +126,15 @@ export async function openServiceStore(options: {
   };
   for (const consumer of consumers) readiness[`consumer.${consumer.durableName}`] = () => consumer.check();
 
-  return {
-    orm,
-    readiness,
-    async durableStatus() {
-      const [outbox, consumerStatus] = await Promise.all([
-        outboxStatusOf(orm.em.fork()),
-        Promise.all(consumers.map((consumer) => consumer.status())),
-      ]);
-      return { outbox, consumers: consumerStatus };
-    },
-    stop,
+  const durableStatus = async (): Promise<DurableStatus> => {
+    const [outbox, consumerStatus] = await Promise.all([
+      outboxStatusOf(orm.em.fork()),
+      Promise.all(consumers.map((consumer) => consumer.status())),
+    ]);
+    return { outbox, consumers: consumerStatus };
   };
+  reporting.stop = options.durable.metrics?.reportDurableStatus(options.service, durableStatus);
+  return { orm, readiness, durableStatus, stop };
 }
 
 /** The process settings (`EVENT_STREAM_MAX_AGE_DAYS`, `EVENT_INBOX_RETENTION_DAYS`) in milliseconds. */
