@@ -6,6 +6,9 @@ import type { LoggerOptions } from 'pino';
  */
 const sensitiveKeys = [
   'password',
+  // nats.js spells the password `pass`; the environment variable may be logged as a whole map.
+  'pass',
+  'NATS_PASSWORD',
   'newPassword',
   'temporaryPassword',
   'secret',
