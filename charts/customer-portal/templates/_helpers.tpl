@@ -207,7 +207,7 @@ service holds no other service's database role or keys (all-in-one gets the unio
 
 {{/* The ConfigMap's data (also hashed into each pod's checksum/config annotation). */}}
 {{- define "customer-portal.configData" -}}
-NATS_URL: {{ .Values.nats.url | quote }}
+NATS_URL: {{ include "customer-portal.natsUrl" . | quote }}
 LOG_LEVEL: {{ .Values.logLevel | quote }}
 HEALTH_PORT: {{ .Values.healthPort | quote }}
 PORTAL_PUBLIC_URL: {{ .Values.publicUrl | quote }}
