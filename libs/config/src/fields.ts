@@ -59,7 +59,8 @@ export const processEnvSchema = z.object({
 
 /**
  * Rules across variables of `processEnvSchema`, applied once the process's whole schema is built
- * (`schema.superRefine(processEnvRules)`). An inbox row is what stops a redelivered event from
+ * (`schema.superRefine(processEnvRules)`): NATS credentials come as a pair (and a CA file only
+ * with TLS); and the durable-event retention below. An inbox row is what stops a redelivered event from
  * being applied twice, and a message can be redelivered as long as its stream keeps it: the inbox
  * must remember longer than the stream.
  */

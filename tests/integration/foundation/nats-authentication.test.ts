@@ -144,7 +144,7 @@ describe('NATS authentication', () => {
     expect(exitCode, output).toBe(0);
     const outcome = JSON.parse(report ?? '{}') as { started: boolean; transporterErrors: string[]; call: string };
     expect(outcome.started, output).toBe(false);
-    expect(outcome.transporterErrors.join('\n')).toMatch(/authorization violation/i);
+    expect(outcome.transporterErrors.join('\n')).toMatch(/authorization.violation/i);
     expect(outcome.call).toMatch(/^failed: /);
 
     // Nothing changed: the contact has no portal access and its audit trail has no new entry.
