@@ -71,20 +71,22 @@ describe('NATS authentication', () => {
   });
 
   it('refuses a client without credentials', async () => {
-    const { user: _user, pass: _pass, ...anonymous } = natsConnectionOptionsOf(stackEnv());
-    expect(anonymous).not.toHaveProperty('pass');
+    const { authenticator, ...anonymous } = natsConnectionOptionsOf(stackEnv());
+    expect(authenticator).toBeDefined();
     expect(await connectionOutcome(anonymous)).toMatchObject(authorizationViolation);
   });
 
   it('refuses a wrong password, and a password of another user', async () => {
     const stack = stackEnv();
-    const own = natsConnectionOptionsOf({ ...stack, ...natsCredentialsEnvFor(stack, 'directory') });
-    expect(await connectionOutcome({ ...own, pass: `${String(own.pass)}-wrong` })).toMatchObject(
-      authorizationViolation,
-    );
+    const directory = natsCredentialsEnvFor(stack, 'directory');
     const gateway = natsCredentialsEnvFor(stack, 'gateway');
-    expect(gateway['NATS_PASSWORD']).toBeTruthy();
-    expect(await connectionOutcome({ ...own, pass: gateway['NATS_PASSWORD'] })).toMatchObject(authorizationViolation);
+    expect(directory['NATS_USER']).toBe('directory');
+    const as = (password: string) =>
+      natsConnectionOptionsOf({ ...stack, NATS_USER: 'directory', NATS_PASSWORD: password });
+    expect(await connectionOutcome(as(`${directory['NATS_PASSWORD']}-wrong`))).toMatchObject(authorizationViolation);
+    expect(await connectionOutcome(as(gateway['NATS_PASSWORD'] ?? ''))).toMatchObject(authorizationViolation);
+    // The right one, for contrast.
+    expect(await connectionOutcome(as(directory['NATS_PASSWORD'] ?? ''))).toBe('connected');
   });
 
   it("accepts each service's own credentials, with JetStream available to them", async () => {
@@ -112,6 +114,15 @@ describe('NATS authentication', () => {
         await connection.close();
       }
     }
+  });
+
+  it("does not hand a node's NATS password to another node asking for its options", async () => {
+    const stack = stackEnv();
+    const password = natsCredentialsEnvFor(stack, 'directory')['NATS_PASSWORD'];
+    expect(password).toBeTruthy();
+    const options: unknown = await trustedNode.call('$node.options', {}, { nodeID: directoryNode.nodeID });
+    expect(JSON.stringify(options)).toContain('"transporter"');
+    expect(JSON.stringify(options)).not.toContain(String(password));
   });
 
   it('keeps a broker without credentials off the bus: it cannot call directory.applyAccessTransition', async () => {

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from 'nats';
+import { usernamePasswordAuthenticator, type ConnectionOptions } from 'nats';
 
 /**
  * How a process reaches the bus. Authentication is a user and password per service rather than
@@ -43,7 +43,10 @@ export function natsSettingsOf(env: Readonly<Record<string, unknown>>): NatsSett
 /**
  * Options for nats.js `connect` (and Moleculer's NATS transporter, which passes them through).
  * The servers go as host:port because the client does not read the scheme; a `tls://` URL turns
- * into `tls: {…}`, which makes the client refuse a server that does not offer TLS.
+ * into `tls: {…}`, which makes the client refuse a server that does not offer TLS. The password
+ * sits in an authenticator function, not in a `pass` field: Moleculer keeps the transporter
+ * options in `broker.options`, which its `$node.options` action hands to any node on the bus and
+ * a log line could print; a function serialises to nothing.
  */
 export function natsConnectionOptions(settings: NatsSettings): ConnectionOptions {
   const urls = settings.natsUrl
@@ -55,7 +58,12 @@ export function natsConnectionOptions(settings: NatsSettings): ConnectionOptions
   return {
     servers,
     ...(settings.natsCredentials
-      ? { user: settings.natsCredentials.user, pass: settings.natsCredentials.password }
+      ? {
+          authenticator: usernamePasswordAuthenticator(
+            settings.natsCredentials.user,
+            settings.natsCredentials.password,
+          ),
+        }
       : {}),
     ...(wantsTls ? { tls: settings.natsCaFile ? { caFile: settings.natsCaFile } : {} } : {}),
   };
