@@ -62,26 +62,16 @@ export function natsCredentialsEnvFor(
   return user && password ? { NATS_USER: user, NATS_PASSWORD: password } : {};
 }
 
-/** nats-server's config: listen address, monitoring, JetStream store and the users. Written with mode 600. */
-export function writeNatsConfig(options: {
-  host: string;
-  clientPort: number;
-  monitorPort: number;
-  storeDir: string;
-  passwords: Record<NatsIdentity, string>;
-}): string {
+/**
+ * nats-server's config file: the users (listen address, monitoring and the JetStream store stay
+ * on the command line, which the launcher also uses to recognise its process). Written with mode 600.
+ */
+export function writeNatsConfig(passwords: Record<NatsIdentity, string>): string {
   const users = natsIdentities
-    .map(
-      (identity) =>
-        `    { user: ${JSON.stringify(identity)}, password: ${JSON.stringify(options.passwords[identity])} }`,
-    )
+    .map((identity) => `    { user: ${JSON.stringify(identity)}, password: ${JSON.stringify(passwords[identity])} }`)
     .join(',\n');
   const config = [
     '# Written by deploy/local/nats-auth.ts at every start of the local NATS; edits are overwritten.',
-    `listen: "${options.host}:${options.clientPort}"`,
-    `http: "${options.host}:${options.monitorPort}"`,
-    'server_name: portal-local',
-    `jetstream { store_dir: ${JSON.stringify(options.storeDir)} }`,
     'authorization {',
     '  users: [',
     users,

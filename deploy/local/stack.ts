@@ -489,13 +489,7 @@ function resolveNats(log: (l: string) => void): Promise<Outcome> {
       async start() {
         const { path } = await ensureNatsServer(log);
         mkdirSync(dataDir, { recursive: true });
-        const configFile = writeNatsConfig({
-          host,
-          clientPort: ports.natsClient,
-          monitorPort: ports.natsMonitor,
-          storeDir: dataDir,
-          passwords: natsPasswords(),
-        });
+        const configFile = writeNatsConfig(natsPasswords());
         const spawned = spawnDetached(
           path,
           [
