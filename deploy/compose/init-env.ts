@@ -24,13 +24,23 @@ export const composeSecrets = {
   NOTIFICATIONS_UNSUBSCRIBE_SECRET: 'password',
   S3_ACCESS_KEY: 'access-key',
   S3_SECRET_KEY: 'password',
+  // One NATS user per service (deploy/compose/nats.conf).
+  GATEWAY_NATS_PASSWORD: 'nats-password',
+  IDENTITY_NATS_PASSWORD: 'nats-password',
+  DIRECTORY_NATS_PASSWORD: 'nats-password',
+  DOCUMENTS_NATS_PASSWORD: 'nats-password',
+  SUBMITTALS_NATS_PASSWORD: 'nats-password',
+  NOTIFICATIONS_NATS_PASSWORD: 'nats-password',
 } as const;
 
-const generate = (kind: 'password' | 'access-key') =>
-  kind === 'access-key'
-    ? randomBytes(15).toString('hex').toUpperCase().slice(0, 20)
-    : // URL-safe: several of these end up inside postgres:// URLs.
-      randomBytes(32).toString('base64url');
+const generate = (kind: 'password' | 'access-key' | 'nats-password') => {
+  if (kind === 'access-key') return randomBytes(15).toString('hex').toUpperCase().slice(0, 20);
+  // nats-server parses a value taken from the environment like its config: a letter first and
+  // only letters and digits after, so it always reads as a string.
+  if (kind === 'nats-password') return `n${randomBytes(24).toString('hex')}`;
+  // URL-safe: several of these end up inside postgres:// URLs.
+  return randomBytes(32).toString('base64url');
+};
 
 /** The file's content with every missing secret added; existing lines stay as they are. */
 export function withComposeSecrets(existing: string): { content: string; added: string[] } {

@@ -83,7 +83,7 @@ async function probeOnce(name: ComponentName, url: string, env: Env, timeoutMs: 
     case 'postgres':
       return probePostgres(url, timeoutMs);
     case 'nats':
-      return probeNats(url, timeoutMs);
+      return probeNats(url, env, timeoutMs);
     case 'keycloak':
       return probeKeycloak(url, env, timeoutMs);
     case 's3':
@@ -109,15 +109,74 @@ async function probePostgres(url: string, timeoutMs: number): Promise<ProbeResul
   }
 }
 
-/** Reads the NATS INFO line (no client library needed): version + whether JetStream is on. */
-async function probeNats(url: string, timeoutMs: number): Promise<ProbeResult> {
+/**
+ * Reads the NATS INFO line (no client library needed): version, JetStream, and that the server
+ * asks for credentials; with NATS_USER/NATS_PASSWORD in `env`, also that it accepts them. A NATS
+ * without authentication is refused, never used quietly: the tests must meet the closed bus.
+ */
+async function probeNats(url: string, env: Env, timeoutMs: number): Promise<ProbeResult> {
   const first = url.split(',')[0] ?? url;
   const u = new URL(first.includes('://') ? first : `nats://${first}`);
-  const info = await readFirstLine(u.hostname, Number(u.port || 4222), timeoutMs);
+  const port = Number(u.port || 4222);
+  const info = await readFirstLine(u.hostname, port, timeoutMs);
   if (!info.startsWith('INFO ')) throw new Error(`unexpected greeting ${JSON.stringify(info.slice(0, 60))}`);
-  const parsed = JSON.parse(info.slice(5)) as { version?: string; jetstream?: boolean };
-  if (!parsed.jetstream) throw new Error(`nats-server ${parsed.version ?? '?'} is running without JetStream (-js)`);
-  return { version: parsed.version ?? 'unknown', server: 'nats-server', jetstream: true };
+  const parsed = JSON.parse(info.slice(5)) as {
+    version?: string;
+    jetstream?: boolean;
+    auth_required?: boolean;
+    tls_required?: boolean;
+  };
+  const version = parsed.version ?? 'unknown';
+  if (!parsed.jetstream) throw new Error(`nats-server ${version} is running without JetStream (-js)`);
+  if (!parsed.auth_required) {
+    throw new Error(
+      `nats-server ${version} accepts clients without credentials (started by an older launcher?): ` +
+        'stop it ("npm run infra down", or end the process on that port) and start the stack again, ' +
+        'which starts NATS with authentication',
+    );
+  }
+  const user = env['NATS_USER'];
+  const password = env['NATS_PASSWORD'];
+  if (!user || !password) {
+    throw new Error(`nats-server ${version} asks for credentials: set NATS_USER and NATS_PASSWORD with NATS_URL`);
+  }
+  // Over TLS the raw check below cannot speak; the clients' own connection will tell.
+  if (!parsed.tls_required) await natsAccepts(u.hostname, port, user, password, timeoutMs);
+  return { version, server: 'nats-server', jetstream: true };
+}
+
+/** Sends CONNECT with the credentials and PING: PONG means accepted, `-ERR` names the refusal. */
+function natsAccepts(hostname: string, port: number, user: string, password: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = createConnection({ host: hostname, port });
+    let buf = '';
+    let greeted = false;
+    const finish = (err?: Error): void => {
+      sock.destroy();
+      if (err) reject(err);
+      else resolve();
+    };
+    sock.setTimeout(timeoutMs, () => finish(new Error(`no answer to CONNECT within ${timeoutMs} ms`)));
+    sock.on('data', (d: Buffer) => {
+      buf += d.toString('utf8');
+      if (!greeted && buf.includes('\n')) {
+        greeted = true;
+        buf = buf.slice(buf.indexOf('\n') + 1);
+        const connectLine = JSON.stringify({ verbose: false, pedantic: false, user, pass: password, name: 'probe' });
+        sock.write(`CONNECT ${connectLine}\r\nPING\r\n`);
+      }
+      if (/PONG\r?\n/.test(buf)) finish();
+      const refusal = /-ERR ([^\r\n]*)/.exec(buf);
+      if (refusal)
+        finish(
+          new Error(
+            `NATS refused user "${user}": ${refusal[1] ?? ''} (NATS_USER/NATS_PASSWORD do not match the server's users)`,
+          ),
+        );
+    });
+    sock.once('error', (e) => finish(e));
+    sock.once('end', () => finish(new Error('connection closed after CONNECT')));
+  });
 }
 
 async function probeKeycloak(url: string, env: Env, timeoutMs: number): Promise<ProbeResult> {

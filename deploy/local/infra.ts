@@ -20,6 +20,7 @@ import {
   ensureVersitygw,
   postgresBinDir,
 } from './install.ts';
+import { natsCredentialsFile } from './nats-auth.ts';
 import { errorText, isAlive, liveRecorded, rssKb } from './proc.ts';
 import type { RunningStack } from './stack.ts';
 import { startStack, stopRecorded } from './stack.ts';
@@ -142,7 +143,12 @@ async function status(): Promise<void> {
           ? ` pid ${rec.pid}, rss ${(rssKb(rec.pid) / 1024).toFixed(0)} MB`
           : ' (not recorded in .local/stack.json)';
         const version = r.version === 'unknown' && rec?.version ? rec.version : r.version;
-        console.log(`[infra] ${n.padEnd(8)} ok   ${r.server ? r.server + ' ' : ''}${version}${extra}`);
+        // What a client needs besides the URL (the passwords only through `env`, like the other secrets).
+        const auth =
+          n === 'nats' && env['NATS_USER']
+            ? `, auth on (NATS_USER=${env['NATS_USER']}; passwords: "infra env" or ${natsCredentialsFile})`
+            : '';
+        console.log(`[infra] ${n.padEnd(8)} ok   ${r.server ? r.server + ' ' : ''}${version}${extra}${auth}`);
       } catch (err) {
         failed++;
         console.log(`[infra] ${n.padEnd(8)} DOWN ${(err as Error).message}`);

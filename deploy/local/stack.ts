@@ -15,6 +15,7 @@ import type { ComponentName } from './config.ts';
 import { componentNames, devCredentials, host, localDir, ports, repoRoot, servicePassword } from './config.ts';
 import { clamdConfigFile, clamdSignatureFile, prepareClamd } from './clamd.ts';
 import { keycloakVersion, probe, urlVar } from './components.ts';
+import { natsIdentities, natsPasswordKey, natsPasswords, natsStackEnv, writeNatsConfig } from './nats-auth.ts';
 import {
   ensureClamd,
   ensureKeycloak,
@@ -459,6 +460,7 @@ function resolvePostgres(log: (l: string) => void): Promise<Outcome> {
 
 function resolveNats(log: (l: string) => void): Promise<Outcome> {
   const dataDir = join(localDir, 'nats');
+  const clientUrl = `nats://${host}:${ports.natsClient}`;
   return resolveComponent(
     {
       name: 'nats',
@@ -466,18 +468,33 @@ function resolveNats(log: (l: string) => void): Promise<Outcome> {
       url: (env) => env['NATS_URL'] ?? '',
       externalEnv() {
         if (!process.env['NATS_URL']) return undefined;
-        return pickEnv(['NATS_URL', 'NATS_MONITOR_URL'], {});
+        return pickEnv(
+          [
+            'NATS_URL',
+            'NATS_MONITOR_URL',
+            'NATS_USER',
+            'NATS_PASSWORD',
+            'NATS_CA_FILE',
+            ...natsIdentities.map((identity) => natsPasswordKey(identity)),
+          ],
+          {},
+        );
       },
+      // The probe checks these credentials, so a NATS started with other passwords (or none) is not reused.
       localEnv: () => ({
-        NATS_URL: `nats://${host}:${ports.natsClient}`,
+        NATS_URL: clientUrl,
         NATS_MONITOR_URL: `http://${host}:${ports.natsMonitor}`,
+        ...natsStackEnv(natsPasswords()),
       }),
       async start() {
         const { path } = await ensureNatsServer(log);
         mkdirSync(dataDir, { recursive: true });
+        const configFile = writeNatsConfig(natsPasswords());
         const spawned = spawnDetached(
           path,
           [
+            '-c',
+            configFile,
             '-js',
             '-sd',
             dataDir,
@@ -492,7 +509,7 @@ function resolveNats(log: (l: string) => void): Promise<Outcome> {
           ],
           { logName: 'nats' },
         );
-        await waitUntil(() => probe('nats', { NATS_URL: `nats://${host}:${ports.natsClient}` }, 2000), {
+        await waitUntil(() => probe('nats', this.localEnv(), 2000), {
           timeoutMs: readyTimeouts.nats,
           what: 'nats',
           proc: spawned,

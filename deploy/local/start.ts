@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { devCredentials, logsDir, ports, repoRoot } from './config.ts';
 import { devCliClientId, devLogins } from './dev-logins.ts';
 import { seedDemoData } from './demo-data.ts';
+import { natsCredentialsEnvFor } from './nats-auth.ts';
 import { startStack } from './stack.ts';
 import { portalPublicPagePath, serviceNames } from '@portal/contracts';
 import { webBuildMissing, webDistDir } from '@portal/web/assets';
@@ -48,6 +49,8 @@ const running: ServiceProcess[] = processPlan.map(({ name, healthPort }) => {
     env: {
       ...process.env,
       ...stack.env,
+      // Each process connects to NATS as itself (the all-in-one process has a user of its own).
+      ...natsCredentialsEnvFor(stack.env, name),
       HEALTH_PORT: String(healthPort),
       HEALTH_HOST: '127.0.0.1',
       GATEWAY_PORT: String(gatewayPort),
@@ -184,7 +187,7 @@ for (const service of running) line(`health: ${service.name}`, `http://127.0.0.1
 line('Keycloak admin console', `${env.KEYCLOAK_URL}/admin/`);
 line('Mail inbox (captured mail)', env.MAIL_CATCHER_URL ?? '');
 line('S3 endpoint', env.S3_ENDPOINT ?? '');
-line('NATS', env.NATS_URL ?? '');
+line('NATS', `${env.NATS_URL ?? ''} (user ${env.NATS_USER ?? '-'}; passwords in .local/nats-credentials.json)`);
 line('PostgreSQL (superuser)', env.PG_ADMIN_URL ?? '');
 console.log('\nLogins (local development only)');
 line('Keycloak admin (master)', `${devCredentials.keycloakAdminUser} / ${devCredentials.keycloakAdminPassword}`);

@@ -3,7 +3,7 @@ import type moleculer from 'moleculer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailLogEntry, EmailPreference } from '@portal/contracts';
-import { call, createBroker } from '@portal/kit';
+import { call, createBroker, natsSettingsOf } from '@portal/kit';
 import { requireStackVar, stackEnv } from '@portal/testing';
 import { launchBrowser, linksIn, mailboxOf, type CapturedMessage } from '@portal/testing/browser';
 import type { ServiceSystem } from '../support/service-system.ts';
@@ -86,7 +86,7 @@ describe('e-mail notification settings, the digest and the unsubscribe page', ()
     ]);
     bus = createBroker({
       nodeID: `browser-prefs-bus-${run}`,
-      natsUrl: stack['NATS_URL'] ?? '',
+      ...natsSettingsOf(stack),
       namespace,
       logLevel: 'warn',
     });

@@ -126,6 +126,31 @@ describe('docker-compose.yml', () => {
     for (const value of Object.values(secrets)) expect(file).not.toContain(value);
   });
 
+  it('runs NATS with authentication: each service connects as its own user, with the password NATS knows', async () => {
+    const envFile = join(scratch, 'generated.env');
+    writeFileSync(envFile, withComposeSecrets('').content);
+    const model = JSON.parse((await composeConfig(envFile)).output) as ComposeModel & {
+      services: Record<string, { command?: string[]; volumes?: { source?: string; target: string }[] }>;
+    };
+    const nats = model.services['nats'];
+    expect(nats?.command).toEqual(['-c', '/etc/nats/nats.conf']);
+    expect(nats?.volumes?.find((volume) => volume.target === '/etc/nats/nats.conf')?.source).toBe(
+      join(repoRoot, 'deploy', 'compose', 'nats.conf'),
+    );
+    const natsConfig = readFileSync(join(repoRoot, 'deploy', 'compose', 'nats.conf'), 'utf8');
+    for (const name of applicationServices) {
+      const variable = `${name.toUpperCase()}_NATS_PASSWORD`;
+      const own = model.services[name]?.environment ?? {};
+      expect(own['NATS_USER'], name).toBe(name);
+      expect(own['NATS_PASSWORD'], name).toBe(nats?.environment?.[variable]);
+      expect(own['NATS_PASSWORD'], name).toMatch(/^[a-z][a-z0-9]{20,}$/);
+      expect(natsConfig).toContain(`{ user: ${name}, password: $${variable} }`);
+    }
+    // No anonymous access: the config has users and no `no_auth_user`.
+    expect(natsConfig).toMatch(/authorization \{/);
+    expect(natsConfig).not.toMatch(/no_auth_user/);
+  });
+
   it('refuses to start without .env, saying how to make one', async () => {
     const empty = join(scratch, 'empty.env');
     writeFileSync(empty, '');

@@ -3,7 +3,7 @@ import { Client as MinioClient } from 'minio';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Document, DocumentRequest, DocumentVersion, DownloadLogEntry, UploadTicket } from '@portal/contracts';
-import { call, createBroker } from '@portal/kit';
+import { call, createBroker, natsSettingsOf } from '@portal/kit';
 import {
   apiClient,
   createTemporaryLogin,
@@ -80,7 +80,7 @@ describe('documents API', () => {
       S3_BUCKET: bucket,
       DOCUMENTS_SWEEP_INTERVAL_MS: '300',
     });
-    bus = createBroker({ nodeID: `e2e-bus-${run}`, natsUrl: env.NATS_URL ?? '', namespace, logLevel: 'warn' });
+    bus = createBroker({ nodeID: `e2e-bus-${run}`, ...natsSettingsOf(env), namespace, logLevel: 'warn' });
     await bus.start();
     await bus.waitForServices(['directory'], 10_000);
     const adminToken = await tokenFor('staffAdmin');

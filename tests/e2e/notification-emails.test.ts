@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type moleculer from 'moleculer';
 import type { DocumentRequest, EmailLogEntry, EmailPreference, Submittal, UploadTicket } from '@portal/contracts';
-import { call, createBroker } from '@portal/kit';
+import { call, createBroker, natsSettingsOf } from '@portal/kit';
 import {
   apiClient,
   createTemporaryLogin,
@@ -135,7 +135,7 @@ describe('notification e-mails', () => {
       gatewayPort,
       env: { MOLECULER_NAMESPACE: namespace, PORTAL_PUBLIC_URL: publicUrl, S3_BUCKET: `mail-e2e-${run.toLowerCase()}` },
     });
-    bus = createBroker({ nodeID: `e2e-mail-bus-${run}`, natsUrl: env.NATS_URL ?? '', namespace, logLevel: 'warn' });
+    bus = createBroker({ nodeID: `e2e-mail-bus-${run}`, ...natsSettingsOf(env), namespace, logLevel: 'warn' });
     await bus.start();
     await bus.waitForServices(['directory', 'notifications'], 10_000);
     const adminToken = await tokenFor('staffAdmin');

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type moleculer from 'moleculer';
 import type { DocumentRequest, Notification, UnreadCount, UploadTicket } from '@portal/contracts';
-import { call, createBroker } from '@portal/kit';
+import { call, createBroker, natsConnectionOptionsOf, natsSettingsOf } from '@portal/kit';
 import {
   apiClient,
   createTemporaryLogin,
@@ -161,10 +161,10 @@ describe('the notifications bell', () => {
       MOLECULER_NAMESPACE: namespace,
       S3_BUCKET: `bell-e2e-${run.toLowerCase()}`,
     });
-    bus = createBroker({ nodeID: `e2e-bell-bus-${run}`, natsUrl: env.NATS_URL ?? '', namespace, logLevel: 'warn' });
+    bus = createBroker({ nodeID: `e2e-bell-bus-${run}`, ...natsSettingsOf(env), namespace, logLevel: 'warn' });
     await bus.start();
     await bus.waitForServices(['directory', 'notifications'], 10_000);
-    nats = await connect({ servers: env.NATS_URL ?? '' });
+    nats = await connect(natsConnectionOptionsOf(env));
     notificationsDb = new pg.Client({ connectionString: env.NOTIFICATIONS_DATABASE_URL });
     await notificationsDb.connect();
     documentsDb = new pg.Client({ connectionString: env.DOCUMENTS_DATABASE_URL });

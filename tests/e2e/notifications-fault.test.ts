@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type moleculer from 'moleculer';
 import type { EventData, EventEnvelope, Notification, UnreadCount } from '@portal/contracts';
-import { call, createBroker } from '@portal/kit';
+import { call, createBroker, natsConnectionOptionsOf, natsSettingsOf } from '@portal/kit';
 import {
   apiClient,
   createTemporaryLogin,
@@ -121,10 +121,10 @@ describe('the bell survives a killed notifications service', () => {
     system = await startServices(['gateway', 'identity', 'directory', 'notifications'], {
       MOLECULER_NAMESPACE: namespace,
     });
-    bus = createBroker({ nodeID: `e2e-bell-fault-${run}`, natsUrl: env.NATS_URL ?? '', namespace, logLevel: 'warn' });
+    bus = createBroker({ nodeID: `e2e-bell-fault-${run}`, ...natsSettingsOf(env), namespace, logLevel: 'warn' });
     await bus.start();
     await bus.waitForServices(['directory', 'notifications'], 10_000);
-    nats = await connect({ servers: env.NATS_URL ?? '' });
+    nats = await connect(natsConnectionOptionsOf(env));
     db = new pg.Client({ connectionString: env.NOTIFICATIONS_DATABASE_URL });
     await db.connect();
     const staffToken = await tokenFor('staffAdmin');

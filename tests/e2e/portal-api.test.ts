@@ -3,7 +3,7 @@ import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { actionContracts, type HttpBinding, type UploadTicket } from '@portal/contracts';
-import { call, createBroker } from '@portal/kit';
+import { call, createBroker, natsSettingsOf } from '@portal/kit';
 import {
   apiClient,
   createTemporaryLogin,
@@ -132,7 +132,7 @@ describe('portal API', () => {
     system = await startServices(['directory', 'documents', 'submittals', 'notifications', 'gateway'], {
       MOLECULER_NAMESPACE: namespace,
     });
-    bus = createBroker({ nodeID: `e2e-bus-${run}`, natsUrl: stackEnv().NATS_URL ?? '', namespace, logLevel: 'warn' });
+    bus = createBroker({ nodeID: `e2e-bus-${run}`, ...natsSettingsOf(stackEnv()), namespace, logLevel: 'warn' });
     await bus.start();
     await bus.waitForServices(['directory'], 10_000);
     const adminToken = await tokenFor('staffAdmin');

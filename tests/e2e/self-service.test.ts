@@ -3,7 +3,7 @@ import type moleculer from 'moleculer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionParams, AuditEntry, Invitation } from '@portal/contracts';
-import { call, createBroker, DomainError } from '@portal/kit';
+import { call, createBroker, DomainError, natsSettingsOf } from '@portal/kit';
 import {
   apiClient,
   linksIn,
@@ -138,7 +138,7 @@ beforeAll(async () => {
 
   bus = createBroker({
     nodeID: `self-service-test-${run}`,
-    natsUrl: requireStackVar('NATS_URL'),
+    ...natsSettingsOf(stackEnv()),
     logLevel: 'warn',
     namespace,
   });

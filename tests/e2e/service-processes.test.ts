@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceNames, type ServiceName } from '@portal/contracts';
 import { devCliClientId } from '@portal/deploy/local/dev-logins';
+import { natsCredentialsEnvFor } from '@portal/deploy/local/nats-auth';
 import { freePort, spawnNode, stackEnv, waitForHttp, type NodeProcess } from '@portal/testing';
 import { serviceMainPath } from '../support/service-mains.ts';
 import { tokenFor } from './support/system-under-test.ts';
@@ -10,8 +11,11 @@ import { tokenFor } from './support/system-under-test.ts';
 const mainOf = (service: ServiceName) => serviceMainPath(service);
 const allInOneMain = serviceMainPath('all-in-one');
 
-/** The variables a service process reads, taken from the running stack; nothing else leaks in. */
-function serviceEnv(extra: Record<string, string>): Record<string, string> {
+/**
+ * The variables a service process reads, taken from the running stack; nothing else leaks in.
+ * The process connects to NATS as its own user (`all-in-one` for the single process).
+ */
+function serviceEnv(process: ServiceName | 'all-in-one', extra: Record<string, string>): Record<string, string> {
   const env = stackEnv();
   const keys = [
     'NATS_URL',
@@ -30,6 +34,7 @@ function serviceEnv(extra: Record<string, string>): Record<string, string> {
   ];
   return {
     ...Object.fromEntries(keys.filter((key) => env[key]).map((key) => [key, env[key] as string])),
+    ...natsCredentialsEnvFor(env, process),
     LOG_LEVEL: 'warn',
     GATEWAY_ALLOWED_CLIENTS: `portal-gateway,${devCliClientId}`,
     // A stack reused from an older launcher run may not name one.
@@ -79,7 +84,7 @@ describe('each service as its own process', () => {
         spawnNode(
           service,
           mainOf(service),
-          serviceEnv({
+          serviceEnv(service, {
             MOLECULER_NAMESPACE: namespace,
             HEALTH_PORT: String(healthPort),
             HEALTH_HOST: '127.0.0.1',
@@ -146,7 +151,7 @@ describe('all six services in one process', () => {
     allInOne = spawnNode(
       'all-in-one',
       allInOneMain,
-      serviceEnv({
+      serviceEnv('all-in-one', {
         MOLECULER_NAMESPACE: `e2e-${randomUUID().slice(0, 8)}`,
         HEALTH_PORT: String(healthPort),
         HEALTH_HOST: '127.0.0.1',
@@ -184,6 +189,26 @@ describe('configuration is checked once, at start', () => {
     expect(output).toContain('NATS_URL: must start with nats://');
     expect(output).toContain('HEALTH_PORT');
     expect(output).toContain('DIRECTORY_DATABASE_URL');
+  });
+
+  it('exits 78 when only half of the NATS credentials is given', async () => {
+    const { NATS_PASSWORD: _password, ...withoutPassword } = serviceEnv('directory', {});
+    const directory = spawnNode('directory', mainOf('directory'), withoutPassword);
+    expect(await directory.exited(15_000)).toBe(78);
+    expect(directory.output()).toContain('NATS_PASSWORD: must be set together with NATS_USER');
+  });
+
+  it('exits 69 when NATS refuses the credentials, naming the user and never the password', async () => {
+    const wrongPassword = `wrong-${randomBytes(8).toString('hex')}`;
+    const directory = spawnNode(
+      'directory',
+      mainOf('directory'),
+      serviceEnv('directory', { NATS_PASSWORD: wrongPassword, HEALTH_PORT: String(await freePort()) }),
+    );
+    expect(await directory.exited(30_000)).toBe(69);
+    const output = directory.output();
+    expect(output).toMatch(/NATS is not reachable at nats:\/\/\S+ as directory: .*authorization.violation/i);
+    expect(output).not.toContain(wrongPassword);
   });
 });
 

@@ -12,7 +12,7 @@ import type {
   Submittal,
   UploadTicket,
 } from '@portal/contracts';
-import { call, createBroker } from '@portal/kit';
+import { call, createBroker, natsSettingsOf } from '@portal/kit';
 import {
   apiClient,
   createTemporaryLogin,
@@ -156,7 +156,7 @@ describe('submittals API', () => {
       MOLECULER_NAMESPACE: namespace,
       SUBMITTALS_SWEEP_INTERVAL_MS: '200',
     });
-    bus = createBroker({ nodeID: `e2e-bus-${run}`, natsUrl: env.NATS_URL ?? '', namespace, logLevel: 'warn' });
+    bus = createBroker({ nodeID: `e2e-bus-${run}`, ...natsSettingsOf(env), namespace, logLevel: 'warn' });
     await bus.start();
     await bus.waitForServices(['directory', 'submittals'], 10_000);
     const adminToken = await tokenFor('staffAdmin');

@@ -22,6 +22,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect } from 'nats';
 import type { EventData, EventEnvelope } from '@portal/contracts';
+import { natsConnectionOptionsOf } from '@portal/kit';
 import { isolateTestDatabase } from '@portal/testing';
 import { devAccessToken, devCliClientId } from '@portal/deploy/local/dev-logins';
 import { openBellStream, type OpenBellStream } from '../support/bell-sse.ts';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   const stack = await isolateTestDatabase(stackEnv());
   const run = randomUUID().slice(0, 6).toUpperCase();
   const namespace = `bench-bell-${run.toLowerCase()}`;
-  const nats = await connect({ servers: stack.NATS_URL });
+  const nats = await connect(natsConnectionOptionsOf(stack));
   const streams: OpenBellStream[] = [];
   try {
     const system = await startServiceSystem({

@@ -19,7 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect } from 'nats';
-import { openRevocationList, REVOCATION_BUCKET, type RevocationRealm } from '@portal/kit';
+import { natsConnectionOptionsOf, openRevocationList, REVOCATION_BUCKET, type RevocationRealm } from '@portal/kit';
 import { createTemporaryLogin, isolateTestDatabase, keycloakAdminOf, type TemporaryLogin } from '@portal/testing';
 import { devAccessToken, devCliClientId } from '@portal/deploy/local/dev-logins';
 import { startServiceSystem, type ServiceSystem } from '../support/service-system.ts';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const env = { MOLECULER_NAMESPACE: namespace, GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000' };
   const systems: ServiceSystem[] = [];
   const logins = {} as Record<RevocationRealm, TemporaryLogin>;
-  const nats = await connect({ servers: stack.NATS_URL });
+  const nats = await connect(natsConnectionOptionsOf(stack));
   try {
     systems.push(
       await startServiceSystem({

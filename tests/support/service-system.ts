@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { serviceNames, type ServiceName } from '@portal/contracts';
 import { devAccessToken, devCliClientId } from '@portal/deploy/local/dev-logins';
+import { natsCredentialsEnvFor } from '@portal/deploy/local/nats-auth';
 import { freePort, spawnNode, waitForHttp, type NodeProcess } from '@portal/testing';
 import { serviceMainPath } from './service-mains.ts';
 
@@ -79,7 +80,9 @@ export async function startServiceSystem(options: ServiceSystemOptions): Promise
   for (const entry of options.entries) {
     const healthPort = await freePort();
     healthPorts.push(healthPort);
-    processes.push(spawn(entry, serviceMainPath(entry), { ...shared, HEALTH_PORT: String(healthPort) }));
+    // Each process connects to NATS as its own user, as in a deployment (unless the test says otherwise).
+    const env = { ...shared, ...natsCredentialsEnvFor(stack, entry), ...options.env, HEALTH_PORT: String(healthPort) };
+    processes.push(spawn(entry, serviceMainPath(entry), env));
   }
   const outputs = () => processes.map((p) => `--- ${p.name}\n${p.output().slice(-1500)}`).join('\n');
   const system: ServiceSystem = {

@@ -260,7 +260,7 @@ list, else the bundled dependency's own pods, else none (any address on the depe
 
 {{/* The ConfigMap's data (also hashed into each pod's checksum/config annotation). */}}
 {{- define "customer-portal.configData" -}}
-NATS_URL: {{ .Values.nats.url | quote }}
+NATS_URL: {{ include "customer-portal.natsUrl" . | quote }}
 LOG_LEVEL: {{ .Values.logLevel | quote }}
 {{- with .Values.tracing.otlpEndpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}

@@ -37,9 +37,30 @@ function tracingEnvShape() {
   };
 }
 
+/**
+ * Where the bus is: `nats://` (plain) or `tls://` (the client then insists on TLS), never with
+ * credentials inside, since the URL is printed in logs and error messages; those go to
+ * `NATS_USER`/`NATS_PASSWORD`.
+ */
+export const natsUrl = url(['nats', 'tls']).refine(
+  (value) => {
+    const parsed = new URL(value);
+    return parsed.username === '' && parsed.password === '';
+  },
+  { message: 'must not contain credentials: set NATS_USER and NATS_PASSWORD instead' },
+);
+
 /** Settings every service process shares: transport, logging, health endpoint, durable-event retention. */
 export const processEnvSchema = z.object({
-  NATS_URL: url(['nats']),
+  NATS_URL: natsUrl,
+  /**
+   * The process's own NATS identity: each service has its own user (see the chart README), so the
+   * server can tell them apart, and one leaked password is replaced without touching the others.
+   */
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
+  /** PEM file of the CA that signed the NATS server's certificate, for `tls://` URLs with a private CA. */
+  NATS_CA_FILE: z.string().min(1).optional(),
   LOG_LEVEL: logLevel,
   NODE_ID: z.string().min(1).optional(),
   /** Separates installations (or test runs) that share one NATS. */
@@ -58,14 +79,23 @@ export const processEnvSchema = z.object({
 
 /**
  * Rules across variables of `processEnvSchema`, applied once the process's whole schema is built
- * (`schema.superRefine(processEnvRules)`). An inbox row is what stops a redelivered event from
+ * (`schema.superRefine(processEnvRules)`): NATS credentials come as a pair (and a CA file only
+ * with TLS); and the durable-event retention below. An inbox row is what stops a redelivered event from
  * being applied twice, and a message can be redelivered as long as its stream keeps it: the inbox
  * must remember longer than the stream.
  */
 export function processEnvRules(
-  env: { EVENT_STREAM_MAX_AGE_DAYS?: unknown; EVENT_INBOX_RETENTION_DAYS?: unknown },
+  env: {
+    EVENT_STREAM_MAX_AGE_DAYS?: unknown;
+    EVENT_INBOX_RETENTION_DAYS?: unknown;
+    NATS_URL?: unknown;
+    NATS_USER?: unknown;
+    NATS_PASSWORD?: unknown;
+    NATS_CA_FILE?: unknown;
+  },
   ctx: z.RefinementCtx,
 ): void {
+  natsCredentialRules(env, ctx);
   const maxAge = env.EVENT_STREAM_MAX_AGE_DAYS;
   const retention = env.EVENT_INBOX_RETENTION_DAYS;
   if (typeof maxAge === 'number' && typeof retention === 'number' && retention <= maxAge) {
@@ -73,6 +103,33 @@ export function processEnvRules(
       code: 'custom',
       path: ['EVENT_INBOX_RETENTION_DAYS'],
       message: `must be greater than EVENT_STREAM_MAX_AGE_DAYS (${maxAge}), or a redelivered event could be applied twice`,
+    });
+  }
+}
+
+/**
+ * A user without a password (or the reverse) is a deployment mistake, not a wish to connect
+ * anonymously: say so instead of letting the server answer "authorization violation".
+ */
+function natsCredentialRules(
+  env: { NATS_URL?: unknown; NATS_USER?: unknown; NATS_PASSWORD?: unknown; NATS_CA_FILE?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const hasUser = typeof env.NATS_USER === 'string';
+  const hasPassword = typeof env.NATS_PASSWORD === 'string';
+  if (hasUser !== hasPassword) {
+    const missing = hasUser ? 'NATS_PASSWORD' : 'NATS_USER';
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: `must be set together with ${hasUser ? 'NATS_USER' : 'NATS_PASSWORD'} (NATS credentials are a pair)`,
+    });
+  }
+  if (typeof env.NATS_CA_FILE === 'string' && typeof env.NATS_URL === 'string' && !env.NATS_URL.startsWith('tls://')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['NATS_CA_FILE'],
+      message: 'is only used with a tls:// NATS_URL',
     });
   }
 }

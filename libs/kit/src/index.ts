@@ -15,6 +15,13 @@ export { dataExceptionAsBadRequest, sqlStateOf } from './errors/data-exception.t
 // ---- broker and typed calls
 export { createBroker, type BrokerSettings } from './broker/create-broker.ts';
 export { pinoOptions, redactedPaths } from './broker/logger.ts';
+export {
+  natsConnectionOptions,
+  natsConnectionOptionsOf,
+  natsSettingsOf,
+  type NatsCredentials,
+  type NatsSettings,
+} from './broker/nats-client.ts';
 export { call, contractAction, type Caller } from './broker/typed-call.ts';
 
 // ---- persistence

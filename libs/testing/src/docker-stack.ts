@@ -11,6 +11,7 @@
 // testcontainers and the deploy/local modules are imported dynamically inside startDockerStack, so
 // the env-URL and native paths never load them.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,11 +175,26 @@ export async function startDockerStack(log: (line: string) => void): Promise<Doc
     // ---- NATS with JetStream (the image's default command loads a config file; ours replaces it).
     const startNats = async (): Promise<Record<string, string>> => {
       const since = Date.now();
+      const natsPassword = randomBytes(24).toString('base64url');
       const nats = started(
         'nats',
         await new GenericContainer(dockerImages.nats)
           .withNetwork(net)
-          .withCommand(['-js', '-sd', '/data', '-m', '8222', '-n', 'portal-test'])
+          // One user for every client here (the native launcher has one per service): enough to keep
+          // the bus closed, so the suites meet authentication as in a deployment.
+          .withCommand([
+            '-js',
+            '-sd',
+            '/data',
+            '-m',
+            '8222',
+            '-n',
+            'portal-test',
+            '--user',
+            'tools',
+            '--pass',
+            natsPassword,
+          ])
           .withTmpFs({ '/data': 'rw' })
           .withExposedPorts(4222, 8222)
           .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
@@ -188,6 +204,8 @@ export async function startDockerStack(log: (line: string) => void): Promise<Doc
       const env = {
         NATS_URL: `nats://${nats.getHost()}:${nats.getMappedPort(4222)}`,
         NATS_MONITOR_URL: `http://${nats.getHost()}:${nats.getMappedPort(8222)}`,
+        NATS_USER: 'tools',
+        NATS_PASSWORD: natsPassword,
       };
       const { version } = await probe('nats', env, 5_000);
       ready(`nats ${version} (jetstream) ready at ${env.NATS_URL} (${dockerImages.nats})`, since);

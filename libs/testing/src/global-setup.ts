@@ -7,6 +7,9 @@ import { isolateTestDatabase } from './test-database.ts';
 export const requiredStackVars = [
   'PG_ADMIN_URL',
   'NATS_URL',
+  // The bus is closed: a stack given in the environment names the client's NATS user too.
+  'NATS_USER',
+  'NATS_PASSWORD',
   'KEYCLOAK_URL',
   'S3_ENDPOINT',
   'SMTP_URL',

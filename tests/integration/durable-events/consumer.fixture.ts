@@ -8,7 +8,7 @@ import { createServiceOrm, defineConsumerFor, startConsumer } from '@portal/kit'
 
 const env = proofEnv();
 const orm = await createServiceOrm({ schema: env.schema, databaseUrl: env.databaseUrl, migrations: [], poolMax: 2 });
-const nats = await connect({ servers: env.natsUrl, name: 'proof-consumer' });
+const nats = await connect({ ...env.nats, name: 'proof-consumer' });
 
 // CRASH_AFTER_COMMIT_OF=<n>: die by SIGKILL right after the transaction applying event n commits,
 // before its ack leaves: the one window only the inbox can make safe.

@@ -11,6 +11,7 @@ import {
   durableEventsMigrations,
   ensureServiceStream,
   migrateToLatest,
+  natsConnectionOptionsOf,
   type ServiceOrm,
   streamNameOf,
 } from '@portal/kit';
@@ -36,6 +37,8 @@ const service = `durableproof${suffix}`;
 const durableName = 'proof-consumer';
 let databaseUrl = '';
 let natsUrl = '';
+/** The stack's NATS_USER/NATS_PASSWORD, handed to the children with the URL. */
+let natsCredentials: Record<string, string> = {};
 let orm: ServiceOrm | undefined;
 let nats: NatsConnection | undefined;
 
@@ -56,6 +59,7 @@ function startChild(name: string, fixture: string, extraEnv: Record<string, stri
       DB_SCHEMA: schema,
       SERVICE: service,
       NATS_URL: natsUrl,
+      ...natsCredentials,
       EVENT_COUNT: String(eventCount),
       DURABLE_NAME: durableName,
       ...extraEnv,
@@ -117,11 +121,13 @@ beforeAll(async () => {
   const env = stackEnv();
   databaseUrl = env.PG_ADMIN_URL ?? '';
   natsUrl = env.NATS_URL ?? '';
+  natsCredentials =
+    env.NATS_USER && env.NATS_PASSWORD ? { NATS_USER: env.NATS_USER, NATS_PASSWORD: env.NATS_PASSWORD } : {};
   if (!databaseUrl || !natsUrl) throw new Error('PG_ADMIN_URL and NATS_URL must come from the stack.');
   await adminQuery(`create schema ${schema}`);
   orm = await createServiceOrm({ schema, databaseUrl, migrations: [...durableEventsMigrations, ProofTablesMigration] });
   await migrateToLatest(orm);
-  nats = await connect({ servers: natsUrl });
+  nats = await connect(natsConnectionOptionsOf(env));
   await ensureServiceStream(await nats.jetstreamManager(), service);
 });
 

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { natsConnectionOptionsOf } from '@portal/kit';
 
 /** Settings the proof test hands each child process explicitly. */
 export function proofEnv() {
@@ -11,7 +12,8 @@ export function proofEnv() {
     databaseUrl: read('DATABASE_URL'),
     schema: read('DB_SCHEMA'),
     service: read('SERVICE'),
-    natsUrl: read('NATS_URL'),
+    /** NATS_URL with the stack's NATS_USER/NATS_PASSWORD, as nats.js options. */
+    nats: natsConnectionOptionsOf(process.env),
     eventCount: Number(read('EVENT_COUNT')),
     durableName: read('DURABLE_NAME'),
   };

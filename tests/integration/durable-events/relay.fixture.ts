@@ -5,7 +5,7 @@ import { createServiceOrm, startOutboxRelay } from '@portal/kit';
 
 const env = proofEnv();
 const orm = await createServiceOrm({ schema: env.schema, databaseUrl: env.databaseUrl, migrations: [], poolMax: 2 });
-const nats = await connect({ servers: env.natsUrl, name: 'proof-relay' });
+const nats = await connect({ ...env.nats, name: 'proof-relay' });
 const relay = await startOutboxRelay({
   orm,
   nats,

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commonError, createBroker, DomainError } from '@portal/kit';
-import { requireStackVar } from '@portal/testing';
+import { commonError, createBroker, DomainError, natsSettingsOf } from '@portal/kit';
+import { stackEnv } from '@portal/testing';
 import { requireComponent } from './component-probes.ts';
 
 const echoScript = fileURLToPath(new URL('./fixtures/echo-broker.ts', import.meta.url));
@@ -36,14 +36,20 @@ describe('Moleculer over NATS between two OS processes', () => {
 
   beforeAll(async () => {
     await requireComponent('nats');
-    const natsUrl = requireStackVar('NATS_URL');
+    const nats = natsSettingsOf(stackEnv());
     echo = spawn(process.execPath, [echoScript], {
-      env: { ...process.env, NATS_URL: natsUrl, PROOF_NAMESPACE: namespace },
+      env: {
+        ...process.env,
+        NATS_URL: nats.natsUrl,
+        NATS_USER: nats.natsCredentials?.user ?? '',
+        NATS_PASSWORD: nats.natsCredentials?.password ?? '',
+        PROOF_NAMESPACE: namespace,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await waitForLine(echo, 'echo-broker ready', 20_000);
 
-    broker = createBroker({ nodeID: `test-${process.pid}`, natsUrl, namespace, logLevel: 'warn' });
+    broker = createBroker({ nodeID: `test-${process.pid}`, ...nats, namespace, logLevel: 'warn' });
     broker.createService({
       name: 'proofFailing',
       actions: {
@@ -95,7 +101,7 @@ describe('Moleculer over NATS between two OS processes', () => {
   it('keeps a DomainError intact across the wire', async () => {
     const remote = createBroker({
       nodeID: `remote-${process.pid}`,
-      natsUrl: requireStackVar('NATS_URL'),
+      ...natsSettingsOf(stackEnv()),
       namespace,
       logLevel: 'warn',
     });

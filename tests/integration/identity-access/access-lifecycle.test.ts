@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'nats';
 import KcAdminClient from '@keycloak/keycloak-admin-client';
-import { REVOCATION_BUCKET } from '@portal/kit';
-import { requireStackVar } from '@portal/testing';
+import { natsConnectionOptionsOf, REVOCATION_BUCKET } from '@portal/kit';
+import { requireStackVar, stackEnv } from '@portal/testing';
 import { eventually, openIdentityHarness, portalLogin, waitForMail, type IdentityHarness } from './identity-harness.ts';
 
 let harness: IdentityHarness;
@@ -67,7 +67,7 @@ describe('access lifecycle against real Keycloak', () => {
     const revoked = await harness.call('identity.revokeAccess', { contactId: person.id });
     expect(revoked.access.status).toBe('disabled');
     expect(await portalLogin(keycloakUrl, person.email as string, password)).not.toBe('signed-in');
-    const nats = await connect({ servers: requireStackVar('NATS_URL') });
+    const nats = await connect(natsConnectionOptionsOf(stackEnv()));
     try {
       const kv = await nats.jetstream().views.kv(REVOCATION_BUCKET);
       const entry = await kv.get(`portal.${enabled.contact.access.identityUserId}`);

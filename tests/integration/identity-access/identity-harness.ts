@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import moleculer from 'moleculer';
 import { connect, type NatsConnection } from 'nats';
 import type { Actor } from '@portal/contracts';
-import { defaultDurableSettings, type ServiceInstance } from '@portal/kit';
+import { defaultDurableSettings, natsConnectionOptionsOf, type ServiceInstance } from '@portal/kit';
 import { directoryModule } from '@portal/directory';
 import { devCliClientId } from '@portal/deploy/local/dev-logins';
 import { contractCaller, stackEnv, type ContractCaller } from '@portal/testing';
@@ -27,7 +27,7 @@ export async function openIdentityHarness(overrides: Record<string, string> = {}
     LOG_LEVEL: 'warn',
     ...overrides,
   };
-  const nats: NatsConnection = await connect({ servers: env.NATS_URL });
+  const nats: NatsConnection = await connect(natsConnectionOptionsOf(env));
   const broker = new moleculer.ServiceBroker({
     nodeID: `identity-it-${randomUUID().slice(0, 8)}`,
     logger: process.env.IDENTITY_IT_LOG ? { type: 'Console', options: { level: 'warn' } } : false,

@@ -85,3 +85,49 @@ describe('trace export settings', () => {
     ]);
   });
 });
+
+describe('NATS connection settings', () => {
+  const problemsOf = (env: Record<string, string>): readonly string[] => {
+    try {
+      loadConfig(schema, env);
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+  };
+
+  it('accept nats:// and tls:// URLs with a user and password pair', () => {
+    expect(loadConfig(schema, { ...base, NATS_USER: 'directory', NATS_PASSWORD: 'secret' })).toMatchObject({
+      NATS_USER: 'directory',
+      NATS_PASSWORD: 'secret',
+    });
+    expect(
+      loadConfig(schema, { NATS_URL: 'tls://nats.portal.svc:4222', NATS_CA_FILE: '/etc/portal/nats-ca/ca.crt' }),
+    ).toMatchObject({ NATS_URL: 'tls://nats.portal.svc:4222', NATS_CA_FILE: '/etc/portal/nats-ca/ca.crt' });
+  });
+
+  it('name the missing half of the credentials', () => {
+    expect(problemsOf({ ...base, NATS_USER: 'directory' })).toEqual([
+      expect.stringMatching(/^NATS_PASSWORD: must be set together with NATS_USER/),
+    ]);
+    expect(problemsOf({ ...base, NATS_PASSWORD: 'secret' })).toEqual([
+      expect.stringMatching(/^NATS_USER: must be set together with NATS_PASSWORD/),
+    ]);
+  });
+
+  it('refuse credentials inside the URL, which is logged', () => {
+    expect(problemsOf({ NATS_URL: 'nats://directory:secret@127.0.0.1:4222' })).toEqual([
+      expect.stringMatching(/^NATS_URL: must not contain credentials: set NATS_USER and NATS_PASSWORD instead/),
+    ]);
+  });
+
+  it('refuse other schemes, and a CA file without TLS', () => {
+    expect(problemsOf({ NATS_URL: 'http://127.0.0.1:4222' })).toEqual([
+      expect.stringMatching(/^NATS_URL: must start with nats:\/\/ or tls:\/\//),
+    ]);
+    expect(problemsOf({ ...base, NATS_CA_FILE: '/ca.crt' })).toEqual([
+      expect.stringMatching(/^NATS_CA_FILE: is only used with a tls:\/\/ NATS_URL/),
+    ]);
+  });
+});

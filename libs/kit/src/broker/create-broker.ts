@@ -2,10 +2,10 @@ import moleculer from 'moleculer';
 import { DomainErrorRegenerator } from '../errors/regenerator.ts';
 import { pinoOptions } from './logger.ts';
 import { brokerTracingMiddlewares } from '../observability/tracing-moleculer.ts';
+import { natsConnectionOptions, type NatsSettings } from './nats-client.ts';
 
-export interface BrokerSettings {
+export interface BrokerSettings extends NatsSettings {
   nodeID: string;
-  natsUrl: string;
   logLevel: string;
   /** Separates installations sharing one NATS; tests use a random one to stay isolated. */
   namespace?: string;
@@ -23,7 +23,7 @@ export function createBroker(settings: BrokerSettings): moleculer.ServiceBroker 
   return new moleculer.ServiceBroker({
     namespace: settings.namespace ?? 'portal',
     nodeID: settings.nodeID,
-    transporter: { type: 'NATS', options: { url: settings.natsUrl } },
+    transporter: { type: 'NATS', options: natsConnectionOptions(settings) },
     serializer: 'JSON',
     logger: { type: 'Pino', options: { level: settings.logLevel, pino: { options: pinoOptions(settings.logLevel) } } },
     errorRegenerator: new DomainErrorRegenerator(),

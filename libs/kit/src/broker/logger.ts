@@ -7,6 +7,9 @@ import { activeTraceIds } from '../observability/tracing-context.ts';
  */
 const sensitiveKeys = [
   'password',
+  // nats.js spells the password `pass`; the environment variable may be logged as a whole map.
+  'pass',
+  'NATS_PASSWORD',
   'newPassword',
   'temporaryPassword',
   'secret',

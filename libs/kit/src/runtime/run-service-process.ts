@@ -10,6 +10,7 @@ import {
   processEnvSchema,
 } from '@portal/config';
 import { createBroker } from '../broker/create-broker.ts';
+import { natsConnectionOptions, natsSettingsOf } from '../broker/nats-client.ts';
 import { startHealthServer, type ReadinessCheck } from '../health/health-server.ts';
 import { createProcessMetrics } from '../observability/process-metrics.ts';
 import { startTracing } from '../observability/tracing.ts';
@@ -43,9 +44,10 @@ export async function runServiceProcess(
   const tracing = startTracing(processName, nodeID, env);
 
   const metrics = createProcessMetrics();
+  const natsSettings = natsSettingsOf(env);
   const broker = createBroker({
     nodeID,
-    natsUrl: env.NATS_URL,
+    ...natsSettings,
     namespace: env.MOLECULER_NAMESPACE,
     logLevel: env.LOG_LEVEL,
     middlewares: [metrics.actionMiddleware],
@@ -55,9 +57,11 @@ export async function runServiceProcess(
 
   let nats: NatsConnection;
   try {
-    nats = await connect({ servers: env.NATS_URL, name: `${nodeID}-jetstream`, timeout: 5_000 });
+    nats = await connect({ ...natsConnectionOptions(natsSettings), name: `${nodeID}-jetstream`, timeout: 5_000 });
   } catch (error) {
-    logger.fatal(`NATS is not reachable at ${env.NATS_URL}: ${(error as Error).message}`);
+    // The URL never carries credentials (the config refuses them), so it is safe to print.
+    const as = natsSettings.natsCredentials ? ` as ${natsSettings.natsCredentials.user}` : ' without credentials';
+    logger.fatal(`NATS is not reachable at ${env.NATS_URL}${as}: ${(error as Error).message}`);
     process.exit(69);
   }
 

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callerOf, contractAction, createBroker, defaultDurableSettings } from '@portal/kit';
+import {
+  callerOf,
+  contractAction,
+  createBroker,
+  defaultDurableSettings,
+  natsConnectionOptionsOf,
+  natsSettingsOf,
+} from '@portal/kit';
 import { devLoginToken, type DevLoginKey } from '@portal/deploy/local/dev-logins';
 import { freePort, stackEnv } from '@portal/testing';
 import { gatewayModule } from '../../src/gateway.module.ts';
@@ -69,13 +76,13 @@ describe('gateway HTTP surface', () => {
   const brokerOn = (nodeID: string) =>
     createBroker({
       nodeID: `${nodeID}-${randomUUID().slice(0, 6)}`,
-      natsUrl: stackEnv().NATS_URL ?? '',
+      ...natsSettingsOf(stackEnv()),
       namespace,
       logLevel: 'warn',
     });
 
   beforeAll(async () => {
-    nats = await connect({ servers: stackEnv().NATS_URL });
+    nats = await connect(natsConnectionOptionsOf(stackEnv()));
     directory = brokerOn('directory-stand-in');
     directory.createService(standInDirectory);
     await directory.start();

@@ -3,7 +3,15 @@ import { connect, type NatsConnection } from 'nats';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryErrors, portalPrincipalsChangedEvent, type ActionResult } from '@portal/contracts';
-import { callerOf, contractAction, createBroker, errorFactoryOf, type CallerMeta } from '@portal/kit';
+import {
+  type CallerMeta,
+  callerOf,
+  contractAction,
+  createBroker,
+  errorFactoryOf,
+  natsConnectionOptionsOf,
+  natsSettingsOf,
+} from '@portal/kit';
 import { devAccessToken, type DevLoginKey } from '@portal/deploy/local/dev-logins';
 import { stackEnv } from '@portal/testing';
 import { startGatewayNode, type GatewayNode } from './support/gateway-node.ts';
@@ -85,8 +93,8 @@ describe('gateway portal and public routes', () => {
     };
 
   beforeAll(async () => {
-    nats = await connect({ servers: stackEnv().NATS_URL });
-    services = createBroker({ nodeID: 'stand-ins', natsUrl: stackEnv().NATS_URL ?? '', namespace, logLevel: 'warn' });
+    nats = await connect(natsConnectionOptionsOf(stackEnv()));
+    services = createBroker({ nodeID: 'stand-ins', ...natsSettingsOf(stackEnv()), namespace, logLevel: 'warn' });
     services.createService(standInDirectory);
     services.createService(standInIdentity);
     await services.start();

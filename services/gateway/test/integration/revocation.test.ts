@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contractAction, createBroker, openRevocationList, REVOCATION_BUCKET, type RevocationRealm } from '@portal/kit';
+import {
+  contractAction,
+  createBroker,
+  natsConnectionOptionsOf,
+  natsSettingsOf,
+  openRevocationList,
+  REVOCATION_BUCKET,
+  type RevocationRealm,
+} from '@portal/kit';
 import { createTemporaryLogin, keycloakAdminOf, stackEnv, type TemporaryLogin } from '@portal/testing';
 import { startGatewayNode, type GatewayNode } from './support/gateway-node.ts';
 
@@ -55,8 +63,8 @@ describe('revocation at the gateway', () => {
     );
 
   beforeAll(async () => {
-    nats = await connect({ servers: stackEnv().NATS_URL });
-    services = createBroker({ nodeID: 'stand-in', natsUrl: stackEnv().NATS_URL ?? '', namespace, logLevel: 'warn' });
+    nats = await connect(natsConnectionOptionsOf(stackEnv()));
+    services = createBroker({ nodeID: 'stand-in', ...natsSettingsOf(stackEnv()), namespace, logLevel: 'warn' });
     services.createService(standInDirectory);
     await services.start();
     for (let i = 0; i < 2; i++) replicas.push(await startGatewayNode({ namespace, nats, waitFor: ['directory'] }));

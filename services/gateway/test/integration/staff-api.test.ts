@@ -4,7 +4,15 @@ import { connect, type NatsConnection } from 'nats';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryErrors } from '@portal/contracts';
-import { callerOf, contractAction, createBroker, errorFactoryOf, type CallerMeta } from '@portal/kit';
+import {
+  type CallerMeta,
+  callerOf,
+  contractAction,
+  createBroker,
+  errorFactoryOf,
+  natsConnectionOptionsOf,
+  natsSettingsOf,
+} from '@portal/kit';
 import { stackEnv } from '@portal/testing';
 import { devAccessToken, type DevLoginKey } from '@portal/deploy/local/dev-logins';
 import { startGatewayNode, type GatewayNode } from './support/gateway-node.ts';
@@ -130,10 +138,10 @@ describe('gateway staff API', () => {
   let base: string;
 
   beforeAll(async () => {
-    nats = await connect({ servers: stackEnv().NATS_URL });
+    nats = await connect(natsConnectionOptionsOf(stackEnv()));
     directoryBroker = createBroker({
       nodeID: `directory-stand-in-${randomUUID().slice(0, 6)}`,
-      natsUrl: stackEnv().NATS_URL ?? '',
+      ...natsSettingsOf(stackEnv()),
       namespace,
       logLevel: 'warn',
     });

@@ -4,7 +4,13 @@ import { connect, type NatsConnection } from 'nats';
 import type moleculer from 'moleculer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBroker, defaultDurableSettings, type ServiceInstance } from '@portal/kit';
+import {
+  createBroker,
+  defaultDurableSettings,
+  natsConnectionOptionsOf,
+  natsSettingsOf,
+  type ServiceInstance,
+} from '@portal/kit';
 import { stackEnv } from '@portal/testing';
 import { createMailTransport, mailRelayCheck } from '../../src/adapters/smtp.adapter.ts';
 import { notificationsModule } from '../../src/notifications.module.ts';
@@ -75,11 +81,11 @@ describe('notifications SMTP readiness', () => {
     const { port } = relayServer.server.address() as AddressInfo;
     smtpUrl = (user, password) => `smtp://${user}:${password}@127.0.0.1:${port}`;
 
-    nats = await connect({ servers: stackEnv().NATS_URL });
+    nats = await connect(natsConnectionOptionsOf(stackEnv()));
     const brokerOn = (name: string) =>
       createBroker({
         nodeID: `${name}-${randomUUID().slice(0, 6)}`,
-        natsUrl: stackEnv().NATS_URL ?? '',
+        ...natsSettingsOf(stackEnv()),
         namespace,
         logLevel: 'warn',
       });

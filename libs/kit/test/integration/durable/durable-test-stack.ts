@@ -8,6 +8,7 @@ import {
   type MigrationClass,
   type ServiceOrm,
 } from '../../../src/orm/service-orm.ts';
+import { natsConnectionOptionsOf } from '../../../src/broker/nats-client.ts';
 import { durableEventsMigrations } from '../../../src/durable/durable-events-quarantine.migration.ts';
 import { ensureServiceStream, streamNameOf } from '../../../src/durable/streams.ts';
 import type { DurableLogger } from '../../../src/durable/durable-logger.ts';
@@ -30,7 +31,7 @@ export interface DurableTestStack {
 export async function openDurableTestStack(extraMigrations: readonly MigrationClass[] = []): Promise<DurableTestStack> {
   const env = stackEnv();
   const databaseUrl = requireVar(env, 'PG_ADMIN_URL');
-  const natsUrl = requireVar(env, 'NATS_URL');
+  requireVar(env, 'NATS_URL');
   const suffix = randomBytes(4).toString('hex');
   const schema = `durable_it_${suffix}`;
   const service = `durabletest${suffix}`;
@@ -41,7 +42,7 @@ export async function openDurableTestStack(extraMigrations: readonly MigrationCl
     migrations: [...durableEventsMigrations, ...extraMigrations],
   });
   await migrateToLatest(orm);
-  const nats = await connect({ servers: natsUrl, name: `durable-it-${suffix}` });
+  const nats = await connect({ ...natsConnectionOptionsOf(env), name: `durable-it-${suffix}` });
   const jsm = await nats.jetstreamManager();
   await ensureServiceStream(jsm, service);
   const services = [service];

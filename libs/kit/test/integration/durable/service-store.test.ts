@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineEvent, type ServiceStatus } from '@portal/contracts';
 import { stackEnv } from '@portal/testing';
 import { createBroker } from '../../../src/broker/create-broker.ts';
+import { natsSettingsOf } from '../../../src/broker/nats-client.ts';
 import { call } from '../../../src/broker/typed-call.ts';
 import { createEnvelope } from '../../../src/durable/outbox.ts';
 import { DEAD_LETTER_STREAM, ensureServiceStream } from '../../../src/durable/streams.ts';
@@ -86,7 +87,7 @@ function moduleWith(handle: () => Promise<void>) {
 async function runModule(handle: () => Promise<void>) {
   const broker = createBroker({
     nodeID: `status-it-${randomUUID().slice(0, 6)}`,
-    natsUrl: stackEnv().NATS_URL ?? '',
+    ...natsSettingsOf(stackEnv()),
     namespace: `status-it-${randomBytes(4).toString('hex')}`,
     logLevel: 'warn',
   });

@@ -1,8 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRevocationList, REVOCATION_BUCKET, watchRevocations, type RevocationWatcher } from '@portal/kit';
-import { requireStackVar } from '@portal/testing';
+import {
+  natsConnectionOptionsOf,
+  openRevocationList,
+  REVOCATION_BUCKET,
+  type RevocationWatcher,
+  watchRevocations,
+} from '@portal/kit';
+import { stackEnv } from '@portal/testing';
 
 const options = { entryTtlMs: 60 * 60 * 1000 };
 
@@ -23,10 +29,10 @@ describe('revocation list', () => {
   const subject = () => crypto.randomUUID();
 
   beforeAll(async () => {
-    const servers = requireStackVar('NATS_URL');
-    writerConnection = await connect({ servers });
+    const natsOptions = natsConnectionOptionsOf(stackEnv());
+    writerConnection = await connect(natsOptions);
     for (let index = 0; index < 2; index++) {
-      const nats = await connect({ servers });
+      const nats = await connect(natsOptions);
       const watcher = await watchRevocations(nats, options);
       await watcher.ready;
       replicas.push({ nats, watcher });
@@ -60,7 +66,7 @@ describe('revocation list', () => {
     const list = await openRevocationList(writerConnection, options);
     const who = subject();
     await list.revoke('staff', who);
-    const late = await connect({ servers: requireStackVar('NATS_URL') });
+    const late = await connect(natsConnectionOptionsOf(stackEnv()));
     const watcher = await watchRevocations(late, options);
     try {
       await watcher.ready;

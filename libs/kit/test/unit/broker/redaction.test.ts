@@ -44,4 +44,27 @@ describe('log redaction', () => {
     expect(line).toContain('cora@customer.test');
     expect(line).toContain('Welcome');
   });
+
+  it('never writes the NATS password, whether as client options or as the environment', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = pino(pinoOptions('info'), sink);
+    logger.info(
+      {
+        transporter: { servers: ['nats.portal:4222'], user: 'directory', pass: 'bus-secret-1' },
+        env: { NATS_URL: 'tls://nats.portal:4222', NATS_USER: 'directory', NATS_PASSWORD: 'bus-secret-2' },
+      },
+      'connecting',
+    );
+    const line = lines.join('');
+    expect(line).not.toContain('bus-secret-1');
+    expect(line).not.toContain('bus-secret-2');
+    expect(line).toContain('tls://nats.portal:4222');
+    expect(line).toContain('directory');
+  });
 });

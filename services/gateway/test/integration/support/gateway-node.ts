@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import type moleculer from 'moleculer';
-import { createBroker, defaultDurableSettings } from '@portal/kit';
+import { createBroker, defaultDurableSettings, natsSettingsOf } from '@portal/kit';
 import { devCliClientId } from '@portal/deploy/local/dev-logins';
 import { freePort, stackEnv } from '@portal/testing';
 import { gatewayModule } from '../../../src/gateway.module.ts';
@@ -38,7 +38,7 @@ export async function startGatewayNode(options: {
   const port = await freePort();
   const broker = createBroker({
     nodeID: `gateway-${randomUUID().slice(0, 6)}`,
-    natsUrl: stackEnv().NATS_URL ?? '',
+    ...natsSettingsOf(stackEnv()),
     namespace: options.namespace,
     logLevel: 'warn',
   });
