@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type moleculer from 'moleculer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionContracts, bellStreamPaths, type HttpBinding } from '@portal/contracts';
-import { call, createBroker, portalMetrics } from '@portal/kit';
+import { call, createBroker, natsSettingsOf, portalMetrics } from '@portal/kit';
 import {
   apiClient,
   createTemporaryLogin,
@@ -88,7 +88,7 @@ describe('Prometheus metrics of each process', () => {
     system = await startServices(['gateway', 'directory', 'notifications'], { MOLECULER_NAMESPACE: namespace });
     bus = createBroker({
       nodeID: `e2e-metrics-bus-${run}`,
-      natsUrl: stackEnv().NATS_URL ?? '',
+      ...natsSettingsOf(stackEnv()),
       namespace,
       logLevel: 'warn',
     });
