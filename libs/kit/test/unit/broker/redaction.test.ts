@@ -3,16 +3,21 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { pinoOptions } from '@portal/kit';
 
+/** A logger with the processes' options, writing its lines into `lines`. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: pino(pinoOptions('info'), sink) };
+}
+
 describe('log redaction', () => {
   it('never writes passwords, tokens, cookies or mail bodies', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = pino(pinoOptions('info'), sink);
+    const { lines, logger } = capturedLogger();
     logger.info(
       {
         password: 'Secret-1!',
@@ -46,14 +51,7 @@ describe('log redaction', () => {
   });
 
   it('never writes the NATS password, whether as client options or as the environment', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = pino(pinoOptions('info'), sink);
+    const { lines, logger } = capturedLogger();
     logger.info(
       {
         transporter: { servers: ['nats.portal:4222'], user: 'directory', pass: 'bus-secret-1' },
