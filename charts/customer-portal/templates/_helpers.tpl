@@ -35,6 +35,19 @@
 {{- printf "%s-keycloak" (include "customer-portal.fullname" .) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{- define "customer-portal.clamdName" -}}
+{{- printf "%s-clamd" (include "customer-portal.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Where the documents service reaches clamd: the bundled one's Service, or `clamd.url`. */}}
+{{- define "customer-portal.clamdUrl" -}}
+{{- if .Values.clamd.bundled.enabled -}}
+{{- printf "tcp://%s:%d" (include "customer-portal.clamdName" .) (int .Values.clamd.port) -}}
+{{- else -}}
+{{- .Values.clamd.url -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Where the services reach Keycloak: the bundled one's Service, or `keycloak.url`. */}}
 {{- define "customer-portal.keycloakUrl" -}}
 {{- if .Values.keycloak.bundled.enabled -}}
@@ -238,7 +251,7 @@ list, else the bundled dependency's own pods, else none (any address on the depe
 {{- define "customer-portal.egressPeers" -}}
 {{- $v := .root.Values -}}
 {{- $given := index $v.networkPolicy.egress .dependency | default list -}}
-{{- $bundled := dict "postgresql" $v.postgresql.cluster.enabled "keycloak" $v.keycloak.bundled.enabled -}}
+{{- $bundled := dict "postgresql" $v.postgresql.cluster.enabled "keycloak" $v.keycloak.bundled.enabled "clamd" $v.clamd.bundled.enabled -}}
 {{- if $given -}}
 {{- toJson $given -}}
 {{- else if index $bundled .dependency -}}
@@ -281,7 +294,7 @@ S3_ENDPOINT: {{ .Values.s3.endpoint | quote }}
 S3_PUBLIC_ENDPOINT: {{ default .Values.s3.endpoint .Values.s3.publicEndpoint | quote }}
 S3_REGION: {{ .Values.s3.region | quote }}
 S3_BUCKET: {{ .Values.s3.bucket | quote }}
-CLAMD_URL: {{ .Values.clamd.url | quote }}
+CLAMD_URL: {{ include "customer-portal.clamdUrl" . | quote }}
 NOTIFICATIONS_MAIL_FROM: {{ .Values.smtp.from | quote }}
 {{- with .Values.smtp.identityFrom }}
 IDENTITY_MAIL_FROM: {{ . | quote }}
