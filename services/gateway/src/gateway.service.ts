@@ -40,7 +40,7 @@ import { anonymousRateLimit } from './http/rate-limit.middleware.ts';
 import { tokenBucketLimiter } from './http/rate-limiter.ts';
 import { apiPrefix } from './http/request-params.ts';
 import { assignRequestId, requestIdOf } from './http/request-id.ts';
-import { requestMetrics } from './http/request-metrics.ts';
+import { requestMetrics, routeTemplateOf } from './http/request-metrics.ts';
 import { setSecurityHeaders } from './http/security-headers.ts';
 import { webAppMiddleware, type WebAppOptions } from './http/web-app.ts';
 import { buildOpenApiDocument } from './openapi/openapi.builder.ts';
@@ -89,11 +89,6 @@ function sendJsonText(response: ServerResponse, status: number, json: string): v
   response.statusCode = status;
   response.setHeader('content-type', 'application/json; charset=utf-8');
   response.end(json);
-}
-
-/** The alias a request matched (`/api/v1/admin/accounts/:accountId`), once moleculer-web has routed it. */
-function routeTemplateOf(request: IncomingMessage): string | undefined {
-  return (request as { $alias?: { fullPath?: string } }).$alias?.fullPath;
 }
 
 /** The staff caller of an admin route, checked against the permission the contract names. */
@@ -348,7 +343,8 @@ export function gatewayService(
       dependencies.bell.closeAll();
     },
     methods: {
-      // The request's server span wraps moleculer-web's whole handling, its `=> GET …` log line included.
+      // The request's server span wraps moleculer-web's whole handling, its `=> GET …` log line
+      // included; it is named by the same route template the request metrics count it under.
       httpHandler(request: IncomingMessage, response: ServerResponse, next?: unknown) {
         return traceHttpRequest(request, response, routeTemplateOf, () =>
           (ApiGateway.methods as { httpHandler: (...args: unknown[]) => unknown }).httpHandler.call(
